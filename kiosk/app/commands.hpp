@@ -1,0 +1,19 @@
+#pragma once
+// Subcommand registration. Each concern registers its own subcommands in its own file; the
+// commands are thin over the same library calls the window makes.
+#include <CLI/CLI.hpp>
+
+namespace kiosk::app {
+
+/// Shared by all subcommands: the process exit status (0 ok, 2 usage or database error,
+/// 3 a check-in outcome other than checked_in).
+struct CommandContext {
+    int exitCode = 0;
+};
+
+void registerCoreCommands(CLI::App& app, CommandContext& ctx);   // cli_core.cpp
+void registerScanCommands(CLI::App& app, CommandContext& ctx);   // cli_scan.cpp
+void registerPrintCommands(CLI::App& app, CommandContext& ctx);  // cli_print.cpp
+void registerRunCommand(CLI::App& app, CommandContext& ctx);     // cli_run.cpp (window)
+
+}  // namespace kiosk::app

@@ -1,0 +1,162 @@
+#pragma once
+/// kiosk::core facade: the event database, the check-in engine, importers and exporters.
+/// UI-free: the CLI, the window, the tests and the benchmarks all drive the kiosk through this.
+#include <kiosk/core/result.hpp>
+#include <kiosk/core/types.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kiosk::core {
+
+// ---------------------------------------------------------------------------------------------
+// Payloads
+
+/// Validation that runs before anything else sees a scanned payload: at most 4 KiB, valid UTF-8,
+/// control characters stripped, surrounding white space trimmed. nullopt = invalid_payload.
+std::optional<std::string> sanitizePayload(std::string_view raw);
+/// Escape control characters and invalid UTF-8 for logs, screens and exports ("\x1b", "\u0000").
+std::string escapeForDisplay(std::string_view raw);
+
+// ---------------------------------------------------------------------------------------------
+// Import
+
+enum class ImportFormat { Auto, Pretix, Eventbrite, Generic };
+
+struct ImportRow {  ///< one attendee as read from an export
+    int line = 0;   ///< 1-based line number in the file (first data line is 2)
+    Attendee attendee;  ///< id empty: the store matches by (externalSource, externalId)
+    std::vector<std::string> codes;  ///< scannable codes (pretix secret, Eventbrite barcode…)
+    bool cancelled = false;  ///< cancelled / refunded / not attending: revoke the codes
+};
+struct RejectedRow {
+    int line = 0;
+    std::string reason;  ///< e.g. "missing name", "unbalanced quote", "invalid UTF-8"
+};
+struct ImportBatch {
+    ImportFormat detected = ImportFormat::Generic;
+    std::string source;  ///< "pretix" / "eventbrite" / "generic"
+    std::vector<ImportRow> rows;
+    std::vector<RejectedRow> rejected;
+};
+/// Parse an export (pure: no database). Errors only for unreadable input or unknown format.
+Result<ImportBatch> parseExport(std::string_view bytes, ImportFormat format = ImportFormat::Auto);
+Result<ImportBatch> parseExportFile(const std::string& path, ImportFormat format = ImportFormat::Auto);
+
+struct ImportSummary {
+    int imported = 0;  ///< new attendees
+    int updated = 0;   ///< existing attendees changed (check-ins kept)
+    int unchanged = 0;
+    int revoked = 0;   ///< codes revoked because the person is now cancelled
+    std::vector<RejectedRow> rejected;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The event database
+
+class Database;
+
+/// Options of the one entry point that records a scan.
+struct EngineOptions {
+    bool enforceDoors = true;  ///< false: ignore doorsOpenAt/doorsCloseAt (desk override)
+};
+
+/// A print job in the outbox (one per check-in that wants a badge, plus explicit reprints).
+struct PrintJob {
+    std::string id;  ///< globally unique; the CUPS job title carries it, never a name
+    std::string attendeeId;
+    std::string checkinId;  ///< empty for reprints and walk-ins printed from the desk
+    std::string kind;       ///< "badge" / "reprint"
+    std::string state;      ///< "pending" / "submitted" / "printed" / "failed" / "held"
+    int cupsJobId = 0;
+    std::string printer;
+    std::string lastError;  ///< stable code + text, e.g. "printer.unreachable: …"
+    int attempts = 0;
+    TimePoint createdAt{};
+    TimePoint updatedAt{};
+};
+
+struct AuditEntry {
+    TimePoint at{};
+    std::string actor;
+    std::string action;  ///< "attendee.rename", "checkin.annul", "attendee.walkin", …
+    std::string attendeeId;
+    std::string detail;  ///< JSON text
+};
+
+/// One SQLite file per event deployment. WAL, synchronous=FULL, busy_timeout, foreign keys,
+/// BEGIN IMMEDIATE for every write; safe with several processes on one machine. Move-only.
+class Database {
+public:
+    enum class Mode { OpenExisting, CreateIfMissing, ReadOnly };
+    /// Opens and migrates. A database written by a newer kiosk is refused ("db.newer_schema").
+    static Result<Database> open(const std::string& path, Mode mode = Mode::CreateIfMissing);
+    Database(Database&&) noexcept;
+    Database& operator=(Database&&) noexcept;
+    ~Database();
+
+    static int schemaVersion();  ///< the version this binary writes
+    std::string path() const;
+
+    // --- event and keys
+    Result<std::optional<Event>> event() const;
+    Status setEvent(const Event& e);  ///< creates the signing key on first call
+    /// Our own QR payload for an attendee (signed with the event's secret key, see docs/qr-format.md).
+    Result<std::string> issueCode(const std::string& attendeeId);
+    /// The payload a scan of this attendee's confirmation yields (own code, created on demand).
+    Result<std::string> primaryCode(const std::string& attendeeId);
+
+    // --- attendees
+    Result<Attendee> addAttendee(Attendee a, const std::string& actor);  ///< id generated
+    Result<std::optional<Attendee>> attendee(const std::string& id) const;
+    Result<std::vector<Attendee>> attendees() const;  ///< sorted by last, first name
+    Status renameForBadge(const std::string& id, const std::string& badgeName, const std::string& actor);
+    /// Accent- and case-insensitive prefix search on first, last name and organisation.
+    Result<std::vector<Attendee>> search(std::string_view text, int limit = 50) const;
+    Result<ImportSummary> applyImport(const ImportBatch& batch, const std::string& actor, TimePoint at);
+
+    // --- check-ins
+    /// The one entry point: validate → resolve code → evaluate → one BEGIN IMMEDIATE write of the
+    /// arrival or the refused scan. The order of the checks is documented in docs/checkin.md.
+    Result<ScanResult> checkIn(const ScanRequest& req, const EngineOptions& opt = {});
+    /// Desk check-in by attendee id (no code), e.g. for a walk-in or a forgotten phone.
+    Result<ScanResult> checkInAttendee(const std::string& attendeeId, const std::string& kiosk,
+                                       TimePoint at, const std::string& actor, const std::string& reason);
+    Status annul(const std::string& attendeeId, const std::string& actor, const std::string& reason,
+                 const std::string& kiosk, TimePoint at);
+    Result<std::vector<CheckinRecord>> history(const std::string& attendeeId) const;
+    Result<std::vector<CheckinRecord>> recentCheckins(int limit) const;
+    Result<std::vector<RefusedScan>> refusedScans(bool unresolvedOnly, int limit) const;
+    Status resolveRefusedScan(const std::string& id, const std::string& actor, const std::string& note);
+
+    // --- stats and export
+    Result<Stats> stats() const;
+    /// Arrivals as CSV (formula-injection safe). Returns the number of rows written.
+    Result<int> exportArrivalsCsv(const std::string& path) const;
+
+    // --- print outbox (exactly-once badge printing)
+    Result<PrintJob> enqueuePrint(const std::string& attendeeId, const std::string& checkinId,
+                                  const std::string& kind, const std::string& actor, TimePoint at);
+    Result<std::vector<PrintJob>> printJobs(std::string_view state, int limit) const;  ///< "" = all
+    Result<std::optional<PrintJob>> printJob(const std::string& id) const;
+    Status updatePrintJob(const PrintJob& job);
+    Result<int> reprintCount(const std::string& attendeeId) const;
+
+    Result<std::vector<AuditEntry>> audit(int limit) const;
+
+    struct Impl;
+
+private:
+    explicit Database(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+/// Build the database of the demo event (RRBSI 2018, Brussels, 100 participants).
+Status createDemoEvent(Database& db, TimePoint now);
+
+}  // namespace kiosk::core

@@ -1,0 +1,130 @@
+#pragma once
+/// Domain types of the check-in kiosk. Plain values, no I/O.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kiosk::core {
+
+/// All times are UTC, milliseconds since the Unix epoch. Time is always passed in, never read
+/// deep inside the core.
+using TimePoint = std::chrono::sys_time<std::chrono::milliseconds>;
+TimePoint nowUtc();                                       ///< for front ends only
+std::string formatIso8601(TimePoint t);                   ///< "2018-03-16T08:42:07Z"
+std::optional<TimePoint> parseIso8601(std::string_view);  ///< accepts Z / ±hh:mm offsets
+
+/// The closed set of check-in outcomes. The reason codes are stable: they are stored in the
+/// database and logs unchanged and only the UI translates them.
+enum class Outcome {
+    CheckedIn,         ///< "checked_in"
+    AlreadyCheckedIn,  ///< "already_checked_in" (first check-in's time and kiosk are reported)
+    UnknownCode,       ///< "unknown_code"
+    Revoked,           ///< "revoked"
+    Cancelled,         ///< "cancelled"
+    WrongEvent,        ///< "wrong_event"
+    NotOpenYet,        ///< "not_open_yet"
+    Closed,            ///< "closed"
+    InvalidPayload,    ///< "invalid_payload"
+};
+std::string_view reasonCode(Outcome o);
+std::optional<Outcome> outcomeFromReasonCode(std::string_view code);
+
+enum class Language { Fr, Nl, En };
+std::string_view languageCode(Language l);  ///< "fr" / "nl" / "en"
+std::optional<Language> languageFromCode(std::string_view code);  ///< case-insensitive, "fr-BE" ok
+
+enum class AttendeeStatus { Registered, Cancelled };
+
+struct Event {
+    std::string id;    ///< short slug, carried in our QR codes, e.g. "rrbsi-2018"
+    std::string name;  ///< "3e rencontre annuelle du RRBSI"
+    std::string venue;
+    std::string city;
+    TimePoint startsAt{};
+    TimePoint endsAt{};
+    TimePoint doorsOpenAt{};  ///< scans before this are `not_open_yet`
+    TimePoint doorsCloseAt{}; ///< scans after this are `closed`
+    Language defaultLanguage = Language::Fr;
+};
+
+struct Attendee {
+    std::string id;  ///< globally unique (random 128-bit, hex), stable across re-imports
+    std::string firstName;
+    std::string lastName;
+    std::string badgeName;  ///< "name as printed" override set at the desk; empty = first+last
+    std::string organisation;
+    std::string category;  ///< e.g. "participant", "speaker", "staff", "press"
+    std::string ticketType;
+    std::string workingGroup;
+    std::string email;
+    Language language = Language::Fr;
+    AttendeeStatus status = AttendeeStatus::Registered;
+    std::string externalSource;  ///< "pretix", "eventbrite", "generic", "demo", "walkin"
+    std::string externalId;      ///< id in that source (order position, attendee #…)
+
+    std::string displayName() const;  ///< badgeName if set, else "First Last"
+};
+
+enum class CheckinAction { Checkin, Annul };
+
+/// One row of the append-only check-in log.
+struct CheckinRecord {
+    std::string id;     ///< globally unique
+    std::string nonce;  ///< unique; a repeated nonce writes nothing twice
+    std::string attendeeId;
+    TimePoint at{};
+    std::string kiosk;
+    CheckinAction action = CheckinAction::Checkin;
+    std::string actor;   ///< "self" for attendee scans, volunteer name for desk actions
+    std::string reason;  ///< for annul / manual check-in
+};
+
+struct ScanRequest {
+    std::string payload;  ///< raw scanned text, unvalidated
+    std::string kiosk;    ///< kiosk name, e.g. "entrance-1"
+    TimePoint at{};
+    std::string nonce;    ///< empty: the engine generates one
+    std::string actor = "self";
+};
+
+struct ScanResult {
+    Outcome outcome = Outcome::InvalidPayload;
+    std::optional<Attendee> attendee;
+    std::optional<CheckinRecord> firstCheckin;  ///< for already_checked_in
+    std::optional<CheckinRecord> checkin;       ///< the record written, for checked_in
+    std::string caseRef;  ///< short reference shown on screen for the help desk ("K7F-3Q")
+    std::string codeKind; ///< "kiosk", "pretix", "eventbrite", "indico", "hievents", "unknown"
+};
+
+struct RefusedScan {
+    std::string id;
+    std::string caseRef;
+    TimePoint at{};
+    std::string kiosk;
+    Outcome outcome = Outcome::UnknownCode;
+    std::string payloadEscaped;  ///< control characters and invalid UTF-8 escaped
+    std::optional<std::string> attendeeId;
+    bool resolved = false;
+};
+
+struct Stats {
+    int64_t registered = 0;  ///< not cancelled
+    int64_t checkedIn = 0;   ///< distinct attendees currently checked in (annuls subtracted)
+    struct Group {
+        std::string name;
+        int64_t registered = 0;
+        int64_t checkedIn = 0;
+    };
+    std::vector<Group> byCategory;
+    std::vector<Group> byWorkingGroup;
+    struct Bucket {
+        TimePoint start{};
+        int64_t arrivals = 0;
+    };
+    std::vector<Bucket> arrivalsPer5Min;
+};
+
+}  // namespace kiosk::core

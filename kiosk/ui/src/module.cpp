@@ -1,0 +1,1 @@
+namespace kiosk::ui { const char* moduleName() { return "ui"; } }

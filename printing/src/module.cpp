@@ -1,0 +1,1 @@
+namespace kiosk::printing { const char* moduleName() { return "printing"; } }

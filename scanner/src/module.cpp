@@ -1,0 +1,1 @@
+namespace kiosk::scanner { const char* moduleName() { return "scanner"; } }
