@@ -12,8 +12,10 @@ struct CommandContext {
 };
 
 void registerCoreCommands(CLI::App& app, CommandContext& ctx);   // cli_core.cpp
+void registerImportCommands(CLI::App& app, CommandContext& ctx); // cli_import.cpp (import, export)
 void registerScanCommands(CLI::App& app, CommandContext& ctx);   // cli_scan.cpp
 void registerPrintCommands(CLI::App& app, CommandContext& ctx);  // cli_print.cpp
+void registerPrinterCommands(CLI::App& app, CommandContext& ctx); // cli_printer.cpp (print, printers)
 void registerRunCommand(CLI::App& app, CommandContext& ctx);     // cli_run.cpp (window)
 
 }  // namespace kiosk::app

@@ -10,8 +10,10 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "kiosk 0.1.0");
     kiosk::app::CommandContext ctx;
     kiosk::app::registerCoreCommands(app, ctx);
+    kiosk::app::registerImportCommands(app, ctx);
     kiosk::app::registerScanCommands(app, ctx);
     kiosk::app::registerPrintCommands(app, ctx);
+    kiosk::app::registerPrinterCommands(app, ctx);
     kiosk::app::registerRunCommand(app, ctx);
     try {
         app.parse(argc, argv);

@@ -1,0 +1,7 @@
+#include "commands.hpp"
+
+namespace kiosk::app {
+
+void registerImportCommands(CLI::App&, CommandContext&) {}
+
+}  // namespace kiosk::app
