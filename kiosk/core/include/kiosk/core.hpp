@@ -32,6 +32,10 @@ struct ImportRow {  ///< one attendee as read from an export
     int line = 0;   ///< 1-based line number in the file (first data line is 2)
     Attendee attendee;  ///< id empty: the store matches by (externalSource, externalId)
     std::vector<std::string> codes;  ///< scannable codes (pretix secret, Eventbrite barcode…)
+    /// Eventbrite without a `Barcode #` column: order number + attendee number concatenated
+    /// ("1234567890" + "98765"). A scanned digits-only code that starts with one of these (and
+    /// has at most 6 more digits, the ticket sequence) resolves to this attendee.
+    std::vector<std::string> codePrefixes;
     bool cancelled = false;  ///< cancelled / refunded / not attending: revoke the codes
 };
 struct RejectedRow {
