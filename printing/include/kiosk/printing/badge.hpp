@@ -1,1 +1,161 @@
 #pragma once
+/// kiosk::printing badges: badge and confirmation PDFs rendered with libharu from JSON templates.
+///
+/// Text is UTF-8, typeset with embedded TrueType fonts found through fontconfig (DejaVu, Noto),
+/// subset per document to the glyphs used. Coverage is checked before drawing: every character
+/// goes to the first font of a chain that has it; characters no font has (CJK, RTL, emoji on a
+/// stock Debian install) are replaced and reported as warnings ("badge.unsupported_script"),
+/// never drawn as boxes. Long names shrink to a minimum size, then break over two lines keeping
+/// the family name whole, then end in an ellipsis.
+///
+/// Threads: a BadgeRenderer may be shared by several threads (its caches are locked; each render
+/// has its own libharu document). The free functions use one process-wide renderer.
+#include <kiosk/core.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kiosk::printing {
+
+/// What a badge says about one attendee. Plain values; build it from the database with
+/// badgeContentFor() or by hand (benchmarks, walk-ins not yet stored).
+struct BadgeContent {
+    std::string attendeeId;
+    std::string firstName;
+    std::string lastName;
+    std::string displayName;  ///< as printed: badge name override, else "First Last"
+    std::string organisation;
+    std::string category;      ///< stable key: "participant", "speaker", "staff", "press", …
+    std::string workingGroup;
+    core::Language language = core::Language::Fr;
+    std::string qrPayload;     ///< our signed payload (Database::primaryCode)
+    std::string eventName;
+    std::string eventDate;     ///< already formatted for the attendee's language
+    std::string eventPlace;    ///< "venue, city"
+};
+
+/// Reads attendee, event and primary code. Errors: "badge.unknown_attendee", database errors.
+core::Result<BadgeContent> badgeContentFor(core::Database& db, const std::string& attendeeId);
+
+/// An RGB colour, components 0..1.
+struct Color {
+    double r = 0, g = 0, b = 0;
+};
+
+enum class Align { Left, Center, Right };
+
+/// One element of a template. Coordinates in millimetres from the top-left corner of the badge.
+struct TemplateElement {
+    enum class Kind { Text, Qr, Rect, Image, Line };
+    Kind kind = Kind::Text;
+    /// Text: attendee field ("display_name", "first_name", "last_name", "organisation",
+    /// "category_label", "working_group", "event_name", "event_date", "event_place") or "literal".
+    std::string field;
+    std::string text;           ///< literal text; or a label key ("label.working_group") in text
+    std::map<std::string, std::string> textByLanguage;  ///< "fr"/"nl"/"en" literals
+    double x = 0, y = 0, w = 0, h = 0;
+    double fontSize = 10;       ///< points
+    double minFontSize = 0;     ///< auto-fit floor; 0 = fontSize (no shrinking)
+    int maxLines = 1;           ///< 2 lets a name break (family name kept whole)
+    bool bold = false;
+    bool uppercase = false;
+    Align align = Align::Center;
+    Color color;
+    bool categoryColor = false;  ///< fill/text takes the category's colour
+    std::string image;           ///< PNG path, relative to assets/images/
+    double lineWidth = 0.3;      ///< Line elements, millimetres
+    std::string prefix;          ///< text drawn before the value, e.g. label key "label.group"
+};
+
+/// A badge layout loaded from JSON (assets/templates/NAME.json). Parse errors: "template.*".
+struct BadgeTemplate {
+    std::string name;
+    std::string paper;          ///< "a6", "a7", "cr80", "4x3in", "62mm", "4x6in", or "custom"
+    double widthMm = 105;
+    double heightMm = 148;
+    std::vector<TemplateElement> elements;
+    std::map<std::string, Color> categoryColors;  ///< by category key; "default" as fallback
+    std::string baseDir;        ///< folder images are resolved against
+};
+
+/// Paper sizes the kiosk knows, in millimetres (portrait). nullopt for an unknown name.
+struct PaperSize {
+    double widthMm;
+    double heightMm;
+};
+std::optional<PaperSize> paperSize(const std::string& name);
+
+/// Parse a template from JSON text (no file access except to check image paths exist).
+core::Result<BadgeTemplate> parseTemplate(const std::string& json, const std::string& baseDir);
+/// Load by name from the assets folder ("default", "a7", "cr80", …; "" = "default") or by path.
+core::Result<BadgeTemplate> loadTemplate(const std::string& nameOrPath);
+/// Template names available in the assets folder.
+std::vector<std::string> templateNames();
+
+/// Something the renderer did not draw as asked: the badge was still produced.
+struct RenderWarning {
+    std::string code;     ///< "badge.unsupported_script", "badge.text_truncated"
+    std::string message;  ///< what, where, and the characters involved (escaped)
+};
+
+struct RenderedPdf {
+    std::string bytes;  ///< the PDF file
+    std::vector<RenderWarning> warnings;
+    int pages = 0;
+};
+
+/// A4 sheets for pre-printing: 4×A6 (2×2) or 8×A7 (2×4), with cut marks. Badges are scaled
+/// down uniformly when the template is larger than a cell.
+enum class SheetLayout { A4_4xA6, A4_8xA7 };
+std::optional<SheetLayout> sheetLayoutFromName(const std::string& name);  ///< "a4-4xa6", "a4-8xa7"
+
+/// Reusable renderer: caches templates, parsed fonts and font subsets across badges, so the
+/// hundredth badge costs far less than the first. Thread-safe (see the file comment).
+class BadgeRenderer {
+public:
+    BadgeRenderer();
+    ~BadgeRenderer();
+    BadgeRenderer(const BadgeRenderer&) = delete;
+    BadgeRenderer& operator=(const BadgeRenderer&) = delete;
+
+    core::Result<BadgeTemplate> loadTemplate(const std::string& nameOrPath);  ///< cached
+    /// One badge, one page. Errors: "pdf.*" (libharu), "font.missing".
+    core::Result<RenderedPdf> renderBadge(const BadgeContent& content, const BadgeTemplate& tpl);
+    /// All badges on A4 sheets with cut marks.
+    core::Result<RenderedPdf> renderSheets(const std::vector<BadgeContent>& contents,
+                                           const BadgeTemplate& tpl, SheetLayout layout);
+    /// The A4 registration confirmation the attendee brings (QR code, what to do at the entrance).
+    core::Result<RenderedPdf> renderConfirmation(const BadgeContent& content);
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> m_impl;
+};
+
+/// The process-wide renderer behind the free functions below.
+BadgeRenderer& sharedRenderer();
+
+/// PDF bytes of one badge (warnings, if wanted, through `warnings`).
+core::Result<std::string> renderBadgePdf(const BadgeContent& content, const BadgeTemplate& tpl,
+                                         std::vector<RenderWarning>* warnings = nullptr);
+/// Look up the attendee and render their badge with the named template ("" = default). Used by
+/// the print worker and the UI.
+core::Result<std::string> renderAttendeeBadge(core::Database& db, const std::string& attendeeId,
+                                              const std::string& templateName = "");
+/// Badges of several attendees on A4 sheets.
+core::Result<std::string> renderSheets(const std::vector<BadgeContent>& contents,
+                                       const BadgeTemplate& tpl, SheetLayout layout,
+                                       std::vector<RenderWarning>* warnings = nullptr);
+/// The attendee's confirmation PDF.
+core::Result<std::string> renderAttendeeConfirmation(core::Database& db, const std::string& attendeeId);
+
+/// Localised fixed text ("label.working_group", category keys "category.speaker", …) for the
+/// attendee's language; the key itself when unknown.
+std::string label(const std::string& key, core::Language lang);
+
+}  // namespace kiosk::printing
