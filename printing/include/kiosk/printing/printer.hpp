@@ -1,1 +1,198 @@
 #pragma once
+/// kiosk::printing printer facade: CUPS queues (libcups over IPP) and the exactly-once print
+/// service that drains the database's print outbox on its own thread.
+///
+/// Error codes (stable, in Error::code, PrintEvent::errorCode and PrintJob::lastError):
+///   printer.unreachable    the CUPS scheduler cannot be reached (cupsd down, wrong CUPS_SERVER)
+///   printer.not_found      the queue does not exist (deleted, renamed, never configured)
+///   printer.none           no queue given and no default queue configured
+///   printer.stopped        the queue is stopped (disabled, or the printer reported a fault)
+///   printer.not_accepting  the queue rejects new jobs (cupsreject)
+///   printer.submit_failed  CUPS refused the job for another reason (see the message)
+///   printer.job_aborted    CUPS aborted the job (filter or backend failure)
+///   printer.job_cancelled  the job was cancelled in CUPS by someone else
+///   printer.job_unknown    CUPS does not know the job id (history purged)
+///   badge.render_failed    the badge PDF could not be rendered
+///   db.*                   the outbox could not be read or written
+#include <kiosk/core.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kiosk::printing {
+
+// ---------------------------------------------------------------------------------------------
+// CUPS facade
+
+enum class QueueState { Idle, Processing, Stopped };
+std::string_view queueStateCode(QueueState s);  ///< "idle" / "processing" / "stopped"
+
+/// One IPP printer-state-reason ("media-empty-error") mapped to a stable code.
+struct StateReason {
+    std::string code;      ///< stable: "media-empty", "media-low", "media-jam", "offline",
+                           ///< "paused", "door-open", "cover-open", "toner-empty", "toner-low",
+                           ///< "marker-supply-empty", "marker-supply-low", "connecting",
+                           ///< "shutdown", "other"
+    std::string keyword;   ///< the keyword as CUPS reported it, e.g. "media-empty-error"
+    std::string severity;  ///< "error" / "warning" / "report"
+    std::string text;      ///< English sentence for logs and the help desk ("Out of paper.")
+};
+/// Parse one IPP keyword. "none" yields nullopt.
+std::optional<StateReason> parseStateReason(std::string_view keyword);
+
+struct QueueInfo {
+    std::string name;
+    std::string info;      ///< printer-info (description)
+    std::string location;  ///< printer-location
+    std::string makeModel;
+    std::string stateMessage;  ///< printer-state-message, may be empty
+    QueueState state = QueueState::Idle;
+    bool accepting = true;
+    bool isDefault = false;
+    std::vector<StateReason> reasons;  ///< empty when the printer reports "none"
+    /// Ready to print now: not stopped, accepting, and no error-severity reason.
+    bool ready() const;
+};
+
+enum class JobState { Pending, Held, Processing, Stopped, Cancelled, Aborted, Completed };
+std::string_view jobStateCode(JobState s);  ///< "pending", "held", "processing", "stopped", …
+bool isTerminal(JobState s);                ///< cancelled / aborted / completed
+
+struct JobInfo {
+    int id = 0;
+    std::string title;   ///< job-name
+    std::string queue;   ///< printer name, from job-printer-uri
+    JobState state = JobState::Pending;
+    std::string reasons;  ///< job-state-reasons, comma separated ("job-printing", …)
+    std::string message;  ///< job-printer-state-message, may be empty
+    int sheetsCompleted = 0;
+};
+
+/// A connection to one CUPS scheduler. Not thread-safe: each thread makes its own. Every call
+/// reconnects if the scheduler went away in between; failures are values, never exceptions.
+class Cups {
+public:
+    /// `server`: a host[:port] or a domain socket path; empty = the libcups default
+    /// (CUPS_SERVER, ~/.cups/client.conf, /etc/cups/client.conf, then the local scheduler).
+    explicit Cups(std::string server = {}, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    Cups(Cups&&) noexcept;
+    Cups& operator=(Cups&&) noexcept;
+    ~Cups();
+
+    const std::string& server() const;
+
+    core::Result<std::vector<QueueInfo>> listQueues();
+    core::Result<QueueInfo> queue(const std::string& name);  ///< printer.not_found if absent
+    /// The default destination (lpoptions / LPDEST / PRINTER, then the scheduler's default).
+    core::Result<std::optional<std::string>> defaultQueue();
+
+    /// Print-Job in one IPP request, so a job only exists in CUPS with its document attached.
+    /// `title` must identify the outbox row (never a person's name). Returns the CUPS job id.
+    core::Result<int> submitPdf(const std::string& queue, const std::string& title,
+                                std::string_view pdfBytes);
+    core::Result<JobInfo> jobState(const std::string& queue, int jobId);  ///< job_unknown if gone
+    /// Newest job (active or in the history) with exactly this title; queue "" = all queues.
+    core::Result<std::optional<JobInfo>> findJobByTitle(const std::string& queue, const std::string& title);
+    core::Status cancel(const std::string& queue, int jobId);
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> m_impl;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Print service (the outbox worker)
+
+/// Renders a badge PDF for one attendee. The default wraps renderAttendeeBadge().
+using BadgeRenderer =
+    std::function<core::Result<std::string>(core::Database&, const std::string& attendeeId)>;
+
+struct PrintServiceOptions {
+    std::string dbPath;         ///< the worker opens its own connection to this file
+    std::string printer;        ///< CUPS queue; empty = the CUPS default queue
+    std::string cupsServer;     ///< empty = libcups default (CUPS_SERVER …)
+    std::string templateName;   ///< badge template; empty = the event's default
+    BadgeRenderer renderer;     ///< empty = renderAttendeeBadge(db, id, templateName)
+    std::string actor = "kiosk";
+    /// Held jobs younger than this are retried by themselves once the queue is ready again;
+    /// older ones stay held for the help desk (a late badge must not surprise the next person).
+    std::chrono::seconds heldRetryWindow = std::chrono::minutes(10);
+    std::chrono::milliseconds pollInterval{250};    ///< while jobs are in CUPS
+    std::chrono::milliseconds healthInterval{2000};  ///< queue state refresh
+    /// false: only jobs handed to this service (submit*) are processed, not the whole outbox.
+    bool drainOutbox = true;
+};
+
+/// What the UI shows about one job. progress: 0.1 queued, 0.25 rendered, 0.5 accepted by CUPS,
+/// 0.75 printing, 1 printed; 0 for held / failed.
+struct PrintEvent {
+    std::string jobId;  ///< outbox row id
+    std::string attendeeId;
+    std::string state;  ///< outbox state: "pending" / "submitted" / "printed" / "failed" / "held"
+    std::string stage;  ///< finer: "queued", "rendering", "accepted", "printing", "printed", …
+    float progress = 0.f;
+    int cupsJobId = 0;
+    std::string printer;
+    std::string errorCode;  ///< empty when fine; else a stable code (see the top of this file)
+    std::string errorText;
+    core::TimePoint at{};
+    /// Milliseconds from the row's creation to CUPS accepting the job (set on "accepted").
+    std::optional<double> acceptedAfterMs;
+};
+
+struct PrinterHealth {
+    std::string printer;  ///< the queue in use (resolved default), empty if none
+    bool reachable = false;  ///< the scheduler answered and the queue exists
+    QueueState state = QueueState::Stopped;
+    bool accepting = false;
+    std::vector<StateReason> reasons;
+    std::string lastErrorCode;
+    std::string lastError;
+    core::TimePoint checkedAt{};
+    bool ready() const { return reachable && state != QueueState::Stopped && accepting; }
+};
+
+/// Owned by the application. A worker thread drains the outbox: render, submit, follow to
+/// completion, record the outcome on the job row. Every public call returns at once; the UI
+/// thread never waits on CUPS or on the worker's database connection.
+///
+/// Exactly once: a job's CUPS title is "kiosk-<job id>"; before any resubmission (after a
+/// crash, restart or timeout) the worker looks the title up in CUPS. Only one service per
+/// database file drains the outbox (an OS lock beside the file); a second one only follows.
+class PrintService {
+public:
+    explicit PrintService(PrintServiceOptions options);
+    ~PrintService();  ///< stops the worker (waits at most for one CUPS request)
+    PrintService(const PrintService&) = delete;
+    PrintService& operator=(const PrintService&) = delete;
+
+    /// Enqueues a badge for a fresh check-in on the worker (an existing job for the same
+    /// check-in is reused, never duplicated) and wakes it.
+    void submitBadge(const std::string& attendeeId, const std::string& checkinId);
+    /// The caller already wrote the outbox row (Database::enqueuePrint in the check-in flow):
+    /// follow it and wake the worker.
+    void submitJob(const std::string& printJobId);
+    /// An explicit, counted reprint (kind "reprint").
+    void reprint(const std::string& attendeeId, const std::string& actor);
+    void wake();
+
+    std::vector<PrintEvent> poll();  ///< events since the last call, oldest first
+    PrinterHealth health() const;
+    bool drainsOutbox() const;  ///< false: another process holds the outbox lock
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> m_impl;
+};
+
+/// The CUPS job title of an outbox row.
+std::string jobTitle(const std::string& printJobId);
+
+}  // namespace kiosk::printing
