@@ -110,7 +110,7 @@ private:
 // Print service (the outbox worker)
 
 /// Renders a badge PDF for one attendee. The default wraps renderAttendeeBadge().
-using BadgeRenderer =
+using BadgeRenderFn =
     std::function<core::Result<std::string>(core::Database&, const std::string& attendeeId)>;
 
 struct PrintServiceOptions {
@@ -118,7 +118,7 @@ struct PrintServiceOptions {
     std::string printer;        ///< CUPS queue; empty = the CUPS default queue
     std::string cupsServer;     ///< empty = libcups default (CUPS_SERVER …)
     std::string templateName;   ///< badge template; empty = the event's default
-    BadgeRenderer renderer;     ///< empty = renderAttendeeBadge(db, id, templateName)
+    BadgeRenderFn renderer;     ///< empty = renderAttendeeBadge(db, id, templateName)
     std::string actor = "kiosk";
     /// Held jobs younger than this are retried by themselves once the queue is ready again;
     /// older ones stay held for the help desk (a late badge must not surprise the next person).
