@@ -1,0 +1,91 @@
+#pragma once
+// Intents: what a widget asks for. Screens never act on the core themselves; they push an intent
+// into the IntentSink while drawing, and after the frame KioskApp::handleIntents() acts on each
+// one in order (the Dear ImGui "application is the single source of truth" pattern).
+//
+// Ownership: the shell (E1) owns this file. Desk / dashboard (E2) may append their own intent
+// structs at the end of the variant; keep each struct a plain value (copyable, no pointers into
+// models that die with the frame).
+#include "desk_intents.hpp"  // E2: the help desk's own intents
+
+#include <kiosk/core/types.hpp>
+
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace kiosk::ui {
+
+// --- shell / attendee mode --------------------------------------------------------------------
+struct SetLanguage {  ///< language buttons (always visible on the public screen)
+    core::Language language = core::Language::Fr;
+};
+struct SubmitCode {  ///< a payload typed or scanned by other means than ScanService (tests, desk)
+    std::string payload;
+};
+struct DismissResult {};  ///< "OK" on a welcome / help-desk screen: back to idle now
+struct RequestStaff {};   ///< the discreet staff button (or F12): show the PIN pad
+struct CancelPin {};      ///< back from the PIN pad to the attendee screen
+struct EnterDesk {        ///< a PIN typed on the pad; only the shell decides whether it opens
+    std::string pin;
+};
+struct LeaveDesk {};      ///< back to attendee mode (locks the desk)
+struct ShowDashboard {};  ///< desk → dashboard view inside the app (still behind the PIN)
+struct ShowDesk {};       ///< dashboard view → desk
+struct ToggleLargeText {};
+
+// --- help desk (E2 handles these in its DeskController) ---------------------------------------
+struct SearchAttendees {
+    std::string text;
+};
+struct SelectAttendee {
+    std::string attendeeId;
+};
+struct CheckInAttendee {  ///< manual check-in at the desk
+    std::string attendeeId;
+    std::string reason;
+};
+struct Annul {
+    std::string attendeeId;
+    std::string reason;
+};
+struct Reprint {
+    std::string attendeeId;
+};
+struct RenameForBadge {
+    std::string attendeeId;
+    std::string badgeName;
+};
+struct RegisterWalkIn {  ///< creates, checks in and prints
+    core::Attendee attendee;
+    bool printBadge = true;
+};
+struct ResolveCase {  ///< a refused scan from the kiosk queue
+    std::string refusedScanId;
+    std::string note;
+};
+struct ChangePin {
+    std::string newPin;
+};
+
+using Intent = std::variant<SetLanguage, SubmitCode, DismissResult, RequestStaff, CancelPin, EnterDesk,
+                            LeaveDesk, ShowDashboard, ShowDesk, ToggleLargeText, SearchAttendees,
+                            SelectAttendee, CheckInAttendee, Annul, Reprint, RenameForBadge,
+                            RegisterWalkIn, ResolveCase, ChangePin,
+                            // E2 (desk_intents.hpp):
+                            ShowDeskPage, EditDeskField, RetryPrintJob, DismissPrintJob, DismissNotice>;
+
+/// Collects the intents of one frame. Widgets push; the shell takes them after the frame.
+class IntentSink {
+public:
+    void push(Intent intent) { m_items.push_back(std::move(intent)); }
+    std::vector<Intent> take() { return std::exchange(m_items, {}); }
+    bool empty() const { return m_items.empty(); }
+    std::size_t size() const { return m_items.size(); }
+
+private:
+    std::vector<Intent> m_items;
+};
+
+}  // namespace kiosk::ui

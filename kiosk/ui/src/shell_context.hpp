@@ -1,0 +1,44 @@
+#pragma once
+// What the shell hands to the screens' controllers (desk, dashboard) each frame. Everything here
+// belongs to KioskApp and lives as long as it does; controllers keep no copies of the pointers.
+#include "fonts.hpp"
+#include "strings.hpp"
+
+#include <kiosk/core.hpp>
+
+#include <chrono>
+#include <string>
+
+namespace kiosk::printing {
+class PrintService;
+}
+
+namespace kiosk::ui {
+
+struct ServiceHealth {
+    bool ok = false;
+    std::string state;    ///< "running", "reconnecting", "idle", "offline", "none" …
+    std::string message;  ///< for volunteers: what is wrong and what to do
+};
+
+struct ShellContext {
+    core::Database& db;  ///< UI-thread connection (reads, desk writes)
+    const Strings& text;
+    core::Language language = core::Language::Fr;
+    std::string kioskName;
+    std::string dbPath;
+    std::string actor = "desk";  ///< recorded in the audit log for desk actions
+    core::TimePoint now{};
+    std::chrono::steady_clock::time_point steadyNow{};
+    ServiceHealth scanner;
+    ServiceHealth printer;
+    printing::PrintService* print = nullptr;  ///< null: no printer configured
+    float pixelsPerMm = 96.0f / 25.4f;        ///< touch targets: at least 15 mm
+    bool largeText = false;
+    const Fonts* fonts = nullptr;  ///< valid during frame()
+
+    const std::string& tr(std::string_view key) const { return text.get(language, key); }
+    float mm(float millimetres) const { return millimetres * pixelsPerMm; }
+};
+
+}  // namespace kiosk::ui
