@@ -1,0 +1,44 @@
+#pragma once
+// The help desk's own intents (E2), joined to the shell's Intent variant in intents.hpp.
+// Plain values only, like every intent.
+#include <string>
+
+namespace kiosk::ui {
+
+enum class DeskPage { Search, Attendee, WalkIn, Queue, Settings };
+
+/// Every text the desk's forms hold. The draft lives in DeskModel; a widget that changes it
+/// pushes EditDeskField and the controller stores the new text.
+enum class DeskField {
+    CheckinReason,
+    AnnulReason,
+    BadgeName,
+    WalkInFirstName,
+    WalkInLastName,
+    WalkInOrganisation,
+    WalkInCategory,
+    WalkInWorkingGroup,
+    WalkInLanguage,  ///< "fr" / "nl" / "en"
+    NewPin,
+    NewPinRepeat,
+};
+
+struct ShowDeskPage {
+    DeskPage page = DeskPage::Search;
+};
+struct EditDeskField {
+    DeskField field = DeskField::CheckinReason;
+    std::string text;
+};
+/// A held or failed badge from the queue: back to pending so the printer tries again.
+struct RetryPrintJob {
+    std::string printJobId;
+};
+/// A held badge that will not be printed (handed out by hand, person left): taken off the queue.
+struct DismissPrintJob {
+    std::string printJobId;
+    std::string note;
+};
+struct DismissNotice {};
+
+}  // namespace kiosk::ui
