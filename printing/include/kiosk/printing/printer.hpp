@@ -55,7 +55,8 @@ struct QueueInfo {
     bool accepting = true;
     bool isDefault = false;
     std::vector<StateReason> reasons;  ///< empty when the printer reports "none"
-    /// Ready to print now: not stopped, accepting, and no error-severity reason.
+    /// Ready to take a job now: not stopped and accepting (a reason such as media-empty may
+    /// still hold the job inside CUPS until someone fixes the printer).
     bool ready() const;
 };
 
