@@ -8,6 +8,8 @@
 // models that die with the frame).
 #include "desk_intents.hpp"  // E2: the help desk's own intents
 
+#include "desk_intents.hpp"
+
 #include <kiosk/core/types.hpp>
 
 #include <string>
@@ -34,6 +36,9 @@ struct LeaveDesk {};      ///< back to attendee mode (locks the desk)
 struct ShowDashboard {};  ///< desk → dashboard view inside the app (still behind the PIN)
 struct ShowDesk {};       ///< dashboard view → desk
 struct ToggleLargeText {};
+struct PinKey {  ///< PIN pad: a digit '0'..'9', '\b' (erase one) or 'c' (clear)
+    char key = 0;
+};
 
 // --- help desk (E2 handles these in its DeskController) ---------------------------------------
 struct SearchAttendees {

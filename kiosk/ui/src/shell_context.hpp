@@ -15,6 +15,8 @@ class PrintService;
 
 namespace kiosk::ui {
 
+class PinLock;  // pin.hpp
+
 struct ServiceHealth {
     bool ok = false;
     std::string state;    ///< "running", "reconnecting", "idle", "offline", "none" …
@@ -33,6 +35,7 @@ struct ShellContext {
     ServiceHealth scanner;
     ServiceHealth printer;
     printing::PrintService* print = nullptr;  ///< null: no printer configured
+    PinLock* pinLock = nullptr;  ///< E2: the desk's "Change PIN" updates the shell's lock in place
     float pixelsPerMm = 96.0f / 25.4f;        ///< touch targets: at least 15 mm
     bool largeText = false;
     const Fonts* fonts = nullptr;  ///< valid during frame()
