@@ -36,7 +36,7 @@ struct LeaveDesk {};      ///< back to attendee mode (locks the desk)
 struct ShowDashboard {};  ///< desk → dashboard view inside the app (still behind the PIN)
 struct ShowDesk {};       ///< dashboard view → desk
 struct ToggleLargeText {};
-struct PinKey {  ///< PIN pad: a digit '0'..'9', '\b' (erase one) or 'c' (clear)
+struct PinKey {  ///< PIN pad: '0'..'9', '\b' erase one, 'c' clear, '\n' enter
     char key = 0;
 };
 
@@ -77,7 +77,7 @@ struct ChangePin {
 using Intent = std::variant<SetLanguage, SubmitCode, DismissResult, RequestStaff, CancelPin, EnterDesk,
                             LeaveDesk, ShowDashboard, ShowDesk, ToggleLargeText, SearchAttendees,
                             SelectAttendee, CheckInAttendee, Annul, Reprint, RenameForBadge,
-                            RegisterWalkIn, ResolveCase, ChangePin,
+                            RegisterWalkIn, ResolveCase, ChangePin, PinKey,
                             // E2 (desk_intents.hpp):
                             ShowDeskPage, EditDeskField, RetryPrintJob, DismissPrintJob, DismissNotice>;
 
