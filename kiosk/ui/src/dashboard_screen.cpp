@@ -1,0 +1,242 @@
+// Sections: header · headcount · arrivals chart · group bars · activity and health.
+// Sizes are fractions of the screen so the same layout reads at 1280×720 and at 4K.
+#include "dashboard_screen.hpp"
+
+#include "desk_widgets.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <string>
+
+namespace kiosk::ui {
+
+namespace {
+
+using namespace widgets;
+
+const std::string& tr(const DashboardModel& m, std::string_view key) { return m.env.tr(key); }
+
+ImU32 u32(const ImVec4& c) { return ImGui::ColorConvertFloat4ToU32(c); }
+
+void drawHeader(const DashboardModel& m, IntentSink& sink) {
+    const bool f = pushFont(m.env, FontRole::Bold);
+    text(m.eventName.empty() ? tr(m, "dashboard.title") : m.eventName);
+    popFont(f);
+    const float lw = m.env.mm(14);
+    const float bw = m.env.mm(34);
+    const float sp = ImGui::GetStyle().ItemSpacing.x;
+    const float right = ImGui::GetWindowContentRegionMax().x;
+    float used = 3 * (lw + sp) + (m.standalone ? 0 : bw + sp);
+    const std::string updated = m.env.fmt("dashboard.updated", {{"time", m.updatedLocal}});
+    used += ImGui::CalcTextSize(updated.c_str()).x + sp;
+    ImGui::SameLine(std::max(ImGui::GetCursorPosX(), right - used));
+    textColored(kMuted, updated);
+    for (core::Language l : {core::Language::Fr, core::Language::Nl, core::Language::En}) {
+        ImGui::SameLine();
+        std::string label(core::languageCode(l));
+        for (auto& c : label) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        const bool current = l == m.env.language;
+        if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+        if (button(m.env, label + "##dash-lang", lw, 9)) sink.push(SetLanguage{l});
+        if (current) ImGui::PopStyleColor();
+    }
+    if (!m.standalone) {
+        ImGui::SameLine();
+        if (button(m.env, tr(m, "dashboard.back_to_desk"), bw, 9)) sink.push(ShowDesk{});
+    }
+    if (!m.error.empty()) textColored(kBad, tr(m, "desk.icon.error") + " " + m.error);
+}
+
+void drawHeadcount(const DashboardModel& m, ImVec2 size) {
+    ImGui::BeginChild("headcount", size, true, ImGuiWindowFlags_NoScrollbar);
+    text(tr(m, "dashboard.arrived_of_registered"));
+    // The number readable across a room: the huge font, the registered total beside it.
+    const std::string big = std::to_string(m.arrived);
+    const std::string small = " / " + std::to_string(m.registered);
+    const bool h = pushFont(m.env, FontRole::Huge);
+    textColored(kGood, big);
+    popFont(h);
+    ImGui::SameLine();
+    const bool t = pushFont(m.env, FontRole::Title);
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + ImGui::GetTextLineHeight() * 0.3f);
+    text(small);
+    popFont(t);
+    const float frac = m.registered > 0 ? static_cast<float>(m.arrived) / static_cast<float>(m.registered) : 0.0f;
+    char pct[32];
+    std::snprintf(pct, sizeof pct, "%.0f %%", frac * 100.0f);
+    ImGui::PushStyleColor(ImGuiCol_PlotHistogram, kGood);
+    ImGui::ProgressBar(frac, ImVec2(-1.0f, m.env.mm(8)), pct);
+    ImGui::PopStyleColor();
+    const bool b = pushFont(m.env, FontRole::Title);
+    text(m.env.fmt("dashboard.expected", {{"count", std::to_string(m.expected)}}));
+    popFont(b);
+    ImGui::EndChild();
+}
+
+void drawChart(const DashboardModel& m, ImVec2 size) {
+    ImGui::BeginChild("chart", size, true, ImGuiWindowFlags_NoScrollbar);
+    text(tr(m, "dashboard.per_5_min"));
+    if (m.arrivalsPer5Min.empty()) {
+        textColored(kMuted, tr(m, "dashboard.no_arrivals"));
+        ImGui::EndChild();
+        return;
+    }
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const float lineH = ImGui::GetTextLineHeight();
+    const float plotH = avail.y - lineH * 1.4f;
+    const std::size_t n = m.arrivalsPer5Min.size();
+    const float slot = avail.x / static_cast<float>(std::max<std::size_t>(n, 12));
+    const float barW = slot * 0.78f;
+    const float peak = static_cast<float>(std::max<int64_t>(m.peakPer5Min, 1));
+    const float baseY = origin.y + plotH;
+    dl->AddLine(ImVec2(origin.x, baseY), ImVec2(origin.x + avail.x, baseY), u32(kMuted));
+    // A label every ~6 characters' width so they never overlap.
+    const std::size_t every = std::max<std::size_t>(1, static_cast<std::size_t>(
+                                                           ImGui::CalcTextSize("00:00 ").x / slot + 0.999f));
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto& b = m.arrivalsPer5Min[i];
+        const float x = origin.x + slot * static_cast<float>(i);
+        const float hgt = (plotH - lineH * 1.2f) * static_cast<float>(b.arrivals) / peak;
+        if (b.arrivals > 0) {
+            dl->AddRectFilled(ImVec2(x, baseY - hgt), ImVec2(x + barW, baseY), u32(kGood), 2.0f);
+            const std::string c = std::to_string(b.arrivals);
+            const float cw = ImGui::CalcTextSize(c.c_str()).x;
+            if (cw <= slot) dl->AddText(ImVec2(x + (barW - cw) * 0.5f, baseY - hgt - lineH), u32(ImVec4(1, 1, 1, 1)), c.c_str());
+        }
+        if ((n - 1 - i) % every == 0)
+            dl->AddText(ImVec2(x, baseY + lineH * 0.2f), u32(kMuted), b.label.c_str());
+    }
+    ImGui::Dummy(avail);
+    ImGui::EndChild();
+}
+
+void drawGroups(const DashboardModel& m, const char* id, std::string_view titleKey,
+                const std::vector<DashboardGroup>& groups, ImVec2 size) {
+    ImGui::BeginChild(id, size, true);
+    text(tr(m, titleKey));
+    textColored(kMuted, tr(m, "dashboard.legend"));
+    int64_t maxReg = 1;
+    for (const auto& g : groups) maxReg = std::max(maxReg, g.registered);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float labelW = ImGui::GetContentRegionAvail().x * 0.38f;
+    const float barMax = ImGui::GetContentRegionAvail().x - labelW;
+    const float rowH = ImGui::GetTextLineHeightWithSpacing() * 1.15f;
+    for (const auto& g : groups) {
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        const std::string name = g.name.empty() ? tr(m, "dashboard.none") : g.name;
+        ImGui::PushClipRect(p, ImVec2(p.x + labelW - 6, p.y + rowH), true);
+        text(name);
+        ImGui::PopClipRect();
+        const float x0 = p.x + labelW;
+        const float regW = barMax * static_cast<float>(g.registered) / static_cast<float>(maxReg);
+        const float arrW = g.registered > 0 ? regW * static_cast<float>(g.arrived) / static_cast<float>(g.registered) : 0;
+        const float h = rowH * 0.8f;
+        dl->AddRectFilled(ImVec2(x0, p.y), ImVec2(x0 + regW, p.y + h), u32(ImVec4(0.30f, 0.32f, 0.36f, 1)), 2.0f);
+        dl->AddRectFilled(ImVec2(x0, p.y), ImVec2(x0 + arrW, p.y + h), u32(kGood), 2.0f);
+        const std::string figures = std::to_string(g.arrived) + " / " + std::to_string(g.registered);
+        dl->AddText(ImVec2(x0 + 6, p.y + (h - ImGui::GetTextLineHeight()) * 0.5f), u32(ImVec4(1, 1, 1, 1)),
+                    figures.c_str());
+        ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + rowH));
+    }
+    if (groups.empty()) textColored(kMuted, tr(m, "dashboard.none"));
+    ImGui::EndChild();
+}
+
+ImVec4 outcomeColour(const std::string& outcome) {
+    if (outcome == "checked_in") return kGood;
+    if (outcome == "annulled") return kWarn;
+    return kBad;
+}
+
+void drawActivity(const DashboardModel& m, ImVec2 size) {
+    ImGui::BeginChild("activity", size, true);
+    text(tr(m, "dashboard.recent"));
+    if (m.recent.empty()) textColored(kMuted, tr(m, "dashboard.no_activity"));
+    if (!m.recent.empty() && ImGui::BeginTable("recent", 3, ImGuiTableFlags_RowBg)) {
+        for (const auto& a : m.recent) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            text(a.timeLocal);
+            ImGui::TableNextColumn();
+            text(a.kiosk);
+            ImGui::TableNextColumn();
+            std::string word = tr(m, "dashboard.outcome." + a.outcome);
+            if (a.desk) word += " " + tr(m, "dashboard.by_desk");
+            textColored(outcomeColour(a.outcome), word);
+        }
+        ImGui::EndTable();
+    }
+    ImGui::EndChild();
+}
+
+void healthLine(const DashboardModel& m, std::string_view labelKey, const ServiceHealth& h) {
+    const bool known = !h.state.empty() && h.state != "none";
+    const ImVec4 c = !known ? kMuted : h.ok ? kGood : kBad;
+    const std::string word = !known ? tr(m, "dashboard.health.unknown")
+                                    : tr(m, h.ok ? "dashboard.health.ok" : "dashboard.health.problem");
+    const bool f = pushFont(m.env, FontRole::Bold);
+    text(tr(m, labelKey));
+    popFont(f);
+    ImGui::SameLine();
+    textColored(c, word + (known ? " (" + h.state + ")" : std::string{}));
+    if (!h.message.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, kMuted);
+        textWrapped(h.message);
+        ImGui::PopStyleColor();
+    }
+}
+
+void drawHealth(const DashboardModel& m, ImVec2 size) {
+    ImGui::BeginChild("health", size, true);
+    healthLine(m, "dashboard.health.printer", m.printer);
+    text(m.env.fmt("dashboard.prints", {{"waiting", std::to_string(m.printsWaiting)},
+                                         {"held", std::to_string(m.printsHeld)}}));
+    if (m.printsHeld > 0) textColored(kWarn, tr(m, "dashboard.prints_held_hint"));
+    ImGui::Spacing();
+    healthLine(m, "dashboard.health.camera", m.camera);
+    ImGui::Spacing();
+    text(m.env.fmt("dashboard.desk_cases", {{"count", std::to_string(m.deskCases)}}));
+    char timing[64];
+    std::snprintf(timing, sizeof timing, "%.1f ms", m.lastRefreshMs);
+    textColored(kMuted, m.env.fmt("dashboard.refresh", {{"ms", timing}}));
+    ImGui::EndChild();
+}
+
+}  // namespace
+
+void drawDashboard(const DashboardModel& m, IntentSink& sink) {
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(vp->WorkPos);
+    ImGui::SetNextWindowSize(vp->WorkSize);
+    const ImGuiWindowFlags wf = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+    ImGui::Begin("##dashboard", nullptr, wf);
+    const bool body = pushFont(m.env, FontRole::Body);
+    drawHeader(m, sink);
+
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const float sp = ImGui::GetStyle().ItemSpacing.x;
+    const float row1 = avail.y * 0.42f;
+    const float row2 = avail.y * 0.33f;
+    const float row3 = avail.y - row1 - row2 - 2 * ImGui::GetStyle().ItemSpacing.y;
+    drawHeadcount(m, ImVec2(avail.x * 0.38f, row1));
+    ImGui::SameLine();
+    drawChart(m, ImVec2(0, row1));
+    const float half = (avail.x - sp) * 0.5f;
+    drawGroups(m, "by-category", "dashboard.by_category", m.byCategory, ImVec2(half, row2));
+    ImGui::SameLine();
+    drawGroups(m, "by-group", "dashboard.by_working_group", m.byWorkingGroup, ImVec2(0, row2));
+    drawActivity(m, ImVec2(avail.x * 0.55f, row3));
+    ImGui::SameLine();
+    drawHealth(m, ImVec2(0, row3));
+
+    popFont(body);
+    ImGui::End();
+}
+
+}  // namespace kiosk::ui

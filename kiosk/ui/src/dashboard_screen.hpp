@@ -1,0 +1,12 @@
+#pragma once
+// The organiser dashboard: a headcount readable across a room, arrivals per 5 minutes, the
+// balance of categories and working groups, recent activity without names, printer and camera.
+#include "dashboard_model.hpp"
+#include "intents.hpp"
+
+namespace kiosk::ui {
+
+/// Draws the dashboard as one full-screen window. Between ImGui::NewFrame() and ImGui::Render().
+void drawDashboard(const DashboardModel& model, IntentSink& sink);
+
+}  // namespace kiosk::ui
