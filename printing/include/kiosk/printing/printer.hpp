@@ -130,13 +130,14 @@ struct PrintServiceOptions {
     bool drainOutbox = true;
 };
 
-/// What the UI shows about one job. progress: 0.1 queued, 0.25 rendered, 0.5 accepted by CUPS,
-/// 0.75 printing, 1 printed; 0 for held / failed.
+/// What the UI shows about one job. Stages and progress: "queued" 0.1, "rendering" 0.2,
+/// "accepted" (by CUPS) 0.5, "waiting" 0.5 (in CUPS, queue stopped: errorCode says why),
+/// "printing" 0.75, "printed" 1; "held" and "failed" 0 with an errorCode.
 struct PrintEvent {
     std::string jobId;  ///< outbox row id
     std::string attendeeId;
     std::string state;  ///< outbox state: "pending" / "submitted" / "printed" / "failed" / "held"
-    std::string stage;  ///< finer: "queued", "rendering", "accepted", "printing", "printed", …
+    std::string stage;  ///< see above
     float progress = 0.f;
     int cupsJobId = 0;
     std::string printer;
