@@ -86,7 +86,9 @@ struct Decoded {
     std::string text;                 ///< valid UTF-8, exactly as encoded (no trimming)
     CodeFormat format = CodeFormat::QRCode;
     std::array<Point, 4> corners{};   ///< in the coordinates of the FrameView passed in
-    std::string strategy;             ///< which pass found it, e.g. "fast", "local-avg x2", "inverted"
+    std::string strategy;             ///< which pass found it, e.g. "local", "x2 histogram", "inverted"
+    bool primary = false;             ///< found by the first, plain pass (fallback finds are
+                                      ///< confirmed over two frames by ScanService)
     double ms = 0;                    ///< time spent inside decode()
 };
 
@@ -105,22 +107,32 @@ struct DecoderOptions {
     bool code128 = false;  ///< Eventbrite tickets print one; see docs/scanner.md for the cost
 };
 
-/// Multi-pass decoder: a fast downscaled pass first, then other binarizers, inversion, other
-/// scales and regions of interest while the budget lasts. A text is returned only when it is
-/// valid UTF-8 and, for the slower passes, confirmed (see docs/scanner.md): a missed code is
-/// better than a wrong one. Thread-compatible: use one Decoder per thread.
+/// Multi-pass decoder: a plain pass first, then other binarizers, inversion, other scales and
+/// a centre region of interest while the budget lasts (live frames continue the fallback passes
+/// where the previous frame stopped, so a code held still meets every pass within a few frames).
+/// A text is returned only when it is valid UTF-8 and non-empty; see docs/scanner.md for the
+/// misread rules. Keeps per-pass cost estimates: use one Decoder per thread.
 class Decoder {
 public:
     explicit Decoder(DecoderOptions options = {});
-    /// nullopt for an invalid view, no code, or an unconfirmed read. Never throws.
-    std::optional<Decoded> decode(const FrameView& frame, DecodeBudget budget = {}) const;
+    ~Decoder();
+    Decoder(Decoder&&) noexcept;
+    Decoder& operator=(Decoder&&) noexcept;
+    /// nullopt for an invalid view or no code. Never throws.
+    std::optional<Decoded> decode(const FrameView& frame, DecodeBudget budget = {});
+
+    struct State;
 
 private:
     DecoderOptions m_options;
+    std::unique_ptr<State> m_state;
 };
 
 // ---------------------------------------------------------------------------------------------
 // Sources (each produces frames on its own thread)
+
+enum class Origin { Camera, Wedge, File };
+std::string_view originName(Origin o);  ///< "camera", "wedge", "file"
 
 enum class SourceState {
     Stopped,       ///< not started, or stopped
@@ -150,6 +162,8 @@ public:
     virtual core::Status start(FrameSink sink) = 0;
     virtual void stop() = 0;  ///< joins the thread; idempotent
     virtual SourceHealth health() const = 0;
+    /// Camera for cameras and frame sequences (both are live), File for a single image.
+    virtual Origin origin() const { return Origin::Camera; }
 };
 
 struct CameraInfo {
@@ -231,9 +245,6 @@ std::string repairKeyboardLayout(std::string_view typed);
 
 // ---------------------------------------------------------------------------------------------
 // The service the application owns
-
-enum class Origin { Camera, Wedge, File };
-std::string_view originName(Origin o);  ///< "camera", "wedge", "file"
 
 struct ScanEvent {
     std::string text;           ///< decoded payload (valid UTF-8, not yet sanitised by core)

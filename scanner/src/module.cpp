@@ -1,1 +1,0 @@
-namespace kiosk::scanner { const char* moduleName() { return "scanner"; } }
