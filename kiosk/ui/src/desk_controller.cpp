@@ -315,16 +315,25 @@ void DeskController::onCheckIn(const CheckInAttendee& a, ShellContext& ctx) {
                 notify("desk.notice.checked_in", name);
             break;
         case core::Outcome::AlreadyCheckedIn:
+            // The core logs the refused attempt as a case; it happened at the desk itself, so it
+            // is closed here rather than sent back to the same volunteer's queue.
+            closeOwnCase(r->caseRef, ctx);
             notify("desk.notice.already_checked_in",
                    r->firstCheckin ? formatLocalTime(r->firstCheckin->at) + " · " + r->firstCheckin->kiosk
                                    : std::string{},
                    true);
             break;
         default:
+            closeOwnCase(r->caseRef, ctx);
             notify("desk.outcome." + std::string(core::reasonCode(r->outcome)), name, true);
             break;
     }
     select(a.attendeeId, ctx);
+}
+
+void DeskController::closeOwnCase(const std::string& caseRef, ShellContext& ctx) {
+    if (caseRef.empty()) return;
+    (void)ctx.db.resolveRefusedScan(caseRef, ctx.actor, "seen at the desk");
 }
 
 void DeskController::onAnnul(const Annul& a, ShellContext& ctx) {

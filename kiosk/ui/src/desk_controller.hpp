@@ -36,6 +36,7 @@ private:
     void select(const std::string& attendeeId, ShellContext& ctx);
     void notify(std::string key, std::string arg = {}, bool error = false);
     void fail(const core::Error& e);
+    void closeOwnCase(const std::string& caseRef, ShellContext& ctx);
     /// Writes the outbox row and wakes the printer (if any). False (with a notice) on error.
     bool enqueueBadge(const std::string& attendeeId, const std::string& checkinId, const std::string& kind,
                       ShellContext& ctx);

@@ -1,0 +1,445 @@
+// The help desk without a window: intents in, database changes out (DeskController), and the
+// screen's widgets pushing the right intents (drawDesk under a headless ImGui context).
+#include "../../kiosk/ui/src/desk_controller.hpp"
+#include "../../kiosk/ui/src/desk_screen.hpp"
+#include "../../kiosk/ui/src/pin.hpp"
+#include "../../kiosk/ui/src/strings.hpp"
+
+#include <doctest/doctest.h>
+#include <imgui.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+
+using namespace kiosk;
+using namespace kiosk::ui;
+using namespace std::chrono_literals;
+
+namespace {
+
+core::TimePoint at(const char* iso) { return *core::parseIso8601(iso); }
+
+struct DeskFixture {
+    std::string dir;
+    std::string dbPath;
+    core::Database db;
+    Strings strings;
+    ShellContext ctx;
+    DeskController desk;
+    core::Attendee elodie, jan, olga;
+
+    static std::string makeDir() {
+        static int counter = 0;
+        auto d = std::filesystem::temp_directory_path() /
+                 ("kiosk-desk-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+        std::filesystem::remove_all(d);
+        std::filesystem::create_directories(d);
+        return d.string();
+    }
+    static core::Database openDb(const std::string& path) {
+        auto db = core::Database::open(path, core::Database::Mode::CreateIfMissing);
+        REQUIRE_MESSAGE(db.ok(), (db.ok() ? "" : db.error().message));
+        return std::move(*db);
+    }
+    static Strings loadStrings() {
+        auto s = Strings::load(KIOSK_ASSETS_DIR);
+        REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().message));
+        return std::move(*s);
+    }
+    core::Attendee add(const char* first, const char* last, const char* org, const char* cat, const char* wg) {
+        core::Attendee a;
+        a.firstName = first;
+        a.lastName = last;
+        a.organisation = org;
+        a.category = cat;
+        a.workingGroup = wg;
+        a.externalSource = "test";
+        a.externalId = std::string(first) + last;
+        auto r = db.addAttendee(a, "test");
+        REQUIRE(r.ok());
+        return *r;
+    }
+
+    DeskFixture()
+        : dir(makeDir()),
+          dbPath(dir + "/event.db"),
+          db(openDb(dbPath)),
+          strings(loadStrings()),
+          ctx{db, strings},
+          desk(ctx) {
+        core::Event e;
+        e.id = "test-2018";
+        e.name = "Test event";
+        e.startsAt = at("2018-03-16T08:00:00Z");
+        e.endsAt = at("2018-03-16T16:30:00Z");
+        e.doorsOpenAt = at("2018-03-16T07:30:00Z");
+        e.doorsCloseAt = at("2018-03-16T20:00:00Z");
+        REQUIRE(db.setEvent(e).ok());
+        elodie = add("Élodie", "Dupré", "Solidarité Bruxelles", "participant", "Eau");
+        jan = add("Jan", "Peeters", "Noord-Zuid vzw", "speaker", "Onderwijs");
+        olga = add("Ольга", "Петрова", "Kyiv Aid", "participant", "Eau");
+        ctx.kioskName = "desk-1";
+        ctx.dbPath = dbPath;
+        ctx.actor = "desk:test";
+        ctx.now = at("2018-03-16T09:00:00Z");
+        ctx.steadyNow = std::chrono::steady_clock::time_point{} + 1h;
+        desk.refresh(ctx);
+    }
+    ~DeskFixture() { std::filesystem::remove_all(dir); }
+
+    bool handle(Intent i) { return desk.handle(i, ctx); }
+    std::vector<core::CheckinRecord> history(const core::Attendee& a) { return *db.history(a.id); }
+    std::vector<core::PrintJob> jobsOf(const core::Attendee& a) {
+        std::vector<core::PrintJob> out;
+        const auto all = db.printJobs("", 1000);
+        for (const auto& j : *all)
+            if (j.attendeeId == a.id) out.push_back(j);
+        return out;
+    }
+    /// Moves both clocks forward (the controller reloads at most every 1.5 s by itself).
+    void later(std::chrono::milliseconds d) {
+        ctx.now += d;
+        ctx.steadyNow += d;
+        desk.refresh(ctx);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("desk: search as you type is accent- and case-insensitive and marks who arrived") {
+    DeskFixture f;
+    CHECK(f.handle(SearchAttendees{"elo"}));
+    const auto& m = f.desk.model();
+    REQUIRE(m.results.size() == 1);
+    CHECK(m.results[0].id == f.elodie.id);
+    CHECK_FALSE(m.resultsCheckedIn[0]);
+    CHECK(m.page == DeskPage::Search);
+
+    f.handle(SearchAttendees{"DUPRE"});
+    REQUIRE(f.desk.model().results.size() == 1);
+    f.handle(SearchAttendees{"ольга"});
+    REQUIRE(f.desk.model().results.size() == 1);
+    CHECK(f.desk.model().results[0].id == f.olga.id);
+    f.handle(SearchAttendees{"zzz"});
+    CHECK(f.desk.model().results.empty());
+    f.handle(SearchAttendees{"   "});
+    CHECK(f.desk.model().results.empty());
+
+    REQUIRE(f.db.checkInAttendee(f.jan.id, "entrance-1", f.ctx.now, "self", "").ok());
+    f.handle(SearchAttendees{"peeters"});
+    REQUIRE(f.desk.model().results.size() == 1);
+    CHECK(f.desk.model().resultsCheckedIn[0]);
+}
+
+TEST_CASE("desk: manual check-in writes the arrival, prints one badge, and shows the history") {
+    DeskFixture f;
+    f.handle(SelectAttendee{f.elodie.id});
+    REQUIRE(f.desk.model().selected);
+    CHECK(f.desk.model().page == DeskPage::Attendee);
+    CHECK_FALSE(f.desk.model().selected->checkedIn);
+
+    f.handle(CheckInAttendee{f.elodie.id, "forgot her phone"});
+    auto h = f.history(f.elodie);
+    REQUIRE(h.size() == 1);
+    CHECK(h[0].action == core::CheckinAction::Checkin);
+    CHECK(h[0].kiosk == "desk-1");
+    CHECK(h[0].actor == "desk:test");
+    CHECK(h[0].reason == "forgot her phone");
+    auto jobs = f.jobsOf(f.elodie);
+    REQUIRE(jobs.size() == 1);
+    CHECK(jobs[0].kind == "badge");
+    CHECK(jobs[0].checkinId == h[0].id);
+    CHECK(f.desk.model().notice.key == "desk.notice.checked_in");
+    CHECK_FALSE(f.desk.model().notice.error);
+    const auto& sel = *f.desk.model().selected;
+    CHECK(sel.checkedIn);
+    REQUIRE(sel.history.size() == 1);
+    CHECK(sel.history[0].kiosk == "desk-1");
+    CHECK(sel.history[0].timeLocal == formatLocalTime(f.ctx.now));
+    CHECK(sel.printJobs.size() == 1);
+
+    // A second manual check-in changes nothing and does not land in the desk's own queue.
+    f.handle(CheckInAttendee{f.elodie.id, ""});
+    CHECK(f.history(f.elodie).size() == 1);
+    CHECK(f.jobsOf(f.elodie).size() == 1);
+    CHECK(f.desk.model().notice.key == "desk.notice.already_checked_in");
+    CHECK(f.db.refusedScans(true, 10)->empty());
+}
+
+TEST_CASE("desk: annul needs a reason") {
+    DeskFixture f;
+    f.handle(CheckInAttendee{f.jan.id, ""});
+    REQUIRE(f.history(f.jan).size() == 1);
+
+    f.handle(Annul{f.jan.id, "   "});
+    CHECK(f.history(f.jan).size() == 1);
+    CHECK(f.desk.model().notice.key == "desk.notice.reason_required");
+    CHECK(f.desk.model().notice.error);
+
+    f.handle(EditDeskField{DeskField::AnnulReason, "scanned the wrong badge"});
+    CHECK(f.desk.model().annulReason == "scanned the wrong badge");
+    f.handle(Annul{f.jan.id, "scanned the wrong badge"});
+    auto h = f.history(f.jan);
+    REQUIRE(h.size() == 2);
+    CHECK(h[1].action == core::CheckinAction::Annul);
+    CHECK(h[1].reason == "scanned the wrong badge");
+    CHECK(f.desk.model().notice.key == "desk.notice.annulled");
+    CHECK(f.desk.model().annulReason.empty());
+    REQUIRE(f.desk.model().selected);
+    CHECK_FALSE(f.desk.model().selected->checkedIn);
+    CHECK(f.desk.model().selected->history.size() == 2);
+    bool audited = false;
+    const auto log = f.db.audit(50);
+    REQUIRE(log.ok());
+    for (const auto& e : *log)
+        if (e.action == "checkin.annul" && e.attendeeId == f.jan.id && e.actor == "desk:test") audited = true;
+    CHECK(audited);
+}
+
+TEST_CASE("desk: reprint is counted and queued") {
+    DeskFixture f;
+    f.handle(SelectAttendee{f.olga.id});
+    f.handle(Reprint{f.olga.id});
+    f.handle(Reprint{f.olga.id});
+    CHECK(*f.db.reprintCount(f.olga.id) == 2);
+    auto jobs = f.jobsOf(f.olga);
+    REQUIRE(jobs.size() == 2);
+    CHECK(jobs[0].kind == "reprint");
+    CHECK(jobs[0].state == "pending");
+    CHECK(f.desk.model().selected->reprints == 2);
+    CHECK(f.desk.model().notice.key == "desk.notice.reprint_no_printer");  // no PrintService here
+}
+
+TEST_CASE("desk: correcting the name as printed is stored and audited") {
+    DeskFixture f;
+    f.handle(SelectAttendee{f.elodie.id});
+    CHECK(f.desk.model().badgeName == "Élodie Dupré");
+    f.handle(EditDeskField{DeskField::BadgeName, "Élodie Dupré-Lambert"});
+    f.handle(RenameForBadge{f.elodie.id, " Élodie Dupré-Lambert "});
+    auto a = *f.db.attendee(f.elodie.id);
+    REQUIRE(a);
+    CHECK(a->badgeName == "Élodie Dupré-Lambert");
+    CHECK(a->firstName == "Élodie");  // the registration itself is untouched
+    CHECK(f.desk.model().notice.key == "desk.notice.renamed");
+    bool audited = false;
+    const auto log = f.db.audit(50);
+    REQUIRE(log.ok());
+    for (const auto& e : *log)
+        if (e.action == "attendee.rename" && e.attendeeId == f.elodie.id && e.actor == "desk:test") audited = true;
+    CHECK(audited);
+
+    // Typing the registered name again removes the override.
+    f.handle(RenameForBadge{f.elodie.id, "Élodie Dupré"});
+    CHECK((*f.db.attendee(f.elodie.id))->badgeName.empty());
+}
+
+TEST_CASE("desk: a walk-in is created, checked in and printed") {
+    DeskFixture f;
+    f.handle(ShowDeskPage{DeskPage::WalkIn});
+    CHECK(f.desk.model().page == DeskPage::WalkIn);
+    // Without a name nothing is created.
+    core::Attendee empty;
+    empty.firstName = "  ";
+    f.handle(RegisterWalkIn{empty, true});
+    CHECK(f.desk.model().notice.key == "desk.notice.name_required");
+    CHECK(f.db.attendees()->size() == 3);
+
+    f.handle(EditDeskField{DeskField::WalkInFirstName, "Zoë"});
+    f.handle(EditDeskField{DeskField::WalkInLastName, "Van den Bossche"});
+    f.handle(EditDeskField{DeskField::WalkInLanguage, "nl"});
+    CHECK(f.desk.model().walkIn.language == core::Language::Nl);
+    core::Attendee w;
+    w.firstName = "Zoë";
+    w.lastName = "Van den Bossche";
+    w.organisation = "Buurthuis";
+    w.category = "press";
+    w.workingGroup = "Eau";
+    w.language = core::Language::Nl;
+    f.handle(RegisterWalkIn{w, true});
+    CHECK(f.desk.model().notice.key == "desk.notice.walk_in");
+    auto found = *f.db.search("zoe");
+    REQUIRE(found.size() == 1);
+    const auto& z = found[0];
+    CHECK(z.externalSource == "walkin");
+    CHECK(z.category == "press");
+    CHECK(z.language == core::Language::Nl);
+    auto h = f.history(z);
+    REQUIRE(h.size() == 1);
+    CHECK(h[0].reason == "walk-in");
+    auto jobs = f.jobsOf(z);
+    REQUIRE(jobs.size() == 1);
+    CHECK(jobs[0].kind == "badge");
+    CHECK(jobs[0].checkinId == h[0].id);
+    REQUIRE(f.desk.model().selected);
+    CHECK(f.desk.model().selected->attendee.id == z.id);
+    CHECK(f.desk.model().walkIn.firstName.empty());  // the form is ready for the next person
+}
+
+TEST_CASE("desk: the queue shows the kiosks' cases and closes them in one click") {
+    DeskFixture f;
+    core::ScanRequest unknown;
+    unknown.payload = "not-a-ticket-\x1b[31m";
+    unknown.kiosk = "entrance-2";
+    unknown.at = f.ctx.now;
+    auto r = f.db.checkIn(unknown);
+    REQUIRE(r.ok());
+    REQUIRE(r->outcome != core::Outcome::CheckedIn);
+    f.later(2s);
+    const auto& cases = f.desk.model().cases;
+    REQUIRE(cases.size() == 1);
+    CHECK(cases[0].kind == DeskCase::Kind::RefusedScan);
+    CHECK(cases[0].kiosk == "entrance-2");
+    CHECK(cases[0].caseRef == r->caseRef);
+    CHECK(cases[0].detail.find('\x1b') == std::string::npos);  // escaped for the screen
+
+    f.handle(ResolveCase{cases[0].id, "checked in manually"});
+    CHECK(f.desk.model().notice.key == "desk.notice.resolved");
+    f.later(2s);
+    CHECK(f.desk.model().cases.empty());
+    CHECK(f.db.refusedScans(true, 10)->empty());
+
+    // A badge the printer could not print: retry puts it back to pending, "handled" removes it.
+    auto job = f.db.enqueuePrint(f.jan.id, "", "reprint", "test", f.ctx.now);
+    REQUIRE(job.ok());
+    core::PrintJob held = *job;
+    held.state = "held";
+    held.lastError = "printer.stopped: out of paper";
+    REQUIRE(f.db.updatePrintJob(held).ok());
+    f.later(2s);
+    REQUIRE(f.desk.model().cases.size() == 1);
+    CHECK(f.desk.model().cases[0].kind == DeskCase::Kind::PrintJob);
+    CHECK(f.desk.model().cases[0].attendeeName == "Jan Peeters");
+    f.handle(RetryPrintJob{held.id});
+    CHECK((*f.db.printJob(held.id))->state == "pending");
+    f.later(0ms);  // an action marks the model dirty: the next frame's refresh reloads at once
+    CHECK(f.desk.model().cases.empty());
+
+    REQUIRE(f.db.updatePrintJob(held).ok());
+    f.later(2s);
+    REQUIRE(f.desk.model().cases.size() == 1);
+    f.handle(DismissPrintJob{held.id, "badge written by hand"});
+    CHECK((*f.db.printJob(held.id))->state == "failed");
+    f.later(2s);
+    CHECK(f.desk.model().cases.empty());
+}
+
+TEST_CASE("desk: refresh reads the database only when due or after a change") {
+    DeskFixture f;
+    f.handle(SearchAttendees{"jan"});
+    REQUIRE(f.desk.model().results.size() == 1);
+    CHECK_FALSE(f.desk.model().resultsCheckedIn[0]);
+    // Another process checks Jan in; within the refresh period the model keeps its last read.
+    REQUIRE(f.db.checkInAttendee(f.jan.id, "entrance-1", f.ctx.now, "self", "").ok());
+    f.later(500ms);
+    CHECK_FALSE(f.desk.model().resultsCheckedIn[0]);
+    f.later(1100ms);
+    CHECK(f.desk.model().resultsCheckedIn[0]);
+    CHECK(f.desk.model().lastRefreshMs >= 0.0);
+}
+
+TEST_CASE("desk: changing the PIN needs both entries equal and updates the shell's lock") {
+    DeskFixture f;
+    auto demo = hashPin(std::string(kDemoPin));
+    REQUIRE(demo.ok());
+    PinLock lock(*demo);
+    f.ctx.pinLock = &lock;
+    f.later(2s);
+    CHECK(f.desk.model().demoPinWarning);  // no <db>.pin yet
+
+    f.handle(EditDeskField{DeskField::NewPin, "9081"});
+    f.handle(EditDeskField{DeskField::NewPinRepeat, "9082"});
+    f.handle(ChangePin{"9081"});
+    CHECK(f.desk.model().notice.key == "desk.notice.pin_mismatch");
+    CHECK_FALSE(std::filesystem::exists(pinFileFor(f.dbPath)));
+
+    f.handle(EditDeskField{DeskField::NewPin, "12"});
+    f.handle(EditDeskField{DeskField::NewPinRepeat, "12"});
+    f.handle(ChangePin{"12"});
+    CHECK(f.desk.model().notice.key == "desk.notice.too_short");
+
+    f.handle(EditDeskField{DeskField::NewPin, "908172"});
+    f.handle(EditDeskField{DeskField::NewPinRepeat, "908172"});
+    f.handle(ChangePin{"908172"});
+    CHECK(f.desk.model().notice.key == "desk.notice.pin_changed");
+    CHECK(f.desk.model().newPin.empty());
+    auto stored = loadPinHash(pinFileFor(f.dbPath));
+    REQUIRE(stored.ok());
+    REQUIRE(stored->has_value());
+    CHECK(verifyPin(**stored, "908172"));
+    const auto t = std::chrono::steady_clock::time_point{} + 2h;
+    CHECK(lock.tryPin(std::string(kDemoPin), t) == PinAttempt::Wrong);
+    CHECK(lock.tryPin("908172", t) == PinAttempt::Opened);
+    f.later(2s);
+    CHECK_FALSE(f.desk.model().demoPinWarning);
+}
+
+TEST_CASE("desk: intents that are not the desk's are left to the shell") {
+    DeskFixture f;
+    CHECK_FALSE(f.handle(LeaveDesk{}));
+    CHECK_FALSE(f.handle(SetLanguage{core::Language::Nl}));
+    CHECK_FALSE(f.handle(EnterDesk{"2018"}));
+}
+
+// --- the screen ---------------------------------------------------------------------------------
+
+namespace {
+
+/// A headless ImGui context: enough to run frames and feed keyboard input, no window.
+struct Headless {
+    ImGuiContext* ctx;
+    Headless() : ctx(ImGui::CreateContext()) {
+        ImGuiIO& io = ImGui::GetIO();
+        io.IniFilename = nullptr;
+        io.DisplaySize = ImVec2(1280, 720);
+        io.DeltaTime = 1.0f / 60.0f;
+        unsigned char* pixels = nullptr;
+        int w = 0, h = 0;
+        io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    }
+    ~Headless() { ImGui::DestroyContext(ctx); }
+    std::vector<Intent> frame(const DeskModel& m) {
+        IntentSink sink;
+        ImGui::NewFrame();
+        drawDesk(m, sink);
+        ImGui::Render();
+        return sink.take();
+    }
+};
+
+template <class T>
+const T* find(const std::vector<Intent>& v) {
+    for (const auto& i : v)
+        if (auto p = std::get_if<T>(&i)) return p;
+    return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("desk screen: every page draws without input and pushes nothing") {
+    DeskFixture f;
+    Headless h;
+    f.handle(SelectAttendee{f.elodie.id});
+    for (DeskPage p : {DeskPage::Search, DeskPage::Attendee, DeskPage::WalkIn, DeskPage::Queue, DeskPage::Settings}) {
+        f.handle(ShowDeskPage{p});
+        CHECK(f.desk.model().page == p);
+        for (int i = 0; i < 3; ++i) CHECK(h.frame(f.desk.model()).empty());
+    }
+}
+
+TEST_CASE("desk screen: typing in the search field pushes SearchAttendees with the text") {
+    DeskFixture f;
+    Headless h;
+    // The search field takes the keyboard focus when the desk appears.
+    h.frame(f.desk.model());
+    h.frame(f.desk.model());
+    ImGui::GetIO().AddInputCharactersUTF8("pee");
+    auto intents = h.frame(f.desk.model());
+    const auto* s = find<SearchAttendees>(intents);
+    REQUIRE(s);
+    CHECK(s->text == "pee");
+    f.handle(*s);
+    REQUIRE(f.desk.model().results.size() == 1);
+    CHECK(f.desk.model().results[0].id == f.jan.id);
+}
