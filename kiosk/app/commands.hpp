@@ -17,5 +17,6 @@ void registerScanCommands(CLI::App& app, CommandContext& ctx);   // cli_scan.cpp
 void registerPrintCommands(CLI::App& app, CommandContext& ctx);  // cli_print.cpp
 void registerPrinterCommands(CLI::App& app, CommandContext& ctx); // cli_printer.cpp (print, printers)
 void registerRunCommand(CLI::App& app, CommandContext& ctx);     // cli_run.cpp (window)
+void registerPinCommand(CLI::App& app, CommandContext& ctx);     // cli_pin.cpp (help-desk PIN)
 
 }  // namespace kiosk::app

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
     kiosk::app::registerPrintCommands(app, ctx);
     kiosk::app::registerPrinterCommands(app, ctx);
     kiosk::app::registerRunCommand(app, ctx);
+    kiosk::app::registerPinCommand(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
