@@ -50,7 +50,7 @@ enum class Align { Left, Center, Right };
 
 /// One element of a template. Coordinates in millimetres from the top-left corner of the badge.
 struct TemplateElement {
-    enum class Kind { Text, Qr, Rect, Image, Line };
+    enum class Kind { Text, Qr, Rect, Ellipse, Image, Line };
     Kind kind = Kind::Text;
     /// Text: attendee field ("display_name", "first_name", "last_name", "organisation",
     /// "category_label", "working_group", "event_name", "event_date", "event_place") or "literal".
@@ -80,6 +80,8 @@ struct BadgeTemplate {
     std::vector<TemplateElement> elements;
     std::map<std::string, Color> categoryColors;  ///< by category key; "default" as fallback
     std::string baseDir;        ///< folder images are resolved against
+    std::string fontFamily = "Noto Sans";  ///< first font of the chain (fontconfig family)
+    int qrEccLevel = 4;         ///< ZXing 0..8 (4 ≈ M, survives a scuffed badge)
 };
 
 /// Paper sizes the kiosk knows, in millimetres (portrait). nullopt for an unknown name.

@@ -1,0 +1,151 @@
+// UTF-8 handling and the typesetting policy: which characters a badge may draw.
+#include "badge_internal.hpp"
+
+#include <hb.h>
+
+#include <cstdio>
+
+namespace kiosk::printing::detail {
+
+std::u32string decodeUtf8(std::string_view s) {
+    std::u32string out;
+    out.reserve(s.size());
+    size_t i = 0;
+    while (i < s.size()) {
+        const auto b = static_cast<unsigned char>(s[i]);
+        int extra = 0;
+        char32_t c = 0;
+        if (b < 0x80) {
+            c = b;
+        } else if ((b & 0xE0) == 0xC0) {
+            c = b & 0x1F;
+            extra = 1;
+        } else if ((b & 0xF0) == 0xE0) {
+            c = b & 0x0F;
+            extra = 2;
+        } else if ((b & 0xF8) == 0xF0) {
+            c = b & 0x07;
+            extra = 3;
+        } else {
+            out.push_back(0xFFFD);
+            ++i;
+            continue;
+        }
+        bool ok = true;
+        for (int k = 1; k <= extra; ++k) {
+            if (i + k >= s.size()) {
+                ok = false;
+                break;
+            }
+            const auto cb = static_cast<unsigned char>(s[i + k]);
+            if ((cb & 0xC0) != 0x80) {
+                ok = false;
+                break;
+            }
+            c = (c << 6) | (cb & 0x3F);
+        }
+        // Overlong forms and surrogates are as invalid as broken sequences.
+        static const char32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+        if (!ok || c < kMin[extra] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
+            out.push_back(0xFFFD);
+            ++i;
+            continue;
+        }
+        out.push_back(c);
+        i += static_cast<size_t>(extra) + 1;
+    }
+    return out;
+}
+
+void appendUtf8(std::string& out, char32_t c) {
+    if (c < 0x80) {
+        out.push_back(static_cast<char>(c));
+    } else if (c < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else if (c < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (c >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else {
+        out.push_back(static_cast<char>(0xF0 | (c >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+}
+
+std::string encodeUtf8(const std::u32string& s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char32_t c : s) appendUtf8(out, c);
+    return out;
+}
+
+bool isCombiningMark(char32_t c) {
+    const auto cat = hb_unicode_general_category(hb_unicode_funcs_get_default(), c);
+    return cat == HB_UNICODE_GENERAL_CATEGORY_NON_SPACING_MARK ||
+           cat == HB_UNICODE_GENERAL_CATEGORY_SPACING_MARK ||
+           cat == HB_UNICODE_GENERAL_CATEGORY_ENCLOSING_MARK;
+}
+
+std::u32string composeCanonical(const std::u32string& s) {
+    hb_unicode_funcs_t* uf = hb_unicode_funcs_get_default();
+    std::u32string out;
+    out.reserve(s.size());
+    for (char32_t c : s) {
+        if (!out.empty() && isCombiningMark(c)) {
+            hb_codepoint_t composed = 0;
+            if (hb_unicode_compose(uf, out.back(), c, &composed)) {
+                out.back() = composed;
+                continue;
+            }
+        }
+        out.push_back(c);
+    }
+    return out;
+}
+
+bool invisibleFormat(char32_t c) {
+    return (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x206F) ||
+           (c >= 0xFE00 && c <= 0xFE0F) || c == 0xFEFF || c == 0x00AD || (c >= 0xE0000 && c <= 0xE007F) ||
+           c < 0x20 || (c >= 0x7F && c < 0xA0);
+}
+
+bool typesettable(char32_t c) {
+    struct Range {
+        char32_t from, to;
+    };
+    // Blocks drawn glyph by glyph correctly without shaping or bidi reordering.
+    static constexpr Range kAllowed[] = {
+        {0x0020, 0x007E}, {0x00A0, 0x036F},  // Latin-1, Extended-A/B, IPA, modifiers, combining marks
+        {0x0370, 0x03FF},                    // Greek
+        {0x0400, 0x052F},                    // Cyrillic + supplement
+        {0x0531, 0x058F},                    // Armenian
+        {0x10A0, 0x10FF}, {0x1C90, 0x1CBF},  // Georgian
+        {0x1C80, 0x1C8F}, {0x1D00, 0x1DFF},  // Cyrillic Ext-C, phonetic extensions, marks supplement
+        {0x1E00, 0x1FFF},                    // Latin Extended Additional, Greek Extended
+        {0x2010, 0x205E}, {0x2070, 0x20CF},  // punctuation, super/subscripts, currency
+        {0x2100, 0x218F}, {0x2190, 0x23FF},  // letterlike, number forms, arrows, math, technical
+        {0x2460, 0x24FF}, {0x2500, 0x27BF},  // enclosed alphanumerics, boxes, shapes, dingbats
+        {0x2C60, 0x2C7F}, {0x2DE0, 0x2DFF},  // Latin Ext-C, Cyrillic Ext-A
+        {0xA640, 0xA69F}, {0xA720, 0xA7FF},  // Cyrillic Ext-B, Latin Ext-D
+        {0xAB30, 0xAB6F}, {0xFB00, 0xFB06},  // Latin Ext-E, Latin ligatures
+    };
+    for (const auto& r : kAllowed)
+        if (c >= r.from && c <= r.to) return true;
+    return false;
+}
+
+std::string describeCodepoints(const std::u32string& s, size_t max) {
+    std::string out;
+    char buf[16];
+    for (size_t i = 0; i < s.size() && i < max; ++i) {
+        std::snprintf(buf, sizeof buf, "%sU+%04X", i ? " " : "", static_cast<unsigned>(s[i]));
+        out += buf;
+    }
+    if (s.size() > max) out += " …";
+    return out;
+}
+
+}  // namespace kiosk::printing::detail

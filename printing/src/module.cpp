@@ -1,1 +1,0 @@
-namespace kiosk::printing { const char* moduleName() { return "printing"; } }
