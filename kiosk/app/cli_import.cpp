@@ -1,7 +1,121 @@
+// Import and export subcommands. Thin over kiosk::core: parseExportFile + Database::applyImport,
+// and Database::exportArrivalsCsv. Output and exit codes are documented in docs/import.md:
+//   0  the file was processed and at least one row was accepted (or it had no data rows);
+//   1  every data row was rejected (nothing usable: read the reasons);
+//   2  usage error, unreadable or unrecognised file, database error.
 #include "commands.hpp"
+
+#include <kiosk/core.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
 
 namespace kiosk::app {
 
-void registerImportCommands(CLI::App&, CommandContext&) {}
+namespace {
+
+using kiosk::core::Database;
+using kiosk::core::ImportFormat;
+
+constexpr int kExitAllRejected = 1;
+constexpr int kExitError = 2;
+
+void fail(CommandContext& ctx, const char* cmd, const core::Error& e) {
+    std::fprintf(stderr, "kiosk %s: %s [%s]\n", cmd, e.message.c_str(), e.code.c_str());
+    ctx.exitCode = kExitError;
+}
+
+std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+std::string defaultActor() {
+    const char* user = std::getenv("USER");
+    return user && *user ? std::string("cli:") + user : std::string("cli");
+}
+
+struct ImportOptions {
+    std::string db;
+    std::string file;
+    std::string format = "auto";
+    std::string actor;
+    bool json = false;
+};
+
+struct ExportOptions {
+    std::string db;
+    std::string out;
+    bool json = false;
+};
+
+void runImport(const ImportOptions& o, CommandContext& ctx) {
+    ImportFormat format = ImportFormat::Auto;
+    if (o.format == "pretix") format = ImportFormat::Pretix;
+    else if (o.format == "eventbrite") format = ImportFormat::Eventbrite;
+    else if (o.format == "generic") format = ImportFormat::Generic;
+
+    auto batch = core::parseExportFile(o.file, format);
+    if (!batch) return fail(ctx, "import", batch.error());
+    auto db = Database::open(o.db, Database::Mode::CreateIfMissing);
+    if (!db) return fail(ctx, "import", db.error());
+    auto sum = db->applyImport(*batch, o.actor.empty() ? defaultActor() : o.actor, core::nowUtc());
+    if (!sum) return fail(ctx, "import", sum.error());
+
+    const int accepted = sum->imported + sum->updated + sum->unchanged;
+    if (accepted == 0 && !sum->rejected.empty()) ctx.exitCode = kExitAllRejected;
+
+    if (o.json) {
+        auto rejected = nlohmann::json::array();
+        for (const auto& r : sum->rejected) rejected.push_back({{"line", r.line}, {"reason", r.reason}});
+        const nlohmann::json j{{"source", batch->source},  {"file", o.file},
+                               {"imported", sum->imported}, {"updated", sum->updated},
+                               {"unchanged", sum->unchanged}, {"revoked", sum->revoked},
+                               {"rejected_count", sum->rejected.size()}, {"rejected", rejected}};
+        std::printf("%s\n", dump(j).c_str());
+        return;
+    }
+    std::printf("%s export: %s\n", batch->source.c_str(), core::escapeForDisplay(o.file).c_str());
+    std::printf("  imported   %d\n  updated    %d\n  unchanged  %d\n  revoked    %d\n  rejected   %zu\n",
+                sum->imported, sum->updated, sum->unchanged, sum->revoked, sum->rejected.size());
+    for (const auto& r : sum->rejected)
+        std::printf("line %d: %s\n", r.line, core::escapeForDisplay(r.reason).c_str());
+}
+
+void runExport(const ExportOptions& o, CommandContext& ctx) {
+    auto db = Database::open(o.db, Database::Mode::OpenExisting);
+    if (!db) return fail(ctx, "export", db.error());
+    auto rows = db->exportArrivalsCsv(o.out);
+    if (!rows) return fail(ctx, "export", rows.error());
+    if (o.json) {
+        std::printf("%s\n", dump({{"rows", *rows}, {"out", o.out}}).c_str());
+    } else {
+        std::printf("wrote %d arrival%s to %s\n", *rows, *rows == 1 ? "" : "s",
+                    core::escapeForDisplay(o.out).c_str());
+    }
+}
+
+}  // namespace
+
+void registerImportCommands(CLI::App& app, CommandContext& ctx) {
+    auto in = std::make_shared<ImportOptions>();
+    auto* imp = app.add_subcommand(
+        "import", "Import attendees from a pretix, Eventbrite or generic CSV export (re-import updates people)");
+    imp->add_option("--db", in->db, "Event database file (created if missing)")->required();
+    imp->add_option("--format", in->format, "Export format; auto detects it from the header")
+        ->check(CLI::IsMember({"auto", "pretix", "eventbrite", "generic"}));
+    imp->add_option("--actor", in->actor, "Who imports, for the audit log (default cli:$USER)");
+    imp->add_flag("--json", in->json, "Print one JSON object");
+    imp->add_option("FILE", in->file, "The CSV export")->required();
+    imp->callback([in, &ctx] { runImport(*in, ctx); });
+
+    auto out = std::make_shared<ExportOptions>();
+    auto* exp = app.add_subcommand("export", "Write the arrivals as CSV (safe to open in a spreadsheet)");
+    exp->add_option("--db", out->db, "Event database file")->required();
+    exp->add_option("--out", out->out, "CSV file to write (replaced atomically)")->required();
+    exp->add_flag("--json", out->json, "Print one JSON object");
+    exp->callback([out, &ctx] { runExport(*out, ctx); });
+}
 
 }  // namespace kiosk::app

@@ -110,10 +110,10 @@ Status parseEventbrite(csv::CsvReader& reader, const Header& h, ImportBatch& out
             }
         }
         // Codes: the barcode when the report has one. Without it, Eventbrite's barcode is
-        // order number + attendee number + a short sequence: we store order+attendee digits and
-        // the engine accepts a scanned all-digit payload that starts with them.
+        // order number + attendee number + a short sequence: order+attendee digits go to
+        // codePrefixes and the engine accepts a scanned all-digit payload that starts with them.
         if (!barcode.empty()) row.codes.push_back(barcode);
-        else if (isDigits(order) && isDigits(attendee)) row.codes.push_back(order + attendee);
+        else if (isDigits(order) && isDigits(attendee)) row.codePrefixes.push_back(order + attendee);
         if (!attendee.empty()) a.externalId = attendee;
         else if (!barcode.empty()) a.externalId = barcode;
         else if (!order.empty()) a.externalId = order + "#" + std::to_string(++perOrder[order]);

@@ -163,6 +163,9 @@ std::string foldForMatch(std::string_view s) {
             } else {
                 out += static_cast<char>(c);
             }
+        } else if (c == 0xC2 && i + 1 < s.size()) {
+            out += ' ';  // U+0080–U+00BF: NBSP, «», ·, ° … separate words
+            ++i;
         } else {
             out += static_cast<char>(c);
         }
@@ -273,7 +276,8 @@ int findLanguageColumn(const Header& h) {
         c >= 0)
         return c;
     for (int i = 0; i < h.size(); ++i) {
-        const auto ws = words(foldForMatch(h.norm(i)));
+        const std::string folded = foldForMatch(h.norm(i));  // words() views into it
+        const auto ws = words(folded);
         if (anyWord(ws, {"language", "langue", "taal", "lingua", "sprache", "voertaal"})) return i;
     }
     return -1;
