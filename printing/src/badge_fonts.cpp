@@ -63,6 +63,72 @@ std::string findFontFile(const std::string& family, bool bold) {
         return {};
     return path;
 }
+uint32_t be32(const std::string& s, size_t at) {
+    return (static_cast<uint32_t>(static_cast<unsigned char>(s[at])) << 24) |
+           (static_cast<uint32_t>(static_cast<unsigned char>(s[at + 1])) << 16) |
+           (static_cast<uint32_t>(static_cast<unsigned char>(s[at + 2])) << 8) |
+           static_cast<uint32_t>(static_cast<unsigned char>(s[at + 3]));
+}
+void put32(std::string& s, uint32_t v) {
+    for (int k = 3; k >= 0; --k) s.push_back(static_cast<char>((v >> (8 * k)) & 0xFF));
+}
+void put16(std::string& s, uint32_t v) {
+    s.push_back(static_cast<char>((v >> 8) & 0xFF));
+    s.push_back(static_cast<char>(v & 0xFF));
+}
+
+// libharu 2.3.0 writes its 13 "required" tables in a fixed order ending with 'prep'; when a table
+// is absent it seeks to the end of its memory stream, which fails whenever that end falls on a
+// 4 KiB chunk boundary (HPDF_INVALID_OBJECT at save, for about one font in a thousand). Dropping
+// hinting removes 'prep', so we give the subset a 3-byte no-op 'prep' (PUSHB 0, POP) that keeps
+// the last table non-empty.
+std::string withNoopPrep(const std::string& font) {
+    if (font.size() < 12) return font;
+    const uint32_t count = (static_cast<unsigned char>(font[4]) << 8) | static_cast<unsigned char>(font[5]);
+    if (font.size() < 12 + 16 * static_cast<size_t>(count)) return font;
+    struct Rec {
+        uint32_t tag, sum, off, len;
+    };
+    std::vector<Rec> recs;
+    for (uint32_t i = 0; i < count; ++i) {
+        const size_t at = 12 + 16 * static_cast<size_t>(i);
+        Rec r{be32(font, at), be32(font, at + 4), be32(font, at + 8), be32(font, at + 12)};
+        if (r.tag == hb_tag_from_string("prep", 4)) return font;
+        if (static_cast<size_t>(r.off) + r.len > font.size()) return font;
+        recs.push_back(r);
+    }
+    const std::string prep("\xB0\x00\x21", 3);
+    recs.push_back({hb_tag_from_string("prep", 4), 0, 0, 3});
+    std::sort(recs.begin(), recs.end(), [](const Rec& a, const Rec& b) { return a.tag < b.tag; });
+    const uint32_t n = static_cast<uint32_t>(recs.size());
+    uint32_t pow2 = 1, log2 = 0;
+    while (pow2 * 2 <= n) {
+        pow2 *= 2;
+        ++log2;
+    }
+    std::string out;
+    out.reserve(font.size() + 32);
+    out.append(font, 0, 4);
+    put16(out, n);
+    put16(out, pow2 * 16);
+    put16(out, log2);
+    put16(out, n * 16 - pow2 * 16);
+    std::string body;
+    const size_t dirEnd = 12 + 16 * static_cast<size_t>(n);
+    for (auto& r : recs) {
+        const std::string data =
+            r.tag == hb_tag_from_string("prep", 4) ? prep : font.substr(r.off, r.len);
+        const uint32_t off = static_cast<uint32_t>(dirEnd + body.size());
+        body += data;
+        while (body.size() % 4) body.push_back('\0');
+        put32(out, r.tag);
+        put32(out, r.sum);  // libharu recomputes checksums when it writes the font
+        put32(out, off);
+        put32(out, r.len);
+    }
+    return out + body;
+}
+
 }  // namespace
 
 struct FontFace {
@@ -173,7 +239,7 @@ core::Result<std::shared_ptr<const std::string>> FontLibrary::subset(int face,
     unsigned len = 0;
     const char* data = hb_blob_get_data(blob.get(), &len);
     if (!data || len == 0) return core::Error{"font.subset", "empty subset of " + m_faces[face]->path};
-    auto bytes = std::make_shared<const std::string>(data, len);
+    auto bytes = std::make_shared<const std::string>(withNoopPrep(std::string(data, len)));
     std::lock_guard<std::mutex> lock(m_mutex);
     if (m_subsetOrder.size() >= 256) {
         m_subsets.erase(m_subsetOrder.front());

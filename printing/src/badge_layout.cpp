@@ -148,7 +148,8 @@ TextBlock fitText(const FontLibrary& fonts, const FitRequest& req) {
     const double total = widthOf(g, 0, g.size());
     const double byHeight1 = req.height / oneLineH;
     double size1 = std::min({req.size, req.width * 1000 / std::max(total, 1.0), byHeight1});
-    if (size1 >= minSize || (req.maxLines < 2 && size1 >= byHeight1)) {
+    // One line at full size needs no further thought.
+    if (size1 >= req.size || (req.maxLines < 2 && (size1 >= minSize || size1 >= byHeight1))) {
         block.shrunk = size1 < req.size;
         block.lines.push_back(makeLine(g, 0, g.size(), size1));
         return finish(block, size1, m);
@@ -203,6 +204,12 @@ TextBlock fitText(const FontLibrary& fonts, const FitRequest& req) {
             bestBreak = famBreak;
             bestNext = keepFrom;
         }
+    }
+    // Two lines only when they buy a clearly larger name; otherwise one shrunk line reads better.
+    if (size1 >= minSize && !(bestSize > size1 * 1.25)) {
+        block.shrunk = true;
+        block.lines.push_back(makeLine(g, 0, g.size(), size1));
+        return finish(block, size1, m);
     }
     if (bestSize > 0 && bestSize >= minSize && bestSize > size1) {
         block.shrunk = true;

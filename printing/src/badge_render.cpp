@@ -362,9 +362,9 @@ core::Result<RenderedPdf> BadgeRenderer::renderConfirmation(const BadgeContent& 
         return fitText(fonts, r);
     };
     const core::Language lang = c.language;
-    TextBlock event = fit(c.eventName, W - 2 * margin, 20, 22, 12, 2, true);
-    TextBlock when = fit(c.eventDate + (c.eventPlace.empty() ? "" : " · " + c.eventPlace), W - 2 * margin, 8, 13, 8, 1,
-                         false);
+    TextBlock event = wrapText(fonts, decodeUtf8(c.eventName), textW, 15, 3, Weight::Bold);
+    TextBlock when = wrapText(fonts, decodeUtf8(c.eventDate + (c.eventPlace.empty() ? "" : " · " + c.eventPlace)), textW,
+                              10, 2, Weight::Regular);
     TextBlock title = fit(upper(label("confirmation.title", lang)), W - 2 * margin, 7, 11, 7, 1, true);
     TextBlock name = fit(c.displayName, W - 2 * margin, 26, 30, 14, 2, true, c.lastName);
     TextBlock org = fit(c.organisation, W - 2 * margin, 8, 14, 8, 1, false);
@@ -403,9 +403,9 @@ core::Result<RenderedPdf> BadgeRenderer::renderConfirmation(const BadgeContent& 
     HPDF_Page_Rectangle(page, 0, static_cast<HPDF_REAL>(f.y(50)), static_cast<HPDF_REAL>(W * kPtPerMm),
                         static_cast<HPDF_REAL>(2 * kPtPerMm));
     HPDF_Page_Fill(page);
-    box(title, 10, 7, Align::Left, Color{0.85, 0.9, 0.96});
-    box(event, 18, 18, Align::Left, white);
-    box(when, 37, 8, Align::Left, white);
+    box(title, 8, 7, Align::Left, Color{0.85, 0.9, 0.96});
+    box(event, 15, 20, Align::Left, white);
+    box(when, 36, 10, Align::Left, white);
     box(name, 60, 26, Align::Left, ink);
     box(org, 87, 8, Align::Left, grey);
     const double qrSide = 70;
