@@ -1,0 +1,264 @@
+// Attendees: adding, reading, renaming, accent-insensitive search, and applying an import.
+#include "store/database_impl.hpp"
+#include "util_ids.hpp"
+
+#include <kiosk/core/payload.hpp>
+
+
+namespace kiosk::core {
+
+namespace {
+
+std::string statusText(AttendeeStatus s) { return s == AttendeeStatus::Cancelled ? "cancelled" : "registered"; }
+
+/// The search query as FTS5 syntax: every token of the folded text must prefix-match a word.
+/// Tokens keep letters and digits only, so user text can never be FTS5 syntax.
+std::string ftsQuery(std::string_view text) {
+    const std::string folded = foldForSearch(text);
+    std::string query, token;
+    auto flush = [&] {
+        if (token.empty()) return;
+        if (!query.empty()) query += ' ';
+        query += '"' + token + "\"*";
+        token.clear();
+    };
+    for (const char ch : folded) {
+        const auto u = static_cast<unsigned char>(ch);
+        // ASCII letters/digits, and any byte of a non-ASCII letter (Greek, Cyrillic, …).
+        if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || u >= 0x80)
+            token += ch;
+        else
+            flush();
+    }
+    flush();
+    return query;
+}
+
+}  // namespace
+
+Result<Attendee> Database::addAttendee(Attendee a, const std::string& actor) {
+    if (auto s = m_impl->requireWritable("add attendee"); !s) return s.error();
+    if (a.firstName.empty() && a.lastName.empty())
+        return Error{"attendee.no_name", "an attendee needs a first or a last name"};
+    a.id.clear();
+    const auto at = nowUtc();
+    store::Transaction tx(m_impl->conn);
+    if (auto s = tx.begin(); !s) return s.error();
+    if (auto s = m_impl->insertAttendee(a, at); !s) {
+        if (s.error().code == "db.constraint")
+            return Error{"attendee.duplicate", "an attendee with external id " + a.externalSource + "/" +
+                                                   a.externalId + " already exists"};
+        return s.error();
+    }
+    if (auto s = m_impl->insertAudit(at, actor, a.externalSource == "walkin" ? "attendee.walkin" : "attendee.add",
+                                     a.id, jsonDetail({{"name", a.displayName()}, {"category", a.category}}));
+        !s)
+        return s.error();
+    if (auto s = tx.commit(); !s) return s.error();
+    return a;
+}
+
+Result<std::optional<Attendee>> Database::attendee(const std::string& id) const { return m_impl->loadAttendee(id); }
+
+Result<std::vector<Attendee>> Database::attendees() const {
+    static const std::string sql = std::string("SELECT ") + kAttendeeCols + " FROM attendees a ORDER BY a.sort_key, a.id";
+    KIOSK_STMT(st, m_impl->conn, sql.c_str());
+    std::vector<Attendee> out;
+    while (st.step()) out.push_back(readAttendee(st, 0));
+    if (st.failed()) return m_impl->conn.error("list attendees");
+    return out;
+}
+
+Status Database::renameForBadge(const std::string& id, const std::string& badgeName, const std::string& actor) {
+    if (auto s = m_impl->requireWritable("rename"); !s) return s;
+    const auto clean = sanitizePayload(badgeName);  // same rules: UTF-8, no control characters
+    if (!badgeName.empty() && !clean)
+        return Error{"attendee.bad_name", "the badge name must be valid text of at most 4 KiB"};
+    const std::string name = clean.value_or("");
+    store::Transaction tx(m_impl->conn);
+    if (auto s = tx.begin(); !s) return s;
+    auto a = m_impl->loadAttendee(id);
+    if (!a) return a.error();
+    if (!*a) return Error{"attendee.not_found", "no attendee with id " + id};
+    const std::string before = (*a)->badgeName;
+    {
+        KIOSK_STMT(st, m_impl->conn, "UPDATE attendees SET badge_name = ?2, updated_at = ?3 WHERE id = ?1");
+        st.bind(1, id).bind(2, name).bind(3, toMs(nowUtc()));
+        st.step();
+        if (st.failed()) return m_impl->conn.error("rename");
+    }
+    (*a)->badgeName = name;
+    if (auto s = m_impl->indexAttendee(id, **a); !s) return s;
+    if (auto s = m_impl->insertAudit(nowUtc(), actor, "attendee.rename", id,
+                                     jsonDetail({{"before", before}, {"after", name}}));
+        !s)
+        return s;
+    return tx.commit();
+}
+
+Result<std::vector<Attendee>> Database::search(std::string_view text, int limit) const {
+    const std::string query = ftsQuery(text.substr(0, 256));
+    if (query.empty() || limit <= 0) return std::vector<Attendee>{};
+    static const std::string sql = std::string("SELECT ") + kAttendeeCols +
+                                   " FROM attendee_search s JOIN attendees a ON a.seq = s.rowid"
+                                   " WHERE attendee_search MATCH ?1 ORDER BY a.sort_key, a.id LIMIT ?2";
+    KIOSK_STMT(st, m_impl->conn, sql.c_str());
+    st.bind(1, query).bind(2, limit);
+    std::vector<Attendee> out;
+    while (st.step()) out.push_back(readAttendee(st, 0));
+    if (st.failed()) return m_impl->conn.error("search");
+    return out;
+}
+
+// --- import ---------------------------------------------------------------------------------
+
+Result<ImportSummary> Database::applyImport(const ImportBatch& batch, const std::string& actor, TimePoint at) {
+    if (auto s = m_impl->requireWritable("import"); !s) return s.error();
+    const auto& c = m_impl->conn;
+    ImportSummary sum;
+    sum.rejected = batch.rejected;
+    store::Transaction tx(c);
+    if (auto s = tx.begin(); !s) return s.error();
+
+    static const std::string findSql = std::string("SELECT ") + kAttendeeCols +
+                                       " FROM attendees a WHERE a.external_source = ?1 AND a.external_id = ?2";
+    for (const ImportRow& row : batch.rows) {
+        Attendee in = row.attendee;
+        if (in.externalSource.empty()) in.externalSource = batch.source;
+        in.status = row.cancelled ? AttendeeStatus::Cancelled : AttendeeStatus::Registered;
+        if (in.firstName.empty() && in.lastName.empty()) {
+            sum.rejected.push_back({row.line, "missing name"});
+            continue;
+        }
+
+        std::optional<Attendee> existing;
+        if (!in.externalId.empty()) {
+            KIOSK_STMT(st, c, findSql.c_str());
+            st.bind(1, in.externalSource).bind(2, in.externalId);
+            if (st.step()) existing = readAttendee(st, 0);
+            if (st.failed()) return c.error("import: find attendee");
+        }
+
+        std::string attendeeId;
+        if (!existing) {
+            in.id.clear();
+            in.badgeName.clear();
+            if (auto s = m_impl->insertAttendee(in, at); !s) return s.error();
+            attendeeId = in.id;
+            ++sum.imported;
+        } else {
+            attendeeId = existing->id;
+            const Attendee& old = *existing;
+            std::vector<std::string> changed;
+            auto diff = [&](const char* name, const std::string& a, const std::string& b) {
+                if (a != b) changed.push_back(name);
+            };
+            diff("first_name", old.firstName, in.firstName);
+            diff("last_name", old.lastName, in.lastName);
+            diff("organisation", old.organisation, in.organisation);
+            diff("category", old.category, in.category);
+            diff("ticket_type", old.ticketType, in.ticketType);
+            diff("working_group", old.workingGroup, in.workingGroup);
+            diff("email", old.email, in.email);
+            diff("language", std::string(languageCode(old.language)), std::string(languageCode(in.language)));
+            diff("status", statusText(old.status), statusText(in.status));
+            if (changed.empty()) {
+                ++sum.unchanged;
+            } else {
+                // The badge name is the desk's override and the check-ins live in their own log:
+                // neither is touched by a re-import.
+                in.badgeName = old.badgeName;
+                {
+                    KIOSK_STMT(st, c,
+                               "UPDATE attendees SET first_name = ?2, last_name = ?3, organisation = ?4, "
+                               "category = ?5, ticket_type = ?6, working_group = ?7, email = ?8, language = ?9, "
+                               "status = ?10, sort_key = ?11, updated_at = ?12 WHERE id = ?1");
+                    st.bind(1, attendeeId).bind(2, in.firstName).bind(3, in.lastName).bind(4, in.organisation);
+                    st.bind(5, in.category).bind(6, in.ticketType).bind(7, in.workingGroup).bind(8, in.email);
+                    st.bind(9, languageCode(in.language)).bind(10, statusText(in.status)).bind(11, sortKey(in));
+                    st.bind(12, toMs(at));
+                    st.step();
+                    if (st.failed()) return c.error("import: update attendee");
+                }
+                if (auto s = m_impl->indexAttendee(attendeeId, in); !s) return s.error();
+                std::string fields;
+                for (const auto& f : changed) fields += (fields.empty() ? "" : ",") + f;
+                if (auto s = m_impl->insertAudit(at, actor, "attendee.import_update", attendeeId,
+                                                 jsonDetail({{"source", in.externalSource}, {"fields", fields},
+                                                             {"line", std::to_string(row.line)}}));
+                    !s)
+                    return s.error();
+                ++sum.updated;
+            }
+            if (row.cancelled && old.status != AttendeeStatus::Cancelled) {
+                KIOSK_STMT(st, c,
+                           "UPDATE codes SET revoked_at = ?2, revoked_reason = 'import.cancelled' "
+                           "WHERE attendee_id = ?1 AND revoked_at IS NULL");
+                st.bind(1, attendeeId).bind(2, toMs(at));
+                st.step();
+                if (st.failed()) return c.error("import: revoke codes");
+                sum.revoked += sqlite3_changes(c.get());
+            } else if (!row.cancelled && old.status == AttendeeStatus::Cancelled) {
+                // Re-registered (e.g. a refund reversed): the codes the import revoked are valid again.
+                KIOSK_STMT(st, c,
+                           "UPDATE codes SET revoked_at = NULL, revoked_reason = NULL "
+                           "WHERE attendee_id = ?1 AND revoked_reason = 'import.cancelled'");
+                st.bind(1, attendeeId);
+                st.step();
+                if (st.failed()) return c.error("import: restore codes");
+            }
+        }
+
+        auto addCode = [&](const std::string& value, std::string_view kind) -> Status {
+            KIOSK_STMT(find, c, "SELECT attendee_id FROM codes WHERE value = ?1");
+            find.bind(1, value);
+            if (find.step()) {
+                if (find.text(0) != attendeeId)
+                    sum.rejected.push_back({row.line, "code " + escapeForDisplay(value.substr(0, 80)) +
+                                                          " already belongs to another attendee; code not added"});
+                return {};
+            }
+            if (find.failed()) return c.error("import: find code");
+            KIOSK_STMT(ins, c,
+                       "INSERT INTO codes(id, attendee_id, kind, value, created_at, revoked_at, revoked_reason) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+            ins.bind(1, ids::newId()).bind(2, attendeeId).bind(3, kind).bind(4, value).bind(5, toMs(at));
+            if (row.cancelled) {
+                ins.bind(6, toMs(at)).bind(7, "import.cancelled");
+            } else {
+                ins.bindNull(6).bindNull(7);
+            }
+            ins.step();
+            if (ins.failed()) return c.error("import: add code");
+            return {};
+        };
+        for (const auto& raw : row.codes) {
+            const auto clean = sanitizePayload(raw);
+            if (!clean) {
+                sum.rejected.push_back({row.line, "code is not valid text (control characters, invalid UTF-8 or "
+                                                  "longer than 4 KiB); code not added"});
+                continue;
+            }
+            const auto cls = classifyPayload(*clean);
+            if (auto s = addCode(cls.lookup, codeKindName(cls.kind)); !s) return s.error();
+        }
+        for (const auto& prefix : row.codePrefixes) {
+            const auto clean = sanitizePayload(prefix);
+            if (!clean) continue;
+            if (auto s = addCode(*clean, "eventbrite_prefix"); !s) return s.error();
+        }
+    }
+    if (auto s = m_impl->insertAudit(at, actor, "import.apply", "",
+                                     jsonDetail({{"source", batch.source},
+                                                 {"imported", std::to_string(sum.imported)},
+                                                 {"updated", std::to_string(sum.updated)},
+                                                 {"unchanged", std::to_string(sum.unchanged)},
+                                                 {"revoked", std::to_string(sum.revoked)},
+                                                 {"rejected", std::to_string(sum.rejected.size())}}));
+        !s)
+        return s.error();
+    if (auto s = tx.commit(); !s) return s.error();
+    return sum;
+}
+
+}  // namespace kiosk::core

@@ -1,0 +1,370 @@
+// Opening and migrating the event database, the event and its signing key, our own codes.
+#include "store/database_impl.hpp"
+#include "store/schema.hpp"
+#include "util_ids.hpp"
+
+#include <kiosk/core/payload.hpp>
+
+#include <nlohmann/json.hpp>
+#include <sodium.h>
+
+#include <filesystem>
+
+namespace kiosk::core {
+
+using store::Stmt;
+
+// --- shared helpers -------------------------------------------------------------------------
+
+Attendee readAttendee(const Stmt& st, int c) {
+    Attendee a;
+    a.id = st.text(c + 0);
+    a.firstName = st.text(c + 1);
+    a.lastName = st.text(c + 2);
+    a.badgeName = st.text(c + 3);
+    a.organisation = st.text(c + 4);
+    a.category = st.text(c + 5);
+    a.ticketType = st.text(c + 6);
+    a.workingGroup = st.text(c + 7);
+    a.email = st.text(c + 8);
+    a.language = languageFromCode(st.text(c + 9)).value_or(Language::Fr);
+    a.status = st.text(c + 10) == "cancelled" ? AttendeeStatus::Cancelled : AttendeeStatus::Registered;
+    a.externalSource = st.text(c + 11);
+    a.externalId = st.text(c + 12);
+    return a;
+}
+
+CheckinRecord readCheckin(const Stmt& st, int c) {
+    CheckinRecord r;
+    r.id = st.text(c + 0);
+    r.nonce = st.text(c + 1);
+    r.attendeeId = st.text(c + 2);
+    r.at = fromMs(st.i64(c + 3));
+    r.kiosk = st.text(c + 4);
+    r.action = st.text(c + 5) == "annul" ? CheckinAction::Annul : CheckinAction::Checkin;
+    r.actor = st.text(c + 6);
+    r.reason = st.text(c + 7);
+    return r;
+}
+
+std::string searchWords(const Attendee& a) {
+    return foldForSearch(a.firstName + " " + a.lastName + " " + a.badgeName + " " + a.organisation);
+}
+
+std::string sortKey(const Attendee& a) {
+    return foldForSearch(a.lastName) + "\x1f" + foldForSearch(a.firstName);
+}
+
+std::string jsonDetail(std::initializer_list<std::pair<const char*, std::string>> kv) {
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& [k, v] : kv) j[k] = v;
+    // Invalid UTF-8 (from a hostile payload) must not throw: replace it.
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Status Database::Impl::requireWritable(const char* what) const {
+    if (readOnly) return Error{"db.readonly", std::string(what) + ": the database was opened read-only"};
+    return {};
+}
+
+Result<std::optional<EventRow>> Database::Impl::loadEvent() const {
+    KIOSK_STMT(st, conn,
+               "SELECT id, name, venue, city, starts_at, ends_at, doors_open_at, doors_close_at, "
+               "default_language, public_key, secret_key FROM event LIMIT 1");
+    if (!st.step()) {
+        if (st.failed()) return conn.error("read event");
+        return std::optional<EventRow>{};
+    }
+    EventRow r;
+    r.event.id = st.text(0);
+    r.event.name = st.text(1);
+    r.event.venue = st.text(2);
+    r.event.city = st.text(3);
+    r.event.startsAt = fromMs(st.i64(4));
+    r.event.endsAt = fromMs(st.i64(5));
+    r.event.doorsOpenAt = fromMs(st.i64(6));
+    r.event.doorsCloseAt = fromMs(st.i64(7));
+    r.event.defaultLanguage = languageFromCode(st.text(8)).value_or(Language::Fr);
+    r.publicKey = st.blob(9);
+    r.secretKey = st.blob(10);
+    return std::optional<EventRow>(std::move(r));
+}
+
+Result<std::optional<Attendee>> Database::Impl::loadAttendee(const std::string& id) const {
+    static const std::string sql = std::string("SELECT ") + kAttendeeCols + " FROM attendees a WHERE a.id = ?1";
+    KIOSK_STMT(st, conn, sql.c_str());
+    st.bind(1, id);
+    if (st.step()) return std::optional<Attendee>(readAttendee(st, 0));
+    if (st.failed()) return conn.error("read attendee");
+    return std::optional<Attendee>{};
+}
+
+Result<std::optional<CheckinRecord>> Database::Impl::loadCheckin(const std::string& id) const {
+    static const std::string sql = std::string("SELECT ") + kCheckinCols + " FROM checkins c WHERE c.id = ?1";
+    KIOSK_STMT(st, conn, sql.c_str());
+    st.bind(1, id);
+    if (st.step()) return std::optional<CheckinRecord>(readCheckin(st, 0));
+    if (st.failed()) return conn.error("read check-in");
+    return std::optional<CheckinRecord>{};
+}
+
+Status Database::Impl::insertAudit(TimePoint at, const std::string& actor, const std::string& action,
+                                   const std::string& attendeeId, const std::string& detail) const {
+    KIOSK_STMT(st, conn,
+               "INSERT INTO audit_log(id, at, actor, action, attendee_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    st.bind(1, ids::newId()).bind(2, toMs(at)).bind(3, actor).bind(4, action).bindNullIfEmpty(5, attendeeId);
+    st.bind(6, detail.empty() ? std::string("{}") : detail);
+    st.step();
+    if (st.failed()) return conn.error("write audit log");
+    return {};
+}
+
+Status Database::Impl::indexAttendee(const std::string& attendeeId, const Attendee& a) const {
+    {
+        KIOSK_STMT(del, conn,
+                   "DELETE FROM attendee_search WHERE rowid = (SELECT seq FROM attendees WHERE id = ?1)");
+        del.bind(1, attendeeId);
+        del.step();
+        if (del.failed()) return conn.error("update search index");
+    }
+    KIOSK_STMT(ins, conn,
+               "INSERT INTO attendee_search(rowid, words) SELECT seq, ?2 FROM attendees WHERE id = ?1");
+    ins.bind(1, attendeeId).bind(2, searchWords(a));
+    ins.step();
+    if (ins.failed()) return conn.error("update search index");
+    return {};
+}
+
+Status Database::Impl::insertAttendee(Attendee& a, TimePoint at) const {
+    if (a.id.empty()) a.id = ids::newId();
+    {
+        KIOSK_STMT(st, conn,
+                   "INSERT INTO attendees(id, first_name, last_name, badge_name, organisation, category, "
+                   "ticket_type, working_group, email, language, status, external_source, external_id, sort_key, "
+                   "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+                   "?15, ?15)");
+        st.bind(1, a.id).bind(2, a.firstName).bind(3, a.lastName).bind(4, a.badgeName).bind(5, a.organisation);
+        st.bind(6, a.category).bind(7, a.ticketType).bind(8, a.workingGroup).bind(9, a.email);
+        st.bind(10, languageCode(a.language));
+        st.bind(11, a.status == AttendeeStatus::Cancelled ? "cancelled" : "registered");
+        st.bind(12, a.externalSource).bind(13, a.externalId).bind(14, sortKey(a)).bind(15, toMs(at));
+        st.step();
+        if (st.failed()) return conn.error("add attendee");
+    }
+    KIOSK_STMT(ins, conn, "INSERT INTO attendee_search(rowid, words) SELECT seq, ?2 FROM attendees WHERE id = ?1");
+    ins.bind(1, a.id).bind(2, searchWords(a));
+    ins.step();
+    if (ins.failed()) return conn.error("update search index");
+    return {};
+}
+
+Result<std::string> Database::Impl::insertOwnCode(const EventRow& ev, const std::string& attendeeId,
+                                                  TimePoint at) const {
+    if (ev.secretKey.size() != crypto_sign_SECRETKEYBYTES)
+        return Error{"event.no_key", "the event has no signing key; set the event again (kiosk demo / import)"};
+    OwnCode code;
+    code.eventId = ev.event.id;
+    randombytes_buf(code.codeId.data(), code.codeId.size());
+    const std::string payload =
+        encodeOwnCode(code, reinterpret_cast<const unsigned char*>(ev.secretKey.data()));
+    if (payload.empty()) return Error{"event.bad_id", "the event id must be 1–64 bytes to be carried in a QR code"};
+    KIOSK_STMT(st, conn,
+               "INSERT INTO codes(id, attendee_id, kind, value, created_at) VALUES (?1, ?2, 'kiosk', ?3, ?4)");
+    st.bind(1, ids::newId()).bind(2, attendeeId).bind(3, payload).bind(4, toMs(at));
+    st.step();
+    if (st.failed()) return conn.error("store code");
+    return payload;
+}
+
+// --- open and migrate -----------------------------------------------------------------------
+
+namespace {
+
+Result<int> pragmaInt(const store::Connection& c, const char* sql) {
+    KIOSK_STMT(st, c, sql);
+    if (!st.step()) return c.error(sql);
+    return static_cast<int>(st.i64(0));
+}
+
+Status migrate(const store::Connection& c, const std::string& path) {
+    const int target = Database::schemaVersion();
+    auto tooNew = [&](int v) {
+        return Error{"db.newer_schema", path + " was written by a newer kiosk (schema version " + std::to_string(v) +
+                                            ", this kiosk knows up to " + std::to_string(target) +
+                                            "); update the kiosk program or open another file"};
+    };
+    auto current = pragmaInt(c, "PRAGMA user_version");
+    if (!current) return current.error();
+    if (*current > target) return tooNew(*current);
+    if (*current == target) return {};
+
+    store::Transaction tx(c);
+    if (auto s = tx.begin(); !s) return s;
+    // Another process may have migrated while we waited for the write lock.
+    current = pragmaInt(c, "PRAGMA user_version");
+    if (!current) return current.error();
+    if (*current > target) return tooNew(*current);
+    if (*current == 0) {
+        auto appId = pragmaInt(c, "PRAGMA application_id");
+        if (!appId) return appId.error();
+        auto tables = pragmaInt(c, "SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'");
+        if (!tables) return tables.error();
+        if ((*appId != 0 && *appId != store::kApplicationId) || *tables > 0)
+            return Error{"db.not_kiosk", path + " is an SQLite file of another program; choose a new file name"};
+        if (auto s = c.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                            "applied_at INTEGER NOT NULL)");
+            !s)
+            return s;
+    }
+    for (const auto& step : store::migrationSteps()) {
+        if (step.version <= *current) continue;
+        if (auto s = c.exec(step.sql); !s)
+            return Error{"db.migration", std::string("schema step ") + std::to_string(step.version) + " (" +
+                                             step.name + ") failed: " + s.error().message};
+        KIOSK_STMT(rec, c, "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?1, ?2, ?3)");
+        rec.bind(1, step.version).bind(2, step.name).bind(3, toMs(nowUtc()));
+        rec.step();
+        if (rec.failed()) return c.error("record schema step");
+    }
+    const std::string setVersion = "PRAGMA user_version = " + std::to_string(target) +
+                                   "; PRAGMA application_id = " + std::to_string(store::kApplicationId);
+    if (auto s = c.exec(setVersion.c_str()); !s) return s;
+    return tx.commit();
+}
+
+}  // namespace
+
+int Database::schemaVersion() { return store::migrationSteps().back().version; }
+
+Result<Database> Database::open(const std::string& path, Mode mode) {
+    if (sodium_init() < 0) return Error{"crypto.init", "libsodium failed to initialise"};
+    if (mode != Mode::CreateIfMissing && !std::filesystem::exists(path))
+        return Error{"db.not_found", path + " does not exist; create it with `kiosk demo` or `kiosk import`"};
+    int flags = mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+    if (mode == Mode::CreateIfMissing) flags |= SQLITE_OPEN_CREATE;
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    store::DbPtr db(raw);
+    if (rc != SQLITE_OK)
+        return Error{"db.open", "cannot open " + path + ": " + (raw ? sqlite3_errmsg(raw) : "out of memory") +
+                                    " (check the path and its permissions)"};
+    sqlite3_extended_result_codes(raw, 1);
+    sqlite3_busy_timeout(raw, 5000);  // other kiosk processes hold the write lock for milliseconds
+
+    auto impl = std::make_unique<Impl>();
+    impl->conn = store::Connection(std::move(db));
+    impl->path = path;
+    impl->readOnly = mode == Mode::ReadOnly;
+    const auto& c = impl->conn;
+    // A confirmed check-in must survive a power cut: FULL syncs the WAL on every commit.
+    if (!impl->readOnly) {
+        if (auto s = c.exec("PRAGMA journal_mode = WAL"); !s) {
+            auto e = s.error();
+            if (e.code == "db.corrupt") e.message = path + " is not a kiosk database (" + e.message + ")";
+            return e;
+        }
+    }
+    if (auto s = c.exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON"); !s) return s.error();
+
+    if (impl->readOnly) {
+        auto v = pragmaInt(c, "PRAGMA user_version");
+        if (!v) return v.error();
+        if (*v > schemaVersion())
+            return Error{"db.newer_schema", path + " was written by a newer kiosk (schema version " +
+                                                std::to_string(*v) + "); update the kiosk program"};
+        if (*v < schemaVersion())
+            return Error{"db.old_schema", path + " needs an upgrade; open it once read-write (e.g. `kiosk stats`)"};
+    } else if (auto s = migrate(c, path); !s) {
+        return s.error();
+    }
+    return Database(std::move(impl));
+}
+
+Database::Database(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Database::Database(Database&&) noexcept = default;
+Database& Database::operator=(Database&&) noexcept = default;
+Database::~Database() = default;
+
+std::string Database::path() const { return m_impl->path; }
+
+// --- event and keys -------------------------------------------------------------------------
+
+Result<std::optional<Event>> Database::event() const {
+    auto row = m_impl->loadEvent();
+    if (!row) return row.error();
+    if (!*row) return std::optional<Event>{};
+    return std::optional<Event>((*row)->event);
+}
+
+Status Database::setEvent(const Event& e) {
+    if (auto s = m_impl->requireWritable("set event"); !s) return s;
+    if (e.id.empty() || e.id.size() > 64)
+        return Error{"event.bad_id", "the event id must be 1–64 characters (it is carried in every QR code)"};
+    const auto& c = m_impl->conn;
+    store::Transaction tx(c);
+    if (auto s = tx.begin(); !s) return s;
+    auto existing = m_impl->loadEvent();
+    if (!existing) return existing.error();
+    if (*existing) {
+        if ((*existing)->event.id != e.id)
+            return Error{"event.id_change", "this database belongs to event '" + (*existing)->event.id +
+                                                "'; its QR codes carry that id. Use a new database file for '" +
+                                                e.id + "'"};
+        KIOSK_STMT(st, c,
+                   "UPDATE event SET name = ?2, venue = ?3, city = ?4, starts_at = ?5, ends_at = ?6, "
+                   "doors_open_at = ?7, doors_close_at = ?8, default_language = ?9 WHERE id = ?1");
+        st.bind(1, e.id).bind(2, e.name).bind(3, e.venue).bind(4, e.city).bind(5, toMs(e.startsAt));
+        st.bind(6, toMs(e.endsAt)).bind(7, toMs(e.doorsOpenAt)).bind(8, toMs(e.doorsCloseAt));
+        st.bind(9, languageCode(e.defaultLanguage));
+        st.step();
+        if (st.failed()) return c.error("update event");
+    } else {
+        unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+        unsigned char sk[crypto_sign_SECRETKEYBYTES];
+        crypto_sign_keypair(pk, sk);
+        KIOSK_STMT(st, c,
+                   "INSERT INTO event(id, name, venue, city, starts_at, ends_at, doors_open_at, doors_close_at, "
+                   "default_language, public_key, secret_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+        st.bind(1, e.id).bind(2, e.name).bind(3, e.venue).bind(4, e.city).bind(5, toMs(e.startsAt));
+        st.bind(6, toMs(e.endsAt)).bind(7, toMs(e.doorsOpenAt)).bind(8, toMs(e.doorsCloseAt));
+        st.bind(9, languageCode(e.defaultLanguage));
+        st.bindBlob(10, pk, sizeof pk).bindBlob(11, sk, sizeof sk);
+        st.step();
+        sodium_memzero(sk, sizeof sk);
+        if (st.failed()) return c.error("create event");
+    }
+    return tx.commit();
+}
+
+Result<std::string> Database::issueCode(const std::string& attendeeId) {
+    if (auto s = m_impl->requireWritable("issue code"); !s) return s.error();
+    store::Transaction tx(m_impl->conn);
+    if (auto s = tx.begin(); !s) return s.error();
+    auto ev = m_impl->loadEvent();
+    if (!ev) return ev.error();
+    if (!*ev) return Error{"event.missing", "no event in this database yet; create it first (kiosk demo / import)"};
+    auto a = m_impl->loadAttendee(attendeeId);
+    if (!a) return a.error();
+    if (!*a) return Error{"attendee.not_found", "no attendee with id " + attendeeId};
+    auto code = m_impl->insertOwnCode(**ev, attendeeId, nowUtc());
+    if (!code) return code;
+    if (auto s = tx.commit(); !s) return s.error();
+    return code;
+}
+
+Result<std::string> Database::primaryCode(const std::string& attendeeId) {
+    {
+        // What the attendee's confirmation carries: the code of the system they registered with
+        // if it was imported, else our own code. Revoked codes count as well — scanning them
+        // must say "revoked", not hand out a fresh valid code.
+        KIOSK_STMT(st, m_impl->conn,
+                   "SELECT value FROM codes WHERE attendee_id = ?1 AND kind <> 'eventbrite_prefix' "
+                   "ORDER BY revoked_at IS NOT NULL, kind = 'kiosk', created_at, rowid LIMIT 1");
+        st.bind(1, attendeeId);
+        if (st.step()) return st.text(0);
+        if (st.failed()) return m_impl->conn.error("read codes");
+    }
+    return issueCode(attendeeId);
+}
+
+}  // namespace kiosk::core

@@ -1,0 +1,223 @@
+// Read-side reports (stats, audit, the arrivals export) and the print outbox.
+#include "csv.hpp"
+#include "store/database_impl.hpp"
+#include "util_ids.hpp"
+
+#include <cstdio>
+#include <filesystem>
+
+namespace kiosk::core {
+
+namespace {
+
+/// A read transaction so that all figures of one report come from the same snapshot.
+class ReadSnapshot {
+public:
+    explicit ReadSnapshot(const store::Connection& c) : m_c(c) { m_open = c.exec("BEGIN").ok(); }
+    ~ReadSnapshot() {
+        if (m_open) sqlite3_exec(m_c.get(), "COMMIT", nullptr, nullptr, nullptr);
+    }
+    ReadSnapshot(const ReadSnapshot&) = delete;
+    ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+private:
+    const store::Connection& m_c;
+    bool m_open = false;
+};
+
+struct FileCloser {
+    void operator()(std::FILE* f) const noexcept { std::fclose(f); }
+};
+
+constexpr const char* kJobCols =
+    "id, attendee_id, checkin_id, kind, state, cups_job_id, printer, last_error, attempts, created_at, updated_at";
+
+PrintJob readJob(const store::Stmt& st) {
+    PrintJob j;
+    j.id = st.text(0);
+    j.attendeeId = st.text(1);
+    j.checkinId = st.text(2);
+    j.kind = st.text(3);
+    j.state = st.text(4);
+    j.cupsJobId = static_cast<int>(st.i64(5));
+    j.printer = st.text(6);
+    j.lastError = st.text(7);
+    j.attempts = static_cast<int>(st.i64(8));
+    j.createdAt = fromMs(st.i64(9));
+    j.updatedAt = fromMs(st.i64(10));
+    return j;
+}
+
+}  // namespace
+
+Result<Stats> Database::stats() const {
+    const auto& c = m_impl->conn;
+    ReadSnapshot snapshot(c);
+    Stats s;
+    {
+        KIOSK_STMT(st, c,
+                   "SELECT (SELECT count(*) FROM attendees WHERE status = 'registered'), "
+                   "(SELECT count(*) FROM attendees WHERE checked_in_at IS NOT NULL)");
+        if (!st.step()) return c.error("stats");
+        s.registered = st.i64(0);
+        s.checkedIn = st.i64(1);
+    }
+    auto groups = [&](const char* sql, std::vector<Stats::Group>& out) -> Status {
+        KIOSK_STMT(st, c, sql);
+        while (st.step()) out.push_back({st.text(0), st.i64(1), st.i64(2)});
+        if (st.failed()) return c.error("stats");
+        return {};
+    };
+    if (auto r = groups("SELECT category, sum(status = 'registered'), count(checked_in_at) FROM attendees "
+                        "GROUP BY category ORDER BY category",
+                        s.byCategory);
+        !r)
+        return r.error();
+    if (auto r = groups("SELECT working_group, sum(status = 'registered'), count(checked_in_at) FROM attendees "
+                        "GROUP BY working_group ORDER BY working_group",
+                        s.byWorkingGroup);
+        !r)
+        return r.error();
+    {
+        // Arrivals of the people checked in now, by the time of their effective check-in (an
+        // annulled arrival no longer counts), so the buckets add up to checkedIn.
+        KIOSK_STMT(st, c,
+                   "SELECT checked_in_at / 300000, count(*) FROM attendees WHERE checked_in_at IS NOT NULL "
+                   "GROUP BY 1 ORDER BY 1");
+        while (st.step()) s.arrivalsPer5Min.push_back({fromMs(st.i64(0) * 300000), st.i64(1)});
+        if (st.failed()) return c.error("stats");
+    }
+    return s;
+}
+
+Result<int> Database::exportArrivalsCsv(const std::string& path) const {
+    const auto& c = m_impl->conn;
+    ReadSnapshot snapshot(c);
+    const std::string tmp = path + ".tmp";
+    std::unique_ptr<std::FILE, FileCloser> f(std::fopen(tmp.c_str(), "wb"));
+    if (!f) return Error{"io.open", "cannot write " + tmp + ": check the folder exists and is writable"};
+    csv::CsvWriter w;
+    w.row({"attendee_id", "first_name", "last_name", "badge_name", "organisation", "category", "working_group",
+           "email", "checked_in_at", "kiosk", "actor", "external_source", "external_id"});
+    KIOSK_STMT(st, c,
+               "SELECT a.id, a.first_name, a.last_name, a.badge_name, a.organisation, a.category, a.working_group, "
+               "a.email, c.at, c.kiosk, c.actor, a.external_source, a.external_id FROM attendees a "
+               "JOIN checkins c ON c.id = a.current_checkin_id ORDER BY c.at, a.sort_key");
+    int rows = 0;
+    while (st.step()) {
+        std::vector<std::string> cells;
+        for (int i = 0; i < 13; ++i) cells.push_back(i == 8 ? formatIso8601(fromMs(st.i64(i))) : st.text(i));
+        w.row(cells);
+        ++rows;
+        if (rows % 1000 == 0) {
+            if (auto s = w.flushTo(f.get()); !s) return s.error();
+        }
+    }
+    if (st.failed()) return c.error("export");
+    if (auto s = w.flushTo(f.get()); !s) return s.error();
+    if (std::fflush(f.get()) != 0 || std::fclose(f.release()) != 0)
+        return Error{"io.write", "writing " + tmp + " failed: check free disk space"};
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) return Error{"io.write", "cannot replace " + path + ": " + ec.message()};
+    return rows;
+}
+
+Result<std::vector<AuditEntry>> Database::audit(int limit) const {
+    KIOSK_STMT(st, m_impl->conn,
+               "SELECT at, actor, action, attendee_id, detail FROM audit_log ORDER BY at DESC, rowid DESC LIMIT ?1");
+    st.bind(1, limit);
+    std::vector<AuditEntry> out;
+    while (st.step()) out.push_back({fromMs(st.i64(0)), st.text(1), st.text(2), st.text(3), st.text(4)});
+    if (st.failed()) return m_impl->conn.error("read audit log");
+    return out;
+}
+
+// --- print outbox ---------------------------------------------------------------------------
+
+Result<PrintJob> Database::enqueuePrint(const std::string& attendeeId, const std::string& checkinId,
+                                        const std::string& kind, const std::string& actor, TimePoint at) {
+    if (auto s = m_impl->requireWritable("print"); !s) return s.error();
+    if (kind.empty()) return Error{"print.bad_kind", "a print job needs a kind (\"badge\" or \"reprint\")"};
+    const auto& c = m_impl->conn;
+    store::Transaction tx(c);
+    if (auto s = tx.begin(); !s) return s.error();
+    if (!checkinId.empty()) {
+        // One badge per check-in, however often the kiosk asks (crash, retry, second window).
+        static const std::string sql =
+            std::string("SELECT ") + kJobCols + " FROM print_jobs WHERE checkin_id = ?1 AND kind = ?2";
+        KIOSK_STMT(st, c, sql.c_str());
+        st.bind(1, checkinId).bind(2, kind);
+        if (st.step()) return readJob(st);
+        if (st.failed()) return c.error("print outbox");
+    }
+    auto a = m_impl->loadAttendee(attendeeId);
+    if (!a) return a.error();
+    if (!*a) return Error{"attendee.not_found", "no attendee with id " + attendeeId};
+    PrintJob j;
+    j.id = ids::newId();
+    j.attendeeId = attendeeId;
+    j.checkinId = checkinId;
+    j.kind = kind;
+    j.state = "pending";
+    j.createdAt = j.updatedAt = at;
+    {
+        KIOSK_STMT(st, c,
+                   "INSERT INTO print_jobs(id, attendee_id, checkin_id, kind, state, created_at, updated_at) "
+                   "VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)");
+        st.bind(1, j.id).bind(2, attendeeId).bind(3, checkinId).bind(4, kind).bind(5, toMs(at));
+        st.step();
+        if (st.failed()) return c.error("print outbox");
+    }
+    if (kind != "badge" || checkinId.empty()) {
+        if (auto s = m_impl->insertAudit(at, actor, "print." + kind, attendeeId, jsonDetail({{"job", j.id}})); !s)
+            return s.error();
+    }
+    if (auto s = tx.commit(); !s) return s.error();
+    return j;
+}
+
+Result<std::vector<PrintJob>> Database::printJobs(std::string_view state, int limit) const {
+    static const std::string sql = std::string("SELECT ") + kJobCols +
+                                   " FROM print_jobs WHERE (?1 = '' OR state = ?1) ORDER BY created_at, rowid LIMIT ?2";
+    KIOSK_STMT(st, m_impl->conn, sql.c_str());
+    st.bind(1, state).bind(2, limit);
+    std::vector<PrintJob> out;
+    while (st.step()) out.push_back(readJob(st));
+    if (st.failed()) return m_impl->conn.error("print outbox");
+    return out;
+}
+
+Result<std::optional<PrintJob>> Database::printJob(const std::string& id) const {
+    static const std::string sql = std::string("SELECT ") + kJobCols + " FROM print_jobs WHERE id = ?1";
+    KIOSK_STMT(st, m_impl->conn, sql.c_str());
+    st.bind(1, id);
+    if (st.step()) return std::optional<PrintJob>(readJob(st));
+    if (st.failed()) return m_impl->conn.error("print outbox");
+    return std::optional<PrintJob>{};
+}
+
+Status Database::updatePrintJob(const PrintJob& job) {
+    if (auto s = m_impl->requireWritable("print"); !s) return s;
+    const auto& c = m_impl->conn;
+    store::Transaction tx(c);
+    if (auto s = tx.begin(); !s) return s;
+    KIOSK_STMT(st, c,
+               "UPDATE print_jobs SET state = ?2, cups_job_id = ?3, printer = ?4, last_error = ?5, attempts = ?6, "
+               "updated_at = ?7 WHERE id = ?1");
+    st.bind(1, job.id).bind(2, job.state).bind(3, job.cupsJobId).bind(4, job.printer).bind(5, job.lastError);
+    st.bind(6, job.attempts).bind(7, toMs(job.updatedAt == TimePoint{} ? nowUtc() : job.updatedAt));
+    st.step();
+    if (st.failed()) return c.error("print outbox");
+    if (sqlite3_changes(c.get()) == 0) return Error{"print.not_found", "no print job with id " + job.id};
+    return tx.commit();
+}
+
+Result<int> Database::reprintCount(const std::string& attendeeId) const {
+    KIOSK_STMT(st, m_impl->conn, "SELECT count(*) FROM print_jobs WHERE attendee_id = ?1 AND kind = 'reprint'");
+    st.bind(1, attendeeId);
+    if (!st.step()) return m_impl->conn.error("print outbox");
+    return static_cast<int>(st.i64(0));
+}
+
+}  // namespace kiosk::core

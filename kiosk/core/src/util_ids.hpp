@@ -1,0 +1,13 @@
+#pragma once
+// Identifiers that stay unique when logs of several kiosks on several machines are merged.
+#include <string>
+
+namespace kiosk::core::ids {
+
+/// 128 random bits from libsodium, 32 lower-case hex digits.
+std::string newId();
+/// A short reference a visitor reads out to the help desk: "K7F-3QA". Alphabet without the
+/// look-alikes 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B, so it survives being read aloud or hand-written.
+std::string newCaseRef();
+
+}  // namespace kiosk::core::ids
