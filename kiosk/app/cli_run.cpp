@@ -1,7 +1,166 @@
+// `kiosk run`: the window. Wires the database, the scanner (camera, frame sequence or wedge
+// scanner only), the printer and the GLFW backend to kiosk::ui::KioskApp and runs the loop.
 #include "commands.hpp"
+#include "window/glfw_backend.hpp"
+
+#include <kiosk/core.hpp>
+#include <kiosk/printing/printer.hpp>
+#include <kiosk/scanner.hpp>
+#include <kiosk/ui.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <unistd.h>
 
 namespace kiosk::app {
 
-void registerRunCommand(CLI::App&, CommandContext&) {}
+namespace {
+
+std::atomic<bool> g_quit{false};
+
+extern "C" void onQuitSignal(int) { g_quit.store(true); }
+
+struct RunOptions {
+    std::string db;
+    std::string mode = "attendee";
+    std::string kiosk;
+    std::string camera;
+    bool cameraGiven = false;
+    std::string frames;
+    double fps = 15;
+    std::string printer;
+    std::string badgePickup;
+    bool windowed = false;
+    bool largeText = false;
+    std::string statusFile;
+    std::string statsFile;
+    std::string assets;
+    double welcomeSeconds = 6;
+};
+
+std::string defaultKioskName() {
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) == 0 && host[0]) return host;
+    return "kiosk-1";
+}
+
+int run(const RunOptions& o) {
+    auto db = core::Database::open(o.db, core::Database::Mode::OpenExisting);
+    if (!db) {
+        std::fprintf(stderr, "kiosk run: %s [%s]\n", db.error().message.c_str(), db.error().code.c_str());
+        return 2;
+    }
+
+    ui::AppOptions opt;
+    opt.kioskName = o.kiosk.empty() ? defaultKioskName() : o.kiosk;
+    opt.dashboardOnly = o.mode == "dashboard";
+    opt.mode = opt.dashboardOnly ? ui::Mode::Dashboard : ui::Mode::Attendee;
+    opt.largeText = o.largeText;
+    opt.lockdown = !o.windowed;
+    opt.assetsDir = o.assets;
+    opt.statusFile = o.statusFile;
+    opt.statsFile = o.statsFile;
+    opt.printerQueue = o.printer;
+    opt.badgePickup = o.badgePickup;
+    opt.welcomeFor = std::chrono::milliseconds(static_cast<int>(o.welcomeSeconds * 1000));
+
+    // Scanner: a frame sequence, a camera, or (no camera on this machine) the wedge scanner only.
+    std::unique_ptr<scanner::ScanService> scan;
+    if (!opt.dashboardOnly) {
+        std::unique_ptr<scanner::FrameSource> source;
+        if (!o.frames.empty()) {
+            scanner::SequenceOptions so;
+            so.directory = o.frames;
+            so.fps = o.fps;
+            source = scanner::openFrameSequence(so);
+            opt.scannerNote = o.frames;
+        } else if (o.cameraGiven || !scanner::listCameras().empty()) {
+            scanner::CameraOptions co;
+            co.device = o.camera;
+            source = scanner::openCamera(co);
+        } else {
+            opt.noCamera = true;
+            std::fprintf(stderr, "kiosk run: no camera found (/dev/video*): USB barcode scanner only\n");
+        }
+        scan = std::make_unique<scanner::ScanService>(std::move(source));
+    }
+
+    // Printer: only when a queue is named; without one the welcome says where to get the badge.
+    std::unique_ptr<printing::PrintService> print;
+    if (!o.printer.empty() && !opt.dashboardOnly) {
+        printing::PrintServiceOptions po;
+        po.dbPath = db->path();
+        po.printer = o.printer;
+        po.actor = "kiosk:" + opt.kioskName;
+        print = std::make_unique<printing::PrintService>(po);
+    }
+
+    ui::AppOptions appOpt = opt;
+    auto app = ui::KioskApp::create(std::move(appOpt), std::move(db).value(), std::move(scan), std::move(print));
+    if (!app) {
+        std::fprintf(stderr, "kiosk run: %s [%s]\n", app.error().message.c_str(), app.error().code.c_str());
+        return 2;
+    }
+
+    WindowOptions wo;
+    wo.windowed = o.windowed;
+    wo.title = "kiosk — " + opt.kioskName;
+    wo.quitFlag = &g_quit;
+    auto window = GlfwBackend::create(wo);
+    if (!window) {
+        std::fprintf(stderr, "kiosk run: %s [%s]\n", window.error().message.c_str(), window.error().code.c_str());
+        return 2;
+    }
+    (*window)->attach(**app);
+
+    struct sigaction sa {};
+    sa.sa_handler = onQuitSignal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, nullptr);
+    sigaction(SIGINT, &sa, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    while ((*app)->runFrame(**window)) {
+    }
+    (*app)->writeStats();
+    // The window's ImGui backends shut down while the app's ImGui context still exists.
+    auto w = std::move(window).value();
+    auto a = std::move(app).value();
+    w.reset();
+    a.reset();
+    return 0;
+}
+
+}  // namespace
+
+void registerRunCommand(CLI::App& app, CommandContext& ctx) {
+    auto opts = std::make_shared<RunOptions>();
+    opts->assets = KIOSK_ASSETS_DIR;
+    auto* run = app.add_subcommand("run", "Open the kiosk window (attendee self check-in, help desk, dashboard)");
+    run->add_option("--db", opts->db, "Event database (.kiosk file)")->required();
+    run->add_option("--mode", opts->mode, "attendee (default) or dashboard (read-only second screen)")
+        ->check(CLI::IsMember({"attendee", "dashboard"}));
+    run->add_option("--kiosk", opts->kiosk, "Name of this kiosk in the check-in log (default: host name)");
+    run->add_option_function<std::string>(
+           "--camera", [opts](const std::string& d) { opts->camera = d, opts->cameraGiven = true; },
+           "V4L2 camera device, e.g. /dev/video0 (default: the first camera found)");
+    run->add_option("--frames", opts->frames, "Directory of PNG/JPEG frames played as a camera (demo, tests)")
+        ->check(CLI::ExistingDirectory);
+    run->add_option("--fps", opts->fps, "Frame rate of --frames")->check(CLI::Range(0.5, 120.0));
+    run->add_option("--printer", opts->printer, "CUPS queue for badges (default: no printer)");
+    run->add_option("--badge-pickup", opts->badgePickup, "Where badges are handed out when there is no printer");
+    run->add_flag("--windowed", opts->windowed, "Development: a normal window, closable, no lockdown");
+    run->add_flag("--large-text", opts->largeText, "Start in large-text mode");
+    run->add_option("--status-file", opts->statusFile, "Write the screen state as one JSON line (tests)");
+    run->add_option("--stats-file", opts->statsFile, "Write frame-time and latency figures as JSON");
+    run->add_option("--assets", opts->assets, "Folder holding lang/ (default: the source tree's assets)");
+    run->add_option("--welcome-seconds", opts->welcomeSeconds, "How long the welcome stays")
+        ->check(CLI::Range(1.0, 60.0));
+    run->callback([opts, &ctx] { ctx.exitCode = kiosk::app::run(*opts); });
+}
 
 }  // namespace kiosk::app

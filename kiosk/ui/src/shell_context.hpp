@@ -27,13 +27,13 @@ struct ShellContext {
     core::Database& db;  ///< UI-thread connection (reads, desk writes)
     const Strings& text;
     core::Language language = core::Language::Fr;
-    std::string kioskName;
-    std::string dbPath;
+    std::string kioskName{};
+    std::string dbPath{};
     std::string actor = "desk";  ///< recorded in the audit log for desk actions
     core::TimePoint now{};
     std::chrono::steady_clock::time_point steadyNow{};
-    ServiceHealth scanner;
-    ServiceHealth printer;
+    ServiceHealth scanner{};
+    ServiceHealth printer{};
     printing::PrintService* print = nullptr;  ///< null: no printer configured
     PinLock* pinLock = nullptr;  ///< E2: the desk's "Change PIN" updates the shell's lock in place
     float pixelsPerMm = 96.0f / 25.4f;        ///< touch targets: at least 15 mm

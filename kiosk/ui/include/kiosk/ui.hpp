@@ -68,7 +68,8 @@ struct AppOptions {
     std::string statsFile;       ///< frame-time / latency figures written on exit and every 10 s
     std::string printerQueue;    ///< empty: no printer, the welcome says where to get the badge
     std::string badgePickup;     ///< where badges are handed out without a printer ("help desk")
-    std::string scannerNote;     ///< e.g. "no camera found: USB scanner only" (status line)
+    bool noCamera = false;       ///< wedge scanner only: the idle screen says "scan", not "camera"
+    std::string scannerNote;     ///< extra words for the organiser's status line (e.g. device)
     bool allowDemoPin = true;    ///< demo event without `<db>.pin` uses the documented demo PIN
     std::chrono::milliseconds welcomeFor{6000};
     std::chrono::milliseconds helpFor{9000};

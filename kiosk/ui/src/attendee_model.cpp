@@ -1,0 +1,184 @@
+#include "attendee_model.hpp"
+
+namespace kiosk::ui {
+
+std::string_view attendeeScreenName(AttendeeScreen s) {
+    switch (s) {
+        case AttendeeScreen::Idle: return "idle";
+        case AttendeeScreen::Welcome: return "welcome";
+        case AttendeeScreen::Help: return "help";
+    }
+    return "idle";
+}
+
+namespace {
+
+void clearResult(AttendeeState& s) {
+    s.outcome.reset();
+    s.firstName.clear();
+    s.workingGroup.clear();
+    s.caseRef.clear();
+    s.printJobId.clear();
+    s.badge = BadgeStage::None;
+    s.badgeProgress = 0.f;
+}
+
+}  // namespace
+
+void applyScanResult(AttendeeState& s, const core::ScanResult& r, bool hasPrinter,
+                     std::chrono::steady_clock::time_point now, const AttendeeTimings& t) {
+    clearResult(s);
+    s.checking = false;
+    s.outcome = r.outcome;
+    s.shownAt = now;
+    ++s.generation;
+    // The attendee's registered language once their code is read; unknown codes keep the
+    // kiosk's language (there is no person to ask).
+    s.shownLanguage = r.attendee ? r.attendee->language : s.kioskLanguage;
+    if (r.outcome == core::Outcome::CheckedIn) {
+        s.screen = AttendeeScreen::Welcome;
+        if (r.attendee) {
+            s.firstName = r.attendee->firstName;
+            s.workingGroup = r.attendee->workingGroup;
+        }
+        s.badge = hasPrinter ? BadgeStage::Queued : BadgeStage::NoPrinter;
+        s.badgeProgress = hasPrinter ? 0.1f : 0.f;
+        s.until = now + t.welcomeFor;
+        return;
+    }
+    s.screen = AttendeeScreen::Help;
+    s.caseRef = r.caseRef;
+    s.until = now + t.helpFor;
+}
+
+void applyCheckinError(AttendeeState& s, std::chrono::steady_clock::time_point now, const AttendeeTimings& t) {
+    clearResult(s);
+    s.checking = false;
+    s.screen = AttendeeScreen::Help;
+    s.shownLanguage = s.kioskLanguage;
+    s.shownAt = now;
+    s.until = now + t.helpFor;
+    ++s.generation;
+}
+
+void attachPrintJob(AttendeeState& s, const std::string& printJobId) {
+    if (s.screen == AttendeeScreen::Welcome) s.printJobId = printJobId;
+}
+
+void applyPrintProgress(AttendeeState& s, const std::string& printJobId, const std::string& outboxState,
+                        float progress, bool failed) {
+    if (s.screen != AttendeeScreen::Welcome || printJobId.empty() || printJobId != s.printJobId) return;
+    if (failed || outboxState == "failed" || outboxState == "held") {
+        s.badge = BadgeStage::Failed;
+        s.badgeProgress = 0.f;
+    } else if (outboxState == "printed" || progress >= 1.f) {
+        s.badge = BadgeStage::Printed;
+        s.badgeProgress = 1.f;
+    } else {
+        s.badge = progress >= 0.5f ? BadgeStage::Printing : BadgeStage::Queued;
+        s.badgeProgress = std::max(s.badgeProgress, progress);
+    }
+}
+
+bool tick(AttendeeState& s, std::chrono::steady_clock::time_point now) {
+    if (s.screen == AttendeeScreen::Idle || now < s.until) return false;
+    dismiss(s);
+    return true;
+}
+
+void dismiss(AttendeeState& s) {
+    if (s.screen == AttendeeScreen::Idle) return;
+    clearResult(s);
+    s.screen = AttendeeScreen::Idle;
+    s.shownLanguage = s.kioskLanguage;
+    ++s.generation;
+}
+
+void setLanguage(AttendeeState& s, core::Language l) {
+    s.kioskLanguage = l;
+    s.shownLanguage = l;
+    ++s.generation;
+}
+
+Tone toneFor(std::optional<core::Outcome> o) {
+    if (!o) return Tone::Attention;
+    switch (*o) {
+        case core::Outcome::CheckedIn: return Tone::Success;
+        case core::Outcome::AlreadyCheckedIn:
+        case core::Outcome::NotOpenYet:
+        case core::Outcome::Closed:
+        case core::Outcome::Revoked:
+        case core::Outcome::Cancelled: return Tone::Attention;
+        case core::Outcome::UnknownCode:
+        case core::Outcome::WrongEvent:
+        case core::Outcome::InvalidPayload: return Tone::Refused;
+    }
+    return Tone::Attention;
+}
+
+PublicScreen describe(const AttendeeState& s, const Strings& text, bool cameraAvailable,
+                      const std::string& pickupPlace) {
+    PublicScreen p;
+    p.screen = s.screen;
+    const core::Language lang = s.screen == AttendeeScreen::Idle ? s.kioskLanguage : s.shownLanguage;
+    auto tr = [&](std::string_view key) -> const std::string& { return text.get(lang, key); };
+    p.okLabel = tr("attendee.ok");
+    p.title = s.eventName;
+    const char* instructionKey = cameraAvailable ? "attendee.idle.hold_qr" : "attendee.idle.scan_qr";
+    p.instruction = tr(instructionKey);
+    for (core::Language other : {core::Language::Fr, core::Language::Nl, core::Language::En})
+        if (other != lang) p.otherLanguages.push_back(text.get(other, instructionKey));
+    p.hint = tr("attendee.idle.hint");
+    if (s.screen == AttendeeScreen::Idle) {
+        p.word = tr("attendee.idle.welcome");
+        p.headline = s.checking ? tr("attendee.idle.one_moment") : std::string();
+        return p;
+    }
+
+    p.tone = toneFor(s.outcome);
+    const std::string code = s.outcome ? std::string(core::reasonCode(*s.outcome)) : std::string("error");
+    p.word = tr("outcome." + code + ".word");
+    if (s.screen == AttendeeScreen::Welcome) {
+        p.headline = text.format(lang, "attendee.welcome.hello", {{"name", s.firstName}});
+        if (!s.workingGroup.empty())
+            p.lines.push_back(text.format(lang, "attendee.welcome.group", {{"group", s.workingGroup}}));
+        const std::string place = pickupPlace.empty() ? tr("attendee.pickup_default") : pickupPlace;
+        switch (s.badge) {
+            case BadgeStage::None: break;
+            case BadgeStage::NoPrinter:
+                p.badgeLine = text.format(lang, "attendee.welcome.no_printer", {{"place", place}});
+                break;
+            case BadgeStage::Queued:
+                p.badgeLine = tr("attendee.welcome.queued");
+                p.badgeProgress = s.badgeProgress;
+                break;
+            case BadgeStage::Printing:
+                p.badgeLine = tr("attendee.welcome.printing");
+                p.badgeProgress = s.badgeProgress;
+                break;
+            case BadgeStage::Printed:
+                p.badgeLine = tr("attendee.welcome.printed");
+                p.badgeProgress = 1.f;
+                break;
+            case BadgeStage::Failed:
+                // The badge is held for the desk, which finds it under the person's name.
+                p.badgeLine = tr("attendee.welcome.print_failed");
+                break;
+        }
+        p.lines.push_back(tr("attendee.welcome.enjoy"));
+        return p;
+    }
+
+    // Help: the kind words, the reason in plain terms where it helps, the case reference. A
+    // repeat scan says only "please see the help desk": a stranger holding someone else's code
+    // learns nothing.
+    p.headline = tr("attendee.help.title");
+    if (!s.outcome) p.lines.push_back(tr("attendee.help.error"));
+    const std::string& line = tr("outcome." + code + ".line");
+    if (!line.empty() && line != "outcome." + code + ".line") p.lines.push_back(line);
+    p.lines.push_back(tr("attendee.help.kind"));
+    if (!s.caseRef.empty()) p.reference = text.format(lang, "attendee.help.ref", {{"ref", s.caseRef}});
+    return p;
+}
+
+}  // namespace kiosk::ui

@@ -1,0 +1,137 @@
+#include "font_loader.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+namespace kiosk::ui {
+namespace {
+
+// Debian's fonts-dejavu-core first (Latin, Greek, Cyrillic complete), Noto Sans as the
+// alternative, merged in for anything DejaVu lacks.
+constexpr const char* kRegular[] = {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+                                    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"};
+constexpr const char* kBold[] = {"/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+                                 "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf"};
+
+const ImWchar kBodyRanges[] = {
+    0x0020, 0x00FF,  // Basic Latin + Latin-1 Supplement
+    0x0100, 0x024F,  // Latin Extended-A and -B
+    0x0250, 0x02FF,  // IPA extensions, spacing modifiers (ʻ ˈ …)
+    0x0300, 0x036F,  // combining diacritics
+    0x0370, 0x03FF,  // Greek and Coptic
+    0x0400, 0x052F,  // Cyrillic + supplement
+    0x1E00, 0x1EFF,  // Latin Extended Additional (Vietnamese …)
+    0x2000, 0x206F,  // punctuation (’ “ ” … –)
+    0x20AC, 0x20AC,  // €
+    0x2190, 0x2193,  // arrows
+    0x25CF, 0x25CF,  // ● (PIN dots)
+    0,
+};
+
+std::string firstExisting(const char* const* list, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i)
+        if (std::filesystem::exists(list[i])) return list[i];
+    return {};
+}
+
+}  // namespace
+
+std::u32string decodeUtf8(std::string_view s) {
+    std::u32string out;
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        if (len == 0 || i + len > s.size()) {
+            out.push_back(0xFFFD);
+            ++i;
+            continue;
+        }
+        char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+        bool ok = true;
+        for (int k = 1; k < len; ++k) {
+            const auto cc = static_cast<unsigned char>(s[i + k]);
+            if ((cc & 0xC0) != 0x80) ok = false;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        out.push_back(ok ? cp : 0xFFFD);
+        i += ok ? len : 1;
+    }
+    return out;
+}
+
+void FontLoader::addText(std::string_view utf8) {
+    for (char32_t cp : decodeUtf8(utf8))
+        if (cp > 0xFF && cp <= 0xFFFF) m_extra.push_back(static_cast<ImWchar>(cp));
+    std::sort(m_extra.begin(), m_extra.end());
+    m_extra.erase(std::unique(m_extra.begin(), m_extra.end()), m_extra.end());
+}
+
+bool FontLoader::build(int fbHeight, bool largeText) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.Fonts->Clear();
+    m_height = fbHeight;
+    m_large = largeText;
+    const float h = static_cast<float>(std::max(fbHeight, 480));
+    const float textScale = largeText ? 1.35f : 1.f;
+    m_bodyPx = std::round(h / 24.f * textScale);
+    const float titlePx = std::round(h / 11.f * (largeText ? 1.2f : 1.f));
+    const float hugePx = std::round(h / 4.5f);
+
+    const std::string regular = firstExisting(kRegular, std::size(kRegular));
+    const std::string bold = firstExisting(kBold, std::size(kBold));
+    const std::string noto = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf";
+    m_file = regular;
+    if (regular.empty()) {
+        ImFontConfig cfg;
+        cfg.SizePixels = m_bodyPx;
+        m_fonts.body = m_fonts.bodyBold = m_fonts.title = m_fonts.huge = io.Fonts->AddFontDefault(&cfg);
+        return false;
+    }
+
+    ImFontGlyphRangesBuilder tb;
+    tb.AddRanges(io.Fonts->GetGlyphRangesDefault());  // Latin-1
+    for (ImWchar c : m_extra) tb.AddChar(c);
+    for (ImWchar c : {0x2019, 0x201C, 0x201D, 0x2026, 0x2013, 0x00A0, 0x202F, 0x25CF}) tb.AddChar(c);
+    m_titleRanges.clear();
+    tb.BuildRanges(&m_titleRanges);
+    ImFontGlyphRangesBuilder hb;
+    hb.AddText("0123456789 /%:.,-+–—…");
+    hb.AddRanges(io.Fonts->GetGlyphRangesDefault());
+    m_hugeRanges.clear();
+    hb.BuildRanges(&m_hugeRanges);
+
+    auto add = [&](const std::string& file, float px, const ImWchar* ranges, int oversample) {
+        ImFontConfig cfg;
+        cfg.OversampleH = oversample;  // 3 (default) triples the atlas width; big text needs none
+        cfg.OversampleV = 1;
+        cfg.PixelSnapH = oversample == 1;
+        ImFont* f = io.Fonts->AddFontFromFileTTF(file.c_str(), px, &cfg, ranges);
+        if (f && file != noto && std::filesystem::exists(noto)) {
+            ImFontConfig merge;
+            merge.MergeMode = true;
+            merge.OversampleH = oversample;
+            merge.OversampleV = 1;
+            io.Fonts->AddFontFromFileTTF(noto.c_str(), px, &merge, ranges);
+        }
+        return f;
+    };
+    m_fonts.body = add(regular, m_bodyPx, kBodyRanges, 2);
+    m_fonts.bodyBold = add(bold.empty() ? regular : bold, m_bodyPx, kBodyRanges, 1);
+    m_fonts.title = add(bold.empty() ? regular : bold, titlePx, m_titleRanges.Data, 1);
+    m_fonts.huge = add(bold.empty() ? regular : bold, hugePx, m_hugeRanges.Data, 1);
+    io.FontDefault = m_fonts.body;
+    io.Fonts->Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
+    return io.Fonts->Build();
+}
+
+bool FontLoader::hasAllGlyphs(ImFont* font, std::string_view utf8) {
+    if (!font) return false;
+    for (char32_t cp : decodeUtf8(utf8)) {
+        if (cp < 0x20 || cp > 0xFFFF) return false;
+        if (!font->FindGlyphNoFallback(static_cast<ImWchar>(cp))) return false;
+    }
+    return true;
+}
+
+}  // namespace kiosk::ui

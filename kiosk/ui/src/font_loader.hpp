@@ -1,0 +1,49 @@
+#pragma once
+// Builds the ImGui font atlas for a framebuffer height. Sizes follow the screen (720p to 4K) so
+// the layout reads the same from a wheelchair at every resolution.
+//
+// Atlas budget: the body font carries the full Latin, Latin Extended, Greek and Cyrillic ranges;
+// the large fonts would cost ~10× the texture at 4K with full ranges, so they carry Latin-1 plus
+// only the code points that actually occur in the event's names and the UI's texts. A name
+// whose letters are not all in the large font is drawn with the body font scaled up
+// (hasAllGlyphs) — a little softer, never a "?".
+#include "fonts.hpp"
+
+#include <imgui.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kiosk::ui {
+
+class FontLoader {
+public:
+    /// Adds the code points of `text` to the large fonts' set (call before build()).
+    void addText(std::string_view utf8);
+    /// Rebuilds io.Fonts for the given framebuffer height. Returns false when no TrueType font was
+    /// found (ImGui's built-in font is used; the status line says so).
+    bool build(int framebufferHeight, bool largeText);
+    const Fonts& fonts() const { return m_fonts; }
+    int builtForHeight() const { return m_height; }
+    bool builtLarge() const { return m_large; }
+    const std::string& fontFile() const { return m_file; }
+    /// Every code point of `utf8` is in the given font (not the fallback glyph).
+    static bool hasAllGlyphs(ImFont* font, std::string_view utf8);
+    float bodyPx() const { return m_bodyPx; }
+
+private:
+    std::vector<ImWchar> m_extra;  ///< sorted unique code points for the large fonts
+    ImVector<ImWchar> m_titleRanges;
+    ImVector<ImWchar> m_hugeRanges;
+    Fonts m_fonts;
+    int m_height = 0;
+    bool m_large = false;
+    float m_bodyPx = 13.f;
+    std::string m_file;
+};
+
+/// Decode UTF-8 into code points (invalid bytes become U+FFFD).
+std::u32string decodeUtf8(std::string_view s);
+
+}  // namespace kiosk::ui

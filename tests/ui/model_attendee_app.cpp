@@ -1,0 +1,291 @@
+// The whole KioskApp without a window: a headless Backend runs real frames (ImGui draws, nothing
+// is rasterised), a real database in a temp file, the real ScanService fed by wedge keystrokes.
+#include "../../kiosk/ui/src/font_loader.hpp"
+#include "../../kiosk/ui/src/pin.hpp"
+
+#include <doctest/doctest.h>
+
+#include <kiosk/core.hpp>
+#include <kiosk/printing/printer.hpp>
+#include <kiosk/scanner.hpp>
+#include <kiosk/ui.hpp>
+
+#include <imgui.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <unistd.h>
+
+using namespace kiosk;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+class HeadlessBackend final : public ui::Backend {
+public:
+    void pollEvents() override {}
+    void newFrame() override {
+        ImGuiIO& io = ImGui::GetIO();
+        io.DisplaySize = {1280, 720};
+        io.DeltaTime = 1.f / 60.f;
+    }
+    void renderAndSwap() override { ++frames; }
+    void* updateTexture(void* t, const uint8_t*, int, int) override { return t ? t : reinterpret_cast<void*>(1); }
+    void fontsChanged() override { ++fontBuilds; }
+    int framebufferHeight() const override { return 720; }
+    float pixelsPerMm() const override { return 96.f / 25.4f; }
+    bool quitRequested() const override { return false; }
+    int frames = 0;
+    int fontBuilds = 0;
+};
+
+struct TempDb {
+    fs::path dir;
+    std::string path;
+    TempDb() {
+        char tmpl[] = "/tmp/kiosk-ui-model-XXXXXX";
+        dir = ::mkdtemp(tmpl);
+        path = (dir / "event.kiosk").string();
+    }
+    ~TempDb() {
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    }
+};
+
+struct Fixture {
+    TempDb tmp;
+    std::string zoeId, ivanId, nikosId;
+    std::string zoeCode, ivanCode;
+
+    Fixture() {
+        auto db = core::Database::open(tmp.path, core::Database::Mode::CreateIfMissing);
+        REQUIRE_MESSAGE(db.ok(), (db.ok() ? "" : db.error().message));
+        const auto now = core::nowUtc();
+        core::Event e;
+        e.id = "ui-test-2026";
+        e.name = "Rencontre annuelle — test";
+        e.startsAt = now - std::chrono::hours(1);
+        e.endsAt = now + std::chrono::hours(8);
+        e.doorsOpenAt = now - std::chrono::hours(2);
+        e.doorsCloseAt = now + std::chrono::hours(8);
+        REQUIRE(db->setEvent(e).ok());
+        auto add = [&](std::string first, std::string last, std::string group, core::Language l) {
+            core::Attendee a;
+            a.firstName = std::move(first);
+            a.lastName = std::move(last);
+            a.email = "private@example.org";
+            a.workingGroup = std::move(group);
+            a.category = "participant";
+            a.language = l;
+            auto r = db->addAttendee(a, "test");
+            REQUIRE(r.ok());
+            return r->id;
+        };
+        zoeId = add("Zoë", "Kowalczyk-Øster", "WG 3", core::Language::Fr);
+        ivanId = add("Иван", "Петров", "WG 1", core::Language::En);
+        nikosId = add("Νίκος", "Παπαδόπουλος", "WG 2", core::Language::Nl);
+        auto c1 = db->primaryCode(zoeId);
+        auto c2 = db->primaryCode(ivanId);
+        REQUIRE(c1.ok());
+        REQUIRE(c2.ok());
+        zoeCode = *c1;
+        ivanCode = *c2;
+    }
+
+    std::unique_ptr<ui::KioskApp> makeApp() {
+        auto db = core::Database::open(tmp.path, core::Database::Mode::OpenExisting);
+        REQUIRE(db.ok());
+        ui::AppOptions o;
+        o.kioskName = "model-test";
+        o.assetsDir = KIOSK_ASSETS_DIR;
+        o.noCamera = true;
+        o.statusFile = (tmp.dir / "status.json").string();
+        auto scan = std::make_unique<scanner::ScanService>(nullptr);
+        auto app = ui::KioskApp::create(std::move(o), std::move(db).value(), std::move(scan), nullptr);
+        REQUIRE_MESSAGE(app.ok(), (app.ok() ? "" : app.error().message));
+        return std::move(app).value();
+    }
+};
+
+/// Types like a USB wedge scanner: every character within a few ms, then Enter.
+void wedgeType(ui::KioskApp& app, const std::string& text) {
+    for (char32_t cp : ui::decodeUtf8(text)) app.onChar(cp);
+    app.onKey(ui::Key::Enter);
+}
+
+/// Runs frames until the screen is `screen` (or 3 s pass). The check-in worker is asynchronous.
+bool runUntil(ui::KioskApp& app, HeadlessBackend& b, const std::string& screen) {
+    const auto until = std::chrono::steady_clock::now() + 3s;
+    while (std::chrono::steady_clock::now() < until) {
+        app.runFrame(b);
+        if (app.screenName() == screen) return true;
+        std::this_thread::sleep_for(2ms);
+    }
+    return false;
+}
+
+nlohmann::json status(ui::KioskApp& app) { return nlohmann::json::parse(app.statusJson()); }
+
+}  // namespace
+
+TEST_CASE("app: a wedge scan checks the attendee in and the welcome shows; a repeat goes to the desk") {
+    Fixture f;
+    HeadlessBackend b;
+    auto app = f.makeApp();
+    app->runFrame(b);
+    CHECK(app->screenName() == "idle");
+    CHECK(app->mode() == ui::Mode::Attendee);
+
+    wedgeType(*app, f.zoeCode);
+    REQUIRE(runUntil(*app, b, "welcome"));
+    CHECK(status(*app)["outcome"] == "checked_in");
+    CHECK(status(*app)["language"] == "fr");  // her registered language
+    // The arrival is in the database, recorded by this kiosk.
+    auto db = core::Database::open(f.tmp.path, core::Database::Mode::OpenExisting);
+    REQUIRE(db.ok());
+    auto hist = db->history(f.zoeId);
+    REQUIRE(hist.ok());
+    REQUIRE(hist->size() == 1);
+    CHECK((*hist)[0].kiosk == "model-test");
+    CHECK((*hist)[0].actor == "self");
+
+    // Back to idle by the OK button's intent (the same path a tap takes).
+    app->runFrame(b);
+    wedgeType(*app, f.zoeCode);
+    REQUIRE(runUntil(*app, b, "help"));
+    auto st = status(*app);
+    CHECK(st["outcome"] == "already_checked_in");
+    CHECK(!st["caseRef"].get<std::string>().empty());
+    // The status file (test hook) carries the same, and no name.
+    std::ifstream in(f.tmp.dir / "status.json");
+    std::string line;
+    std::getline(in, line);
+    CHECK(line.find("help") != std::string::npos);
+    CHECK(line.find("Zoë") == std::string::npos);
+    CHECK(line.find("Kowalczyk") == std::string::npos);
+}
+
+TEST_CASE("app: an unknown code leads to the help-desk screen with a case reference, recorded as refused") {
+    Fixture f;
+    HeadlessBackend b;
+    auto app = f.makeApp();
+    app->runFrame(b);
+    wedgeType(*app, "abcdefghjkmnpqrstuvwxyz23456789ab");
+    REQUIRE(runUntil(*app, b, "help"));
+    auto st = status(*app);
+    CHECK(st["outcome"] == "unknown_code");
+    const std::string ref = st["caseRef"];
+    CHECK(!ref.empty());
+    auto db = core::Database::open(f.tmp.path, core::Database::Mode::OpenExisting);
+    auto refused = db->refusedScans(true, 10);
+    REQUIRE(refused.ok());
+    REQUIRE(refused->size() == 1);
+    CHECK((*refused)[0].caseRef == ref);
+    CHECK((*refused)[0].kiosk == "model-test");
+}
+
+TEST_CASE("app: slow typing on a keyboard is not a scan") {
+    Fixture f;
+    HeadlessBackend b;
+    auto app = f.makeApp();
+    app->runFrame(b);
+    for (char c : std::string("hello")) {
+        app->onChar(static_cast<char32_t>(c));
+        std::this_thread::sleep_for(90ms);
+    }
+    app->onKey(ui::Key::Enter);
+    for (int i = 0; i < 20; ++i) {
+        app->runFrame(b);
+        std::this_thread::sleep_for(5ms);
+    }
+    CHECK(app->screenName() == "idle");
+}
+
+/// Runs frames until the status line's pinMessage is non-empty and not "checking" (≤ 5 s).
+std::string pinVerdict(ui::KioskApp& app, HeadlessBackend& b, const std::string& checking) {
+    const auto until = std::chrono::steady_clock::now() + 5s;
+    while (std::chrono::steady_clock::now() < until) {
+        app.runFrame(b);
+        const std::string msg = status(app)["pinMessage"];
+        if (app.mode() != ui::Mode::Attendee) return "opened";
+        if (!msg.empty() && msg != checking) return msg;
+        std::this_thread::sleep_for(5ms);
+    }
+    return "timeout";
+}
+
+TEST_CASE("app: Escape does not leave attendee mode; a wrong PIN never opens the desk") {
+    Fixture f;
+    REQUIRE(ui::setPin(ui::pinFileFor(f.tmp.path), "4321").ok());
+    HeadlessBackend b;
+    auto app = f.makeApp();
+    app->runFrame(b);
+    app->onKey(ui::Key::Escape);
+    app->runFrame(b);
+    CHECK(app->mode() == ui::Mode::Attendee);
+    CHECK(app->screenName() == "idle");
+
+    app->onKey(ui::Key::F12);  // the staff button's keyboard equivalent
+    app->runFrame(b);
+    REQUIRE(app->screenName() == "pin");
+    auto db = core::Database::open(f.tmp.path, core::Database::Mode::OpenExisting);
+    auto strings = nlohmann::json::parse(std::ifstream(std::string(KIOSK_ASSETS_DIR) + "/lang/fr.json"));
+    const std::string checking = strings["lock"]["checking"];
+    const std::string wrong = strings["lock"]["wrong"];
+    bool sawWrong = false;
+    for (const char* pin : {"0000", "43210", "1234"}) {
+        INFO(pin);
+        for (const char* c = pin; *c; ++c) app->onChar(static_cast<char32_t>(*c));
+        app->onKey(ui::Key::Enter);
+        const std::string verdict = pinVerdict(*app, b, checking);
+        CHECK(verdict != "opened");
+        CHECK(verdict != "timeout");
+        sawWrong = sawWrong || verdict.rfind(wrong, 0) == 0;  // "wrong", or "wait" once throttled
+        CHECK(app->mode() == ui::Mode::Attendee);
+        CHECK(app->screenName() == "pin");
+    }
+    CHECK(sawWrong);
+    // Positive control: once the delay has run out, the right PIN opens the desk.
+    std::this_thread::sleep_for(2100ms);
+    for (char c : std::string("4321")) app->onChar(static_cast<char32_t>(c));
+    app->onKey(ui::Key::Enter);
+    CHECK(pinVerdict(*app, b, checking) == "opened");
+    CHECK(app->mode() == ui::Mode::Desk);
+}
+
+TEST_CASE("app: the PIN pad gives way to Escape") {
+    Fixture f;
+    HeadlessBackend b;
+    auto app = f.makeApp();
+    app->onKey(ui::Key::F12);
+    app->runFrame(b);
+    REQUIRE(app->screenName() == "pin");
+    app->onKey(ui::Key::Escape);
+    app->runFrame(b);
+    CHECK(app->screenName() == "idle");
+}
+
+TEST_CASE("fonts: every attendee's first name has all its glyphs in the welcome font") {
+    Fixture f;
+    HeadlessBackend b;
+    auto app = f.makeApp();
+    app->runFrame(b);  // builds the atlas for 720 px
+    ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+    REQUIRE(atlas->Fonts.Size >= 4);
+    ImFont* title = atlas->Fonts[2];
+    ImFont* body = atlas->Fonts[0];
+    for (const char* name : {"Zoë", "Иван", "Νίκος"}) {
+        INFO(name);
+        CHECK(ui::FontLoader::hasAllGlyphs(title, name));
+        CHECK(ui::FontLoader::hasAllGlyphs(body, name));
+    }
+    // The body font has the full ranges even for names not in this event.
+    CHECK(ui::FontLoader::hasAllGlyphs(body, "Łukasz Żółć Ђорђе Αθηνά Nguyễn"));
+    CHECK(b.fontBuilds >= 1);
+}
