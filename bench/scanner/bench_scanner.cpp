@@ -221,5 +221,38 @@ int main(int argc, char** argv) {
                         withCode ? "yes" : "no", found, frames, pct(ms, 0.5), pct(ms, 0.95), pct(ms, 1.0),
                         pct(cpu, 0.5), pct(cpu, 0.95), pct(cpu, 1.0));
         }
+
+    // Other symbologies: the cost of enabling them and whether they find anything spurious.
+    std::printf("\nsymbologies (1280x720 frames without a code, live budget; corpus, still image)\n");
+    std::printf("| formats | no-code CPU p50 ms | p95 | corpus correct | wrong |\n|---|---|---|---|---|\n");
+    struct Variant {
+        const char* name;
+        DecoderOptions opt;
+    };
+    DecoderOptions qr, c128, aztec, all;
+    c128.code128 = true;
+    aztec.aztec = true;
+    all.code128 = all.aztec = true;
+    for (const auto& v : {Variant{"QR", qr}, Variant{"QR + Code 128", c128}, Variant{"QR + Aztec", aztec},
+                          Variant{"QR + Code 128 + Aztec", all}}) {
+        std::vector<Image> imgs;
+        for (int i = 0; i < 8; ++i) imgs.push_back(syntheticFrame(1280, 720, false, rng));
+        Decoder dec(v.opt);
+        std::vector<double> cpu;
+        for (int i = 0; i < frames; ++i) {
+            const double c0 = threadCpuMs();
+            (void)dec.decode(imgs[i % imgs.size()].view());
+            cpu.push_back(threadCpuMs() - c0);
+        }
+        Score sc;
+        Decoder still(v.opt);
+        for (const auto& s : samples) {
+            auto img = loadImage(s.image.string());
+            if (!img) continue;
+            auto d = still.decode(img->view(), DecodeBudget{std::chrono::milliseconds(1000), true});
+            sc.add(s, d ? std::optional<std::string>(d->text) : std::nullopt);
+        }
+        std::printf("| %s | %.1f | %.1f | %d | %d |\n", v.name, pct(cpu, 0.5), pct(cpu, 0.95), sc.correct, sc.wrong);
+    }
     return 0;
 }

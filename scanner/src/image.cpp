@@ -46,6 +46,10 @@ FrameView Image::view() const {
 
 namespace {
 
+// 40 megapixels: larger than any camera or phone screenshot we expect, small enough that a
+// hostile header cannot make us allocate gigabytes.
+constexpr unsigned long long kMaxPixels = 40'000'000ULL;
+
 core::Error imageError(std::string code, std::string message) {
     return core::Error{std::move(code), std::move(message)};
 }
@@ -60,7 +64,8 @@ core::Result<Image> readPng(const uint8_t* bytes, std::size_t size) {
     // Transparent pixels are composited on white: screenshots of codes on transparent
     // backgrounds would otherwise turn black on black.
     img.format = gray ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB;
-    if (img.width == 0 || img.height == 0 || img.width > 16384 || img.height > 16384) {
+    if (img.width == 0 || img.height == 0 || img.width > 16384 || img.height > 16384 ||
+        static_cast<unsigned long long>(img.width) * img.height > kMaxPixels) {
         png_image_free(&img);
         return imageError("image.decode", "PNG size out of range (1..16384 per side)");
     }
@@ -106,10 +111,18 @@ bool readJpeg(const uint8_t* bytes, std::size_t size, std::vector<uint8_t>& pixe
     jpeg_create_decompress(&cinfo);
     jpeg_mem_src(&cinfo, bytes, static_cast<unsigned long>(size));
     jpeg_read_header(&cinfo, TRUE);
+    // Checked before start_decompress: a progressive JPEG allocates its whole coefficient
+    // buffer there.
+    if (static_cast<unsigned long long>(cinfo.image_width) * cinfo.image_height > kMaxPixels) {
+        std::strncpy(message, "JPEG size out of range", JMSG_LENGTH_MAX);
+        jpeg_destroy_decompress(&cinfo);
+        return false;
+    }
     cinfo.out_color_space = cinfo.num_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
     jpeg_start_decompress(&cinfo);
     if (cinfo.output_width == 0 || cinfo.output_height == 0 || cinfo.output_width > 16384 ||
-        cinfo.output_height > 16384) {
+        cinfo.output_height > 16384 ||
+        static_cast<unsigned long long>(cinfo.output_width) * cinfo.output_height > kMaxPixels) {
         std::strncpy(message, "JPEG size out of range", JMSG_LENGTH_MAX);
         jpeg_destroy_decompress(&cinfo);
         return false;
