@@ -22,30 +22,30 @@ const std::string& tr(const DashboardModel& m, std::string_view key) { return m.
 ImU32 u32(const ImVec4& c) { return ImGui::ColorConvertFloat4ToU32(c); }
 
 void drawHeader(const DashboardModel& m, IntentSink& sink) {
-    const bool f = pushFont(m.env, FontRole::Bold);
-    text(m.eventName.empty() ? tr(m, "dashboard.title") : m.eventName);
-    popFont(f);
-    const float lw = m.env.mm(14);
-    const float bw = m.env.mm(34);
     const float sp = ImGui::GetStyle().ItemSpacing.x;
+    const float lw = std::max(m.env.mm(12), buttonWidth("NL"));
+    const std::string back = tr(m, "dashboard.back_to_desk");
+    const float rightW = 3 * (lw + sp) + (m.standalone ? 0.0f : buttonWidth(back) + sp);
     const float right = ImGui::GetWindowContentRegionMax().x;
-    float used = 3 * (lw + sp) + (m.standalone ? 0 : bw + sp);
-    const std::string updated = m.env.fmt("dashboard.updated", {{"time", m.updatedLocal}});
-    used += ImGui::CalcTextSize(updated.c_str()).x + sp;
-    ImGui::SameLine(std::max(ImGui::GetCursorPosX(), right - used));
-    textColored(kMuted, updated);
+    const bool f = pushFont(m.env, FontRole::Bold);
+    const std::string title = m.eventName.empty() ? tr(m, "dashboard.title") : m.eventName;
+    text(fitText(title, right - rightW - ImGui::GetCursorPosX() - sp));
+    popFont(f);
+    ImGui::SameLine(right - rightW + sp);
+    bool first = true;
     for (core::Language l : {core::Language::Fr, core::Language::Nl, core::Language::En}) {
-        ImGui::SameLine();
         std::string label(core::languageCode(l));
         for (auto& c : label) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         const bool current = l == m.env.language;
+        if (!first) ImGui::SameLine();
+        first = false;
         if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
         if (button(m.env, label + "##dash-lang", lw, 9)) sink.push(SetLanguage{l});
         if (current) ImGui::PopStyleColor();
     }
     if (!m.standalone) {
         ImGui::SameLine();
-        if (button(m.env, tr(m, "dashboard.back_to_desk"), bw, 9)) sink.push(ShowDesk{});
+        if (button(m.env, back, buttonWidth(back), 9)) sink.push(ShowDesk{});
     }
     if (!m.error.empty()) textColored(kBad, tr(m, "desk.icon.error") + " " + m.error);
 }
@@ -70,7 +70,7 @@ void drawHeadcount(const DashboardModel& m, ImVec2 size) {
     ImGui::PushStyleColor(ImGuiCol_PlotHistogram, kGood);
     ImGui::ProgressBar(frac, ImVec2(-1.0f, m.env.mm(8)), pct);
     ImGui::PopStyleColor();
-    const bool b = pushFont(m.env, FontRole::Title);
+    const bool b = pushFont(m.env, FontRole::Bold);
     text(m.env.fmt("dashboard.expected", {{"count", std::to_string(m.expected)}}));
     popFont(b);
     ImGui::EndChild();
@@ -78,6 +78,7 @@ void drawHeadcount(const DashboardModel& m, ImVec2 size) {
 
 void drawChart(const DashboardModel& m, ImVec2 size) {
     ImGui::BeginChild("chart", size, true, ImGuiWindowFlags_NoScrollbar);
+    ImGui::SetWindowFontScale(0.8f);
     text(tr(m, "dashboard.per_5_min"));
     if (m.arrivalsPer5Min.empty()) {
         textColored(kMuted, tr(m, "dashboard.no_arrivals"));
@@ -116,16 +117,27 @@ void drawChart(const DashboardModel& m, ImVec2 size) {
 }
 
 void drawGroups(const DashboardModel& m, const char* id, std::string_view titleKey,
-                const std::vector<DashboardGroup>& groups, ImVec2 size) {
-    ImGui::BeginChild(id, size, true);
-    text(tr(m, titleKey));
-    textColored(kMuted, tr(m, "dashboard.legend"));
+                const std::vector<DashboardGroup>& groups, ImVec2 size, bool withLegend) {
+    ImGui::BeginChild(id, size, true, ImGuiWindowFlags_NoScrollbar);
+    ImGui::SetWindowFontScale(0.7f);
+    const std::string title = tr(m, titleKey);
+    const float roomW = ImGui::GetContentRegionAvail().x;
+    text(title);
+    if (withLegend) {
+        // Once, beside the first title if it fits, else under it; the figures on the bars say
+        // the same in numbers.
+        const std::string legend = tr(m, "dashboard.legend");
+        const float lw = ImGui::CalcTextSize(legend.c_str()).x;
+        if (ImGui::CalcTextSize(title.c_str()).x + lw + ImGui::GetStyle().ItemSpacing.x * 3 <= roomW)
+            ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - lw);
+        textColored(kMuted, legend);
+    }
     int64_t maxReg = 1;
     for (const auto& g : groups) maxReg = std::max(maxReg, g.registered);
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const float labelW = ImGui::GetContentRegionAvail().x * 0.38f;
+    const float labelW = ImGui::GetContentRegionAvail().x * 0.42f;
     const float barMax = ImGui::GetContentRegionAvail().x - labelW;
-    const float rowH = ImGui::GetTextLineHeightWithSpacing() * 1.15f;
+    const float rowH = ImGui::GetTextLineHeight() * 1.12f + 2.0f;
     for (const auto& g : groups) {
         const ImVec2 p = ImGui::GetCursorScreenPos();
         const std::string name = g.name.empty() ? tr(m, "dashboard.none") : g.name;
@@ -135,7 +147,7 @@ void drawGroups(const DashboardModel& m, const char* id, std::string_view titleK
         const float x0 = p.x + labelW;
         const float regW = barMax * static_cast<float>(g.registered) / static_cast<float>(maxReg);
         const float arrW = g.registered > 0 ? regW * static_cast<float>(g.arrived) / static_cast<float>(g.registered) : 0;
-        const float h = rowH * 0.8f;
+        const float h = rowH - 3.0f;
         dl->AddRectFilled(ImVec2(x0, p.y), ImVec2(x0 + regW, p.y + h), u32(ImVec4(0.30f, 0.32f, 0.36f, 1)), 2.0f);
         dl->AddRectFilled(ImVec2(x0, p.y), ImVec2(x0 + arrW, p.y + h), u32(kGood), 2.0f);
         const std::string figures = std::to_string(g.arrived) + " / " + std::to_string(g.registered);
@@ -154,10 +166,14 @@ ImVec4 outcomeColour(const std::string& outcome) {
 }
 
 void drawActivity(const DashboardModel& m, ImVec2 size) {
-    ImGui::BeginChild("activity", size, true);
+    ImGui::BeginChild("activity", size, true, ImGuiWindowFlags_NoScrollbar);
+    ImGui::SetWindowFontScale(0.75f);
     text(tr(m, "dashboard.recent"));
     if (m.recent.empty()) textColored(kMuted, tr(m, "dashboard.no_activity"));
-    if (!m.recent.empty() && ImGui::BeginTable("recent", 3, ImGuiTableFlags_RowBg)) {
+    if (!m.recent.empty() && ImGui::BeginTable("recent", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
+        ImGui::TableSetupColumn("t", ImGuiTableColumnFlags_WidthFixed);
+        ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_WidthFixed);
+        ImGui::TableSetupColumn("o", ImGuiTableColumnFlags_WidthStretch);
         for (const auto& a : m.recent) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
@@ -174,7 +190,7 @@ void drawActivity(const DashboardModel& m, ImVec2 size) {
     ImGui::EndChild();
 }
 
-void healthLine(const DashboardModel& m, std::string_view labelKey, const ServiceHealth& h) {
+void healthItem(const DashboardModel& m, std::string_view labelKey, const ServiceHealth& h) {
     const bool known = !h.state.empty() && h.state != "none";
     const ImVec4 c = !known ? kMuted : h.ok ? kGood : kBad;
     const std::string word = !known ? tr(m, "dashboard.health.unknown")
@@ -185,25 +201,26 @@ void healthLine(const DashboardModel& m, std::string_view labelKey, const Servic
     ImGui::SameLine();
     textColored(c, word + (known ? " (" + h.state + ")" : std::string{}));
     if (!h.message.empty()) {
-        ImGui::PushStyleColor(ImGuiCol_Text, kMuted);
-        textWrapped(h.message);
-        ImGui::PopStyleColor();
+        ImGui::SameLine();
+        textColored(kMuted, "\u00B7 " + h.message);
     }
 }
 
 void drawHealth(const DashboardModel& m, ImVec2 size) {
-    ImGui::BeginChild("health", size, true);
-    healthLine(m, "dashboard.health.printer", m.printer);
-    text(m.env.fmt("dashboard.prints", {{"waiting", std::to_string(m.printsWaiting)},
-                                         {"held", std::to_string(m.printsHeld)}}));
-    if (m.printsHeld > 0) textColored(kWarn, tr(m, "dashboard.prints_held_hint"));
-    ImGui::Spacing();
-    healthLine(m, "dashboard.health.camera", m.camera);
-    ImGui::Spacing();
-    text(m.env.fmt("dashboard.desk_cases", {{"count", std::to_string(m.deskCases)}}));
+    ImGui::BeginChild("health", size, true, ImGuiWindowFlags_NoScrollbar);
+    ImGui::SetWindowFontScale(0.7f);
+    healthItem(m, "dashboard.health.printer", m.printer);
+    ImGui::SameLine();
+    textColored(m.printsHeld > 0 ? kWarn : kMuted,
+                "\u00B7 " + m.env.fmt("dashboard.prints", {{"waiting", std::to_string(m.printsWaiting)},
+                                                            {"held", std::to_string(m.printsHeld)}}));
+    healthItem(m, "dashboard.health.camera", m.camera);
     char timing[64];
     std::snprintf(timing, sizeof timing, "%.1f ms", m.lastRefreshMs);
-    textColored(kMuted, m.env.fmt("dashboard.refresh", {{"ms", timing}}));
+    textColored(m.deskCases > 0 ? kWarn : kMuted,
+                m.env.fmt("dashboard.desk_cases", {{"count", std::to_string(m.deskCases)}}) + "   \u00B7 " +
+                    m.env.fmt("dashboard.updated", {{"time", m.updatedLocal}}) + " \u00B7 " +
+                    m.env.fmt("dashboard.refresh", {{"ms", timing}}));
     ImGui::EndChild();
 }
 
@@ -220,20 +237,26 @@ void drawDashboard(const DashboardModel& m, IntentSink& sink) {
     drawHeader(m, sink);
 
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float sp = ImGui::GetStyle().ItemSpacing.x;
-    const float row1 = avail.y * 0.42f;
-    const float row2 = avail.y * 0.33f;
-    const float row3 = avail.y - row1 - row2 - 2 * ImGui::GetStyle().ItemSpacing.y;
-    drawHeadcount(m, ImVec2(avail.x * 0.38f, row1));
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float leftW = avail.x * 0.38f;
+    // Left: the headcount, then recent activity. Right: chart, the two group breakdowns, health.
+    ImGui::BeginChild("left", ImVec2(leftW, avail.y), false, ImGuiWindowFlags_NoScrollbar);
+    drawHeadcount(m, ImVec2(0, avail.y * 0.58f));
+    drawActivity(m, ImVec2(0, 0));
+    ImGui::EndChild();
     ImGui::SameLine();
-    drawChart(m, ImVec2(0, row1));
-    const float half = (avail.x - sp) * 0.5f;
-    drawGroups(m, "by-category", "dashboard.by_category", m.byCategory, ImVec2(half, row2));
+    ImGui::BeginChild("right", ImVec2(0, avail.y), false, ImGuiWindowFlags_NoScrollbar);
+    const float rightW = ImGui::GetContentRegionAvail().x;
+    const float chartH = avail.y * 0.34f;
+    const float healthH = ImGui::GetTextLineHeight() * 0.7f * 3 + st.ItemSpacing.y * 2 + st.WindowPadding.y * 2;
+    const float groupsH = avail.y - chartH - healthH - st.ItemSpacing.y * 2;
+    drawChart(m, ImVec2(0, chartH));
+    const float half = (rightW - st.ItemSpacing.x) * 0.5f;
+    drawGroups(m, "by-category", "dashboard.by_category", m.byCategory, ImVec2(half, groupsH), true);
     ImGui::SameLine();
-    drawGroups(m, "by-group", "dashboard.by_working_group", m.byWorkingGroup, ImVec2(0, row2));
-    drawActivity(m, ImVec2(avail.x * 0.55f, row3));
-    ImGui::SameLine();
-    drawHealth(m, ImVec2(0, row3));
+    drawGroups(m, "by-group", "dashboard.by_working_group", m.byWorkingGroup, ImVec2(0, groupsH), false);
+    drawHealth(m, ImVec2(0, 0));
+    ImGui::EndChild();
 
     popFont(body);
     ImGui::End();

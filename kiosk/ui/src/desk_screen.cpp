@@ -26,59 +26,79 @@ std::string outcomeText(const DeskModel& m, const std::string& reason) {
 // --- frame -----------------------------------------------------------------------------------
 
 void drawTopBar(const DeskModel& m, IntentSink& sink) {
-    const bool f = pushFont(m.env, FontRole::Title);
-    text(tr(m, "desk.title"));
+    // Right: languages, dashboard, lock, each as wide as its label. Left: title and event name,
+    // the name cut to the room that is left.
+    const float sp = ImGui::GetStyle().ItemSpacing.x;
+    const std::string dash = tr(m, "desk.nav.dashboard");
+    const std::string lock = tr(m, "desk.nav.lock");
+    const float lw = std::max(m.env.mm(12), buttonWidth("NL"));
+    const float rightW = 3 * (lw + sp) + buttonWidth(dash) + sp + buttonWidth(lock);
+    const float right = ImGui::GetWindowContentRegionMax().x;
+
+    const bool f = pushFont(m.env, FontRole::Bold);
+    const std::string title = tr(m, "desk.title");
+    text(title);
     popFont(f);
     ImGui::SameLine();
-    textColored(kMuted, m.eventName);
-
-    // Right-aligned: languages, dashboard, leave.
-    const float bw = m.env.mm(28);
-    const float lw = m.env.mm(14);
-    const float right = ImGui::GetWindowContentRegionMax().x;
-    ImGui::SameLine(right - 3 * (lw + ImGui::GetStyle().ItemSpacing.x) - 2 * (bw + ImGui::GetStyle().ItemSpacing.x));
+    const float nameW = right - rightW - ImGui::GetCursorPosX() - 2 * sp;
+    if (nameW > 40) textColored(kMuted, fitText(m.eventName, nameW));
+    ImGui::SameLine(right - rightW);
     for (core::Language l : {core::Language::Fr, core::Language::Nl, core::Language::En}) {
-        const std::string code(core::languageCode(l));
-        std::string label = code;
+        std::string label(core::languageCode(l));
         for (auto& c : label) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         const bool current = l == m.env.language;
         if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-        if (button(m.env, label + "##lang", lw, 10)) sink.push(SetLanguage{l});
+        if (button(m.env, label + "##lang", lw, 9)) sink.push(SetLanguage{l});
         if (current) ImGui::PopStyleColor();
         ImGui::SameLine();
     }
-    if (button(m.env, tr(m, "desk.nav.dashboard"), bw, 10)) sink.push(ShowDashboard{});
+    if (button(m.env, dash, buttonWidth(dash), 9)) sink.push(ShowDashboard{});
     ImGui::SameLine();
-    if (colouredButton(m.env, tr(m, "desk.nav.lock"), kBad, bw, 10)) sink.push(LeaveDesk{});
+    if (colouredButton(m.env, lock, kBad, buttonWidth(lock), 9)) sink.push(LeaveDesk{});
 
     if (m.demoPinWarning) {
         ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.35f, 0.25f, 0.02f, 1.0f));
-        ImGui::BeginChild("demo-pin", ImVec2(0, ImGui::GetTextLineHeightWithSpacing() * 1.6f), false,
+        ImGui::BeginChild("demo-pin", ImVec2(0, ImGui::GetTextLineHeight() * 0.85f + 10), false,
                           ImGuiWindowFlags_NoScrollbar);
-        ImGui::SetCursorPos(ImVec2(8, 4));
+        ImGui::SetWindowFontScale(0.8f);
+        ImGui::SetCursorPos(ImVec2(8, 5));
         textColored(kWarn, tr(m, "desk.demo_pin_warning"));
         ImGui::EndChild();
         ImGui::PopStyleColor();
     }
-    ImGui::Separator();
 }
 
 void drawNav(const DeskModel& m, IntentSink& sink) {
+    ImGui::SetWindowFontScale(0.85f);
     auto nav = [&](DeskPage page, const std::string& label, bool enabled = true) {
         const bool current = m.page == page;
         if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
         ImGui::BeginDisabled(!enabled);
-        if (button(m.env, label, -1.0f, 13)) sink.push(ShowDeskPage{page});
+        if (button(m.env, label, -1.0f, 12)) sink.push(ShowDeskPage{page});
         ImGui::EndDisabled();
         if (current) ImGui::PopStyleColor();
     };
     nav(DeskPage::Search, tr(m, "desk.nav.search"));
     std::string person = tr(m, "desk.nav.attendee");
-    if (m.selected) person = m.selected->attendee.displayName();
+    if (m.selected) person = fitText(m.selected->attendee.displayName(), ImGui::GetContentRegionAvail().x - 20);
     nav(DeskPage::Attendee, person + "##nav-attendee", m.selected.has_value());
     nav(DeskPage::WalkIn, tr(m, "desk.nav.walk_in"));
     nav(DeskPage::Queue, m.env.fmt("desk.nav.queue", {{"count", std::to_string(m.cases.size())}}) + "##nav-queue");
     nav(DeskPage::Settings, tr(m, "desk.nav.settings"));
+}
+
+/// Width of the navigation column: its longest label at the nav's scale, within limits.
+float navWidth(const DeskModel& m, float screenW) {
+    float w = 0;
+    for (const char* k : {"desk.nav.search", "desk.nav.walk_in", "desk.nav.settings", "desk.nav.queue"})
+        w = std::max(w, buttonWidth(m.env.fmt(k, {{"count", "00"}})) * 0.85f);
+    return std::clamp(w + 24.0f, m.env.mm(40), screenW * 0.3f);
+}
+
+void pageTitle(const DeskModel& m, const std::string& title) {
+    const bool f = pushFont(m.env, FontRole::Bold);
+    text(title);
+    popFont(f);
 }
 
 void drawNotice(const DeskModel& m, IntentSink& sink) {
@@ -150,11 +170,13 @@ void drawSearch(const DeskModel& m, IntentSink& sink) {
 
 // --- attendee --------------------------------------------------------------------------------
 
-void field(const DeskModel& m, std::string_view key, const std::string& value) {
+void factRow(const DeskModel& m, std::string_view key, const std::string& value) {
     if (value.empty()) return;
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
     textColored(kMuted, tr(m, key));
-    ImGui::SameLine(m.env.mm(42));
-    text(value);
+    ImGui::TableNextColumn();
+    textWrapped(value);
 }
 
 void drawAttendee(const DeskModel& m, IntentSink& sink) {
@@ -163,61 +185,75 @@ void drawAttendee(const DeskModel& m, IntentSink& sink) {
     const auto& a = d.attendee;
 
     const bool f = pushFont(m.env, FontRole::Title);
+    ImGui::SetWindowFontScale(0.6f);
     text(a.firstName + " " + a.lastName);
+    ImGui::SetWindowFontScale(0.8f);
     popFont(f);
     ImGui::SameLine();
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + ImGui::GetTextLineHeight() * 0.4f);
     if (a.status == core::AttendeeStatus::Cancelled)
         textColored(kBad, tr(m, "desk.status.cancelled"));
     else
         textColored(d.checkedIn ? kGood : kMuted, tr(m, d.checkedIn ? "desk.status.arrived" : "desk.status.expected"));
 
-    ImGui::BeginChild("facts", ImVec2(ImGui::GetContentRegionAvail().x * 0.5f, m.env.mm(52)));
-    field(m, "desk.field.badge_name", a.displayName());
-    field(m, "desk.field.organisation", a.organisation);
-    field(m, "desk.field.category", a.category);
-    field(m, "desk.field.working_group", a.workingGroup);
-    field(m, "desk.field.email", a.email);
-    field(m, "desk.field.language", tr(m, "language." + std::string(core::languageCode(a.language))));
-    field(m, "desk.field.source", a.externalSource + (a.externalId.empty() ? "" : " · " + a.externalId));
-    field(m, "desk.field.reprints", std::to_string(d.reprints));
-    ImGui::EndChild();
-    ImGui::SameLine();
-
-    ImGui::BeginChild("actions", ImVec2(0, m.env.mm(52)));
-    std::string changed;
-    if (!d.checkedIn) {
-        if (inputText("##checkin-reason", tr(m, "desk.action.checkin_reason").c_str(), m.checkinReason, changed))
-            sink.push(EditDeskField{DeskField::CheckinReason, changed});
-        ImGui::BeginDisabled(a.status == core::AttendeeStatus::Cancelled);
-        if (colouredButton(m.env, tr(m, "desk.action.check_in"), kGood, -1.0f, 14))
-            sink.push(CheckInAttendee{a.id, m.checkinReason});
-        ImGui::EndDisabled();
-    } else {
-        // Annul needs a reason: the button stays disabled until one is typed (and the controller
-        // refuses an empty one too).
-        if (inputText("##annul-reason", tr(m, "desk.action.annul_reason").c_str(), m.annulReason, changed))
-            sink.push(EditDeskField{DeskField::AnnulReason, changed});
-        const bool hasReason = m.annulReason.find_first_not_of(" \t") != std::string::npos;
-        ImGui::BeginDisabled(!hasReason);
-        if (colouredButton(m.env, tr(m, "desk.action.annul"), kBad, -1.0f, 12))
-            sink.push(Annul{a.id, m.annulReason});
-        ImGui::EndDisabled();
+    // Facts on the left, actions on the right; plain tables (no child windows), so nothing
+    // scrolls inside a box and the height follows the content.
+    if (ImGui::BeginTable("attendee", 2, ImGuiTableFlags_SizingStretchSame)) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        if (ImGui::BeginTable("facts", 2, ImGuiTableFlags_SizingFixedFit)) {
+            ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_WidthFixed);
+            ImGui::TableSetupColumn("v", ImGuiTableColumnFlags_WidthStretch);
+            factRow(m, "desk.field.badge_name", a.displayName());
+            factRow(m, "desk.field.organisation", a.organisation);
+            factRow(m, "desk.field.category", a.category);
+            factRow(m, "desk.field.working_group", a.workingGroup);
+            factRow(m, "desk.field.email", a.email);
+            factRow(m, "desk.field.language", tr(m, "language." + std::string(core::languageCode(a.language))));
+            factRow(m, "desk.field.source", a.externalSource + (a.externalId.empty() ? "" : " \u00B7 " + a.externalId));
+            factRow(m, "desk.field.reprints", std::to_string(d.reprints));
+            ImGui::EndTable();
+        }
+        ImGui::TableNextColumn();
+        std::string changed;
+        if (!d.checkedIn) {
+            if (inputText("##checkin-reason", tr(m, "desk.action.checkin_reason").c_str(), m.checkinReason, changed))
+                sink.push(EditDeskField{DeskField::CheckinReason, changed});
+            ImGui::BeginDisabled(a.status == core::AttendeeStatus::Cancelled);
+            if (colouredButton(m.env, tr(m, "desk.action.check_in"), kGood, -1.0f, 13))
+                sink.push(CheckInAttendee{a.id, m.checkinReason});
+            ImGui::EndDisabled();
+        } else {
+            // Annul needs a reason: the button stays disabled until one is typed (and the
+            // controller refuses an empty one too).
+            if (inputText("##annul-reason", tr(m, "desk.action.annul_reason").c_str(), m.annulReason, changed))
+                sink.push(EditDeskField{DeskField::AnnulReason, changed});
+            const bool hasReason = m.annulReason.find_first_not_of(" \t") != std::string::npos;
+            ImGui::BeginDisabled(!hasReason);
+            if (colouredButton(m.env, tr(m, "desk.action.annul"), kBad, -1.0f, 11))
+                sink.push(Annul{a.id, m.annulReason});
+            ImGui::EndDisabled();
+        }
+        ImGui::Spacing();
+        if (button(m.env, m.env.fmt("desk.action.reprint", {{"count", std::to_string(d.reprints)}}) + "##reprint",
+                   -1.0f, 11))
+            sink.push(Reprint{a.id});
+        ImGui::Spacing();
+        textColored(kMuted, tr(m, "desk.action.badge_name"));
+        const std::string save = tr(m, "desk.action.rename");
+        if (inputText("##badge-name", "", m.badgeName, changed, 0,
+                      ImGui::GetContentRegionAvail().x - buttonWidth(save) - ImGui::GetStyle().ItemSpacing.x))
+            sink.push(EditDeskField{DeskField::BadgeName, changed});
+        ImGui::SameLine();
+        if (button(m.env, save, -1.0f, 0)) sink.push(RenameForBadge{a.id, m.badgeName});
+        ImGui::EndTable();
     }
-    if (button(m.env, m.env.fmt("desk.action.reprint", {{"count", std::to_string(d.reprints)}}) + "##reprint", -1.0f))
-        sink.push(Reprint{a.id});
-    if (inputText("##badge-name", tr(m, "desk.action.badge_name").c_str(), m.badgeName, changed,
-                  0, ImGui::GetContentRegionAvail().x - m.env.mm(32)))
-        sink.push(EditDeskField{DeskField::BadgeName, changed});
-    ImGui::SameLine();
-    if (button(m.env, tr(m, "desk.action.rename"), -1.0f, 9)) sink.push(RenameForBadge{a.id, m.badgeName});
-    ImGui::EndChild();
 
     ImGui::Separator();
     text(tr(m, "desk.history.title"));
-    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY;
     if (d.history.empty()) {
         textColored(kMuted, tr(m, "desk.history.none"));
-    } else if (ImGui::BeginTable("history", 5, flags, ImVec2(0, m.env.mm(40)))) {
+    } else if (ImGui::BeginTable("history", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
         ImGui::TableSetupColumn(tr(m, "desk.col.time").c_str());
         ImGui::TableSetupColumn(tr(m, "desk.col.kiosk").c_str());
         ImGui::TableSetupColumn(tr(m, "desk.col.action").c_str());
@@ -244,7 +280,7 @@ void drawAttendee(const DeskModel& m, IntentSink& sink) {
     }
     if (!d.printJobs.empty()) {
         text(tr(m, "desk.print.title"));
-        if (ImGui::BeginTable("jobs", 4, flags, ImVec2(0, 0))) {
+        if (ImGui::BeginTable("jobs", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
             ImGui::TableSetupColumn(tr(m, "desk.col.time").c_str());
             ImGui::TableSetupColumn(tr(m, "desk.col.kind").c_str());
             ImGui::TableSetupColumn(tr(m, "desk.col.state").c_str());
@@ -271,13 +307,16 @@ void drawAttendee(const DeskModel& m, IntentSink& sink) {
 
 void drawWalkIn(const DeskModel& m, IntentSink& sink) {
     const auto& w = m.walkIn;
-    const bool f = pushFont(m.env, FontRole::Title);
-    text(tr(m, "desk.walk_in.title"));
-    popFont(f);
+    pageTitle(m, tr(m, "desk.walk_in.title"));
     textColored(kMuted, tr(m, "desk.walk_in.hint"));
     std::string changed;
-    const float labelW = m.env.mm(40);
+    float labelW = 0;
+    for (const char* k : {"desk.field.first_name", "desk.field.last_name", "desk.field.organisation",
+                          "desk.field.category", "desk.field.working_group", "desk.field.language"})
+        labelW = std::max(labelW, ImGui::CalcTextSize(tr(m, k).c_str()).x);
+    labelW += ImGui::GetStyle().ItemSpacing.x * 3;
     auto row = [&](std::string_view key, const char* id, const std::string& value, DeskField fieldId) {
+        ImGui::AlignTextToFramePadding();
         text(tr(m, key));
         ImGui::SameLine(labelW);
         if (inputText(id, "", value, changed)) sink.push(EditDeskField{fieldId, changed});
@@ -289,6 +328,7 @@ void drawWalkIn(const DeskModel& m, IntentSink& sink) {
 
     auto combo = [&](std::string_view key, const char* id, const std::string& value,
                      const std::vector<std::string>& choices, DeskField fieldId, bool allowNone) {
+        ImGui::AlignTextToFramePadding();
         text(tr(m, key));
         ImGui::SameLine(labelW);
         ImGui::SetNextItemWidth(-1.0f);
@@ -304,6 +344,7 @@ void drawWalkIn(const DeskModel& m, IntentSink& sink) {
     combo("desk.field.category", "##wi-cat", w.category, m.categories, DeskField::WalkInCategory, false);
     combo("desk.field.working_group", "##wi-wg", w.workingGroup, m.workingGroups, DeskField::WalkInWorkingGroup, true);
 
+    ImGui::AlignTextToFramePadding();
     text(tr(m, "desk.field.language"));
     ImGui::SameLine(labelW);
     for (core::Language l : {core::Language::Fr, core::Language::Nl, core::Language::En}) {
@@ -333,18 +374,15 @@ void drawWalkIn(const DeskModel& m, IntentSink& sink) {
 // --- queue -----------------------------------------------------------------------------------
 
 void drawQueue(const DeskModel& m, IntentSink& sink) {
-    const bool f = pushFont(m.env, FontRole::Title);
-    text(tr(m, "desk.queue.title"));
-    popFont(f);
+    pageTitle(m, tr(m, "desk.queue.title"));
     if (m.cases.empty()) {
         textColored(kGood, tr(m, "desk.queue.empty"));
         return;
     }
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY;
-    if (!ImGui::BeginTable("cases", 5, flags, ImVec2(0, ImGui::GetContentRegionAvail().y - m.env.mm(4)))) return;
+    if (!ImGui::BeginTable("cases", 4, flags, ImVec2(0, ImGui::GetContentRegionAvail().y - m.env.mm(2)))) return;
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn(tr(m, "desk.col.time").c_str(), ImGuiTableColumnFlags_WidthFixed);
-    ImGui::TableSetupColumn(tr(m, "desk.col.case").c_str(), ImGuiTableColumnFlags_WidthFixed);
     ImGui::TableSetupColumn(tr(m, "desk.col.reason").c_str(), ImGuiTableColumnFlags_WidthStretch, 2);
     ImGui::TableSetupColumn(tr(m, "desk.col.detail").c_str(), ImGuiTableColumnFlags_WidthStretch, 2);
     ImGui::TableSetupColumn(tr(m, "desk.col.actions").c_str(), ImGuiTableColumnFlags_WidthStretch, 3);
@@ -354,45 +392,48 @@ void drawQueue(const DeskModel& m, IntentSink& sink) {
         ImGui::PushID(c.id.c_str());
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
-        text(c.timeLocal);
+        // Same-day event: the time is enough; the case reference is what the attendee was shown.
+        text(c.timeLocal.size() > 11 ? c.timeLocal.substr(11) : c.timeLocal);
         textColored(kMuted, c.kiosk);
-        ImGui::TableNextColumn();
-        text(c.caseRef.empty() ? std::string("—") : c.caseRef);
+        if (!c.caseRef.empty()) text(c.caseRef);
         ImGui::TableNextColumn();
         const bool print = c.kind == DeskCase::Kind::PrintJob;
         textColored(print ? kWarn : kBad, print ? tr(m, "desk.print.state." + c.reason) : outcomeText(m, c.reason));
         if (!c.attendeeName.empty()) text(c.attendeeName);
         ImGui::TableNextColumn();
-        ImGui::PushTextWrapPos(0.0f);
-        text(c.detail);
-        ImGui::PopTextWrapPos();
+        // Payloads can be 3 KB of base64: one line, cut to the column.
+        text(fitText(c.detail, ImGui::GetContentRegionAvail().x));
+
         ImGui::TableNextColumn();
-        if (print) {
-            if (button(m.env, tr(m, "desk.queue.retry"), 0, bh)) sink.push(RetryPrintJob{c.id});
-            ImGui::SameLine();
-            if (button(m.env, tr(m, "desk.queue.handed_out"), 0, bh))
-                sink.push(DismissPrintJob{c.id, "badge handed out at the desk"});
-            if (!c.attendeeId.empty()) {
+        // Buttons flow: next to each other while they fit the column, else on the next line.
+        const float cellW = ImGui::GetContentRegionAvail().x;
+        float used = -1.0f;
+        auto flow = [&](const std::string& label) {
+            const float w = buttonWidth(label);
+            const float sp = ImGui::GetStyle().ItemSpacing.x;
+            if (used >= 0 && used + sp + w <= cellW) {
                 ImGui::SameLine();
-                if (button(m.env, tr(m, "desk.queue.open"), 0, bh)) sink.push(SelectAttendee{c.attendeeId});
+                used += sp + w;
+            } else {
+                used = w;
             }
+            return button(m.env, label, w, bh);
+        };
+        if (print) {
+            if (flow(tr(m, "desk.queue.retry"))) sink.push(RetryPrintJob{c.id});
+            if (flow(tr(m, "desk.queue.handed_out"))) sink.push(DismissPrintJob{c.id, "badge handed out at the desk"});
+            if (!c.attendeeId.empty() && flow(tr(m, "desk.queue.open"))) sink.push(SelectAttendee{c.attendeeId});
         } else {
             if (!c.attendeeId.empty()) {
-                if (button(m.env, tr(m, "desk.queue.open"), 0, bh)) sink.push(SelectAttendee{c.attendeeId});
-                ImGui::SameLine();
-                if (c.reason == "already_checked_in") {
-                    // The usual case: a lost or forgotten badge. Reprint it and close the case.
-                    if (button(m.env, tr(m, "desk.queue.reprint_resolve"), 0, bh)) {
-                        sink.push(Reprint{c.attendeeId});
-                        sink.push(ResolveCase{c.id, "reprinted"});
-                    }
-                    ImGui::SameLine();
+                if (flow(tr(m, "desk.queue.open"))) sink.push(SelectAttendee{c.attendeeId});
+                // The usual duplicate: a lost or forgotten badge. Reprint it and close the case.
+                if (c.reason == "already_checked_in" && flow(tr(m, "desk.queue.reprint_resolve"))) {
+                    sink.push(Reprint{c.attendeeId});
+                    sink.push(ResolveCase{c.id, "reprinted"});
                 }
             }
-            if (button(m.env, tr(m, "desk.queue.checked_in_manually"), 0, bh))
-                sink.push(ResolveCase{c.id, "checked in manually"});
-            ImGui::SameLine();
-            if (button(m.env, tr(m, "desk.queue.resolved"), 0, bh)) sink.push(ResolveCase{c.id, "resolved"});
+            if (flow(tr(m, "desk.queue.checked_in_manually"))) sink.push(ResolveCase{c.id, "checked in manually"});
+            if (flow(tr(m, "desk.queue.resolved"))) sink.push(ResolveCase{c.id, "resolved"});
         }
         ImGui::PopID();
     }
@@ -402,18 +443,23 @@ void drawQueue(const DeskModel& m, IntentSink& sink) {
 // --- settings --------------------------------------------------------------------------------
 
 void drawSettings(const DeskModel& m, IntentSink& sink) {
-    const bool f = pushFont(m.env, FontRole::Title);
-    text(tr(m, "desk.settings.pin_title"));
-    popFont(f);
-    textColored(kMuted, tr(m, "desk.settings.pin_hint"));
+    pageTitle(m, tr(m, "desk.settings.pin_title"));
+    ImGui::PushStyleColor(ImGuiCol_Text, kMuted);
+    textWrapped(tr(m, "desk.settings.pin_hint"));
+    ImGui::PopStyleColor();
     std::string changed;
     const ImGuiInputTextFlags flags = ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal;
     const float w = m.env.mm(60);
+    const float labelW = std::max(ImGui::CalcTextSize(tr(m, "desk.settings.new_pin").c_str()).x,
+                                  ImGui::CalcTextSize(tr(m, "desk.settings.repeat_pin").c_str()).x) +
+                         ImGui::GetStyle().ItemSpacing.x * 3;
+    ImGui::AlignTextToFramePadding();
     text(tr(m, "desk.settings.new_pin"));
-    ImGui::SameLine(m.env.mm(50));
+    ImGui::SameLine(labelW);
     if (inputText("##new-pin", "", m.newPin, changed, flags, w)) sink.push(EditDeskField{DeskField::NewPin, changed});
+    ImGui::AlignTextToFramePadding();
     text(tr(m, "desk.settings.repeat_pin"));
-    ImGui::SameLine(m.env.mm(50));
+    ImGui::SameLine(labelW);
     if (inputText("##repeat-pin", "", m.newPinRepeat, changed, flags, w))
         sink.push(EditDeskField{DeskField::NewPinRepeat, changed});
     const bool same = !m.newPin.empty() && m.newPin == m.newPinRepeat;
@@ -424,6 +470,7 @@ void drawSettings(const DeskModel& m, IntentSink& sink) {
     ImGui::Spacing();
     ImGui::Separator();
     text(m.env.fmt("desk.settings.kiosk", {{"name", m.env.kioskName}}));
+    ImGui::AlignTextToFramePadding();
     text(tr(m, m.env.largeText ? "desk.settings.large_text_on" : "desk.settings.large_text_off"));
     ImGui::SameLine();
     if (button(m.env, tr(m, "desk.settings.toggle_large_text"), 0, 9)) sink.push(ToggleLargeText{});
@@ -442,12 +489,15 @@ void drawDesk(const DeskModel& m, IntentSink& sink) {
 
     drawTopBar(m, sink);
     const float footer = ImGui::GetTextLineHeightWithSpacing() + (m.notice.key.empty() ? 0 : m.env.mm(15));
-    const float navW = std::max(m.env.mm(45), vp->WorkSize.x * 0.18f);
-    ImGui::BeginChild("nav", ImVec2(navW, -footer));
+    ImGui::Separator();
+    ImGui::BeginChild("nav", ImVec2(navWidth(m, vp->WorkSize.x), -footer));
     drawNav(m, sink);
     ImGui::EndChild();
     ImGui::SameLine();
     ImGui::BeginChild("page", ImVec2(0, -footer));
+    // The desk shows more than the public screen: a smaller scale of the same fonts, so tables
+    // fit at 720p and stay large at 4K.
+    ImGui::SetWindowFontScale(0.8f);
     switch (m.page) {
         case DeskPage::Search: drawSearch(m, sink); break;
         case DeskPage::Attendee: drawAttendee(m, sink); break;

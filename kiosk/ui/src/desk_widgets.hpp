@@ -5,6 +5,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -36,7 +37,32 @@ inline void popFont(bool pushed) {
     if (pushed) ImGui::PopFont();
 }
 
-inline void text(const std::string& s) { ImGui::TextUnformatted(s.c_str(), s.c_str() + s.size()); }
+/// The status icons of the strings (✓ ✗ ⚠ ○ ↺) when the current font has them, else a look-alike
+/// it does have: the word next to the icon carries the meaning either way, never a "?" box.
+inline std::string displayable(const std::string& s) {
+    if (s.find('\xE2') == std::string::npos) return s;  // every icon starts with byte 0xE2
+    struct Sub {
+        const char* glyph;
+        ImWchar cp;
+        const char* fallback;
+    };
+    static const Sub subs[] = {{"\u2713", 0x2713, "\u25CF"}, {"\u2717", 0x2717, "\u00D7"}, {"\u26A0", 0x26A0, "!"},
+                               {"\u25CB", 0x25CB, "\u2022"}, {"\u21BA", 0x21BA, "\u2190"}};
+    const ImFont* font = ImGui::GetFont();
+    std::string out = s;
+    for (const auto& sub : subs) {
+        if (font && font->FindGlyphNoFallback(sub.cp)) continue;
+        const std::string g = sub.glyph;
+        for (std::size_t pos = out.find(g); pos != std::string::npos; pos = out.find(g, pos))
+            out.replace(pos, g.size(), sub.fallback);
+    }
+    return out;
+}
+
+inline void text(const std::string& raw) {
+    const std::string s = displayable(raw);
+    ImGui::TextUnformatted(s.c_str(), s.c_str() + s.size());
+}
 inline void textColored(const ImVec4& c, const std::string& s) {
     ImGui::PushStyleColor(ImGuiCol_Text, c);
     text(s);
@@ -51,7 +77,24 @@ inline void textWrapped(const std::string& s) {
 /// A button at least `minMm` millimetres tall (touch targets), full width when width < 0.
 inline bool button(const ScreenEnv& env, const std::string& label, float width = 0.0f, float minMm = 12.0f) {
     const float h = std::max(env.mm(minMm), ImGui::GetFrameHeight());
-    return ImGui::Button(label.c_str(), ImVec2(width, h));
+    return ImGui::Button(displayable(label).c_str(), ImVec2(width, h));
+}
+
+/// Width a button needs for its label (visible part, before "##").
+inline float buttonWidth(const std::string& label) {
+    return ImGui::CalcTextSize(label.c_str(), nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2.0f;
+}
+
+/// Text cut with "…" to fit `width` pixels (long event names in a header).
+inline std::string fitText(const std::string& s, float width) {
+    if (ImGui::CalcTextSize(s.c_str()).x <= width) return s;
+    std::string cut = s;
+    while (!cut.empty() && ImGui::CalcTextSize((cut + "\u2026").c_str()).x > width) {
+        cut.pop_back();
+        while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80) cut.pop_back();  // UTF-8
+        if (!cut.empty() && static_cast<unsigned char>(cut.back()) >= 0xC0) cut.pop_back();
+    }
+    return cut + "\u2026";
 }
 
 /// A coloured button (the colour repeats what the label says).
@@ -77,7 +120,14 @@ inline bool inputText(const char* id, const char* hint, const std::string& value
     std::memcpy(buf, value.data(), n);
     buf[n] = '\0';
     ImGui::SetNextItemWidth(width);
-    if (!ImGui::InputTextWithHint(id, hint, buf, sizeof buf, flags)) return false;
+    // A visible frame whatever the theme: an empty field must look like a field.
+    ImGui::PushStyleColor(ImGuiCol_FrameBg, ImVec4(0.08f, 0.09f, 0.11f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_Border, ImVec4(0.45f, 0.50f, 0.58f, 1.0f));
+    ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 1.0f);
+    const bool edited = ImGui::InputTextWithHint(id, hint, buf, sizeof buf, flags);
+    ImGui::PopStyleVar();
+    ImGui::PopStyleColor(2);
+    if (!edited) return false;
     changed = buf;
     return true;
 }
