@@ -56,7 +56,7 @@ std::u32string hostileName(std::mt19937& rng, const std::vector<Pool>& ps, bool&
 
 }  // namespace
 
-TEST_CASE("5,000 hostile names: no libharu error, glyphs exist, inside the box, unsupported reported") {
+TEST_CASE("5000 hostile names: no libharu error - glyphs exist - inside the box - unsupported reported") {
     auto fontsR = FontLibrary::create("Noto Sans");
     REQUIRE(fontsR.ok());
     FontLibrary& fonts = **fontsR;
@@ -170,7 +170,7 @@ TEST_CASE("5,000 hostile names: no libharu error, glyphs exist, inside the box, 
     CHECK(twoLines > 100);
 }
 
-TEST_CASE("auto-fit: shrink, then two lines with the family name whole, then ellipsis") {
+TEST_CASE("auto-fit: shrink - then two lines with the family name whole - then ellipsis") {
     auto fontsR = FontLibrary::create("Noto Sans");
     REQUIRE(fontsR.ok());
     FontLibrary& fonts = **fontsR;

@@ -7,7 +7,7 @@
 using namespace kiosk;
 using namespace badge_test;
 
-TEST_CASE("demo badges: pdftotext finds every attendee's name exactly, diacritics included") {
+TEST_CASE("demo badges: pdftotext finds every attendee's name exactly - diacritics included") {
     DemoDb demo;
     auto all = demo.db.attendees();
     REQUIRE(all.ok());
@@ -99,7 +99,7 @@ TEST_CASE("every paper size comes out at its real size") {
     CHECK(printing::paperSize("4x6in")->heightMm == doctest::Approx(152.4));
 }
 
-TEST_CASE("A4 sheets: 4×A6 and 8×A7 per page, A4 pages, every name present") {
+TEST_CASE("A4 sheets: 4×A6 and 8×A7 per page - A4 pages - every name present") {
     TempDir out;
     auto& renderer = printing::sharedRenderer();
     std::vector<printing::BadgeContent> cs;
@@ -157,7 +157,7 @@ TEST_CASE("rasterised badge QR codes decode to the attendee's payload") {
     }
 }
 
-TEST_CASE("CLI: kiosk badge by attendee and by code, kiosk badges to files and sheets") {
+TEST_CASE("CLI: kiosk badge by attendee and by code - kiosk badges to files and sheets") {
     DemoDb demo;
     auto all = demo.db.attendees();
     REQUIRE(all.ok());
