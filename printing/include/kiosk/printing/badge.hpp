@@ -55,7 +55,7 @@ struct TemplateElement {
     /// Text: attendee field ("display_name", "first_name", "last_name", "organisation",
     /// "category_label", "working_group", "event_name", "event_date", "event_place") or "literal".
     std::string field;
-    std::string text;           ///< literal text; or a label key ("label.working_group") in text
+    std::string text;           ///< literal text; for "label", and as working_group's prefix: a label key
     std::map<std::string, std::string> textByLanguage;  ///< "fr"/"nl"/"en" literals
     double x = 0, y = 0, w = 0, h = 0;
     double fontSize = 10;       ///< points
@@ -68,7 +68,6 @@ struct TemplateElement {
     bool categoryColor = false;  ///< fill/text takes the category's colour
     std::string image;           ///< PNG path, relative to assets/images/
     double lineWidth = 0.3;      ///< Line elements, millimetres
-    std::string prefix;          ///< text drawn before the value, e.g. label key "label.group"
 };
 
 /// A badge layout loaded from JSON (assets/templates/NAME.json). Parse errors: "template.*".
