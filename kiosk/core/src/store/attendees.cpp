@@ -121,7 +121,7 @@ Result<ImportSummary> Database::applyImport(const ImportBatch& batch, const std:
     if (auto s = tx.begin(); !s) return s.error();
 
     static const std::string findSql = std::string("SELECT ") + kAttendeeCols +
-                                       " FROM attendees a WHERE a.external_source = ?1 AND a.external_id = ?2";
+                                       " FROM attendees a WHERE a.external_source = ?1 AND a.external_id = ?2 AND a.external_id <> ''";
     for (const ImportRow& row : batch.rows) {
         Attendee in = row.attendee;
         if (in.externalSource.empty()) in.externalSource = batch.source;

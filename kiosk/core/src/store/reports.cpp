@@ -125,7 +125,7 @@ Result<int> Database::exportArrivalsCsv(const std::string& path) const {
 
 Result<std::vector<AuditEntry>> Database::audit(int limit) const {
     KIOSK_STMT(st, m_impl->conn,
-               "SELECT at, actor, action, attendee_id, detail FROM audit_log ORDER BY at DESC, rowid DESC LIMIT ?1");
+               "SELECT at, actor, action, attendee_id, detail FROM audit_log ORDER BY rowid DESC LIMIT ?1");
     st.bind(1, limit);
     std::vector<AuditEntry> out;
     while (st.step()) out.push_back({fromMs(st.i64(0)), st.text(1), st.text(2), st.text(3), st.text(4)});
@@ -145,7 +145,7 @@ Result<PrintJob> Database::enqueuePrint(const std::string& attendeeId, const std
     if (!checkinId.empty()) {
         // One badge per check-in, however often the kiosk asks (crash, retry, second window).
         static const std::string sql =
-            std::string("SELECT ") + kJobCols + " FROM print_jobs WHERE checkin_id = ?1 AND kind = ?2";
+            std::string("SELECT ") + kJobCols + " FROM print_jobs WHERE checkin_id = ?1 AND kind = ?2 AND checkin_id <> ''";
         KIOSK_STMT(st, c, sql.c_str());
         st.bind(1, checkinId).bind(2, kind);
         if (st.step()) return readJob(st);

@@ -24,7 +24,9 @@ public:
     explicit operator bool() const { return ok(); }
     T& value() & { return std::get<0>(m_v); }
     const T& value() const& { return std::get<0>(m_v); }
-    T&& value() && { return std::get<0>(std::move(m_v)); }
+    // By value, not T&&: `for (auto& x : db.attendees().value())` would otherwise iterate a
+    // vector that died with the temporary Result.
+    T value() && { return std::get<0>(std::move(m_v)); }
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
     T& operator*() & { return value(); }

@@ -1,0 +1,165 @@
+// Contract tests of the core subcommands, run through the real `kiosk` binary: output shapes
+// and exit codes that scripts rely on (issue 2).
+#include "core_test_util.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+
+using namespace kiosk::core::test;
+
+namespace {
+
+struct Run {
+    int status = -1;
+    std::string out, err;
+};
+
+std::string shellQuote(const std::string& s) {
+    std::string q = "'";
+    for (const char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+Run runKiosk(const std::vector<std::string>& args) {
+    static int n = 0;
+    const std::string base = std::filesystem::temp_directory_path().string() + "/kiosk-cli-" +
+                             std::to_string(::getpid()) + "-" + std::to_string(n++);
+    std::string cmd = shellQuote(KIOSK_EXE);
+    for (const auto& a : args) cmd += " " + shellQuote(a);
+    cmd += " >" + base + ".out 2>" + base + ".err";
+    const int rc = std::system(cmd.c_str());
+    Run r;
+    r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    r.out = slurp(base + ".out");
+    r.err = slurp(base + ".err");
+    std::filesystem::remove(base + ".out");
+    std::filesystem::remove(base + ".err");
+    return r;
+}
+
+struct DemoDb {
+    TempDb file;
+    std::vector<std::array<std::string, 3>> codes;  // id, name, payload
+    DemoDb() {
+        const auto demo = runKiosk({"demo", "--db", file.path()});
+        REQUIRE_MESSAGE(demo.status == 0, demo.err);
+        const auto listed = runKiosk({"codes", "--db", file.path()});
+        REQUIRE(listed.status == 0);
+        std::istringstream lines(listed.out);
+        std::string line;
+        while (std::getline(lines, line)) {
+            const auto t1 = line.find('\t'), t2 = line.find('\t', t1 + 1);
+            REQUIRE(t2 != std::string::npos);
+            codes.push_back({line.substr(0, t1), line.substr(t1 + 1, t2 - t1 - 1), line.substr(t2 + 1)});
+        }
+    }
+};
+
+}  // namespace
+
+TEST_CASE("cli: demo and codes print one line per attendee with a scannable payload") {
+    DemoDb d;
+    CHECK(d.codes.size() == 100);
+    for (const auto& c : d.codes) {
+        CHECK(c[0].size() == 32);
+        CHECK_FALSE(c[1].empty());
+        CHECK(c[2].rfind("KQ1:", 0) == 0);
+    }
+    const auto again = runKiosk({"demo", "--db", d.file.path()});
+    CHECK(again.status == 2);
+    CHECK(again.err.rfind("kiosk demo: ", 0) == 0);
+}
+
+TEST_CASE("cli: checkin --json contract and exit codes") {
+    DemoDb d;
+    REQUIRE_FALSE(d.codes.empty());
+    const auto& [id, name, payload] = d.codes[0];
+
+    const auto first = runKiosk({"checkin", "--db", d.file.path(), "--kiosk", "entrance-1", "--json", payload});
+    CHECK(first.status == 0);
+    const auto j = nlohmann::json::parse(first.out);
+    CHECK(j["outcome"] == "checked_in");
+    CHECK(j["attendee"]["id"] == id);
+    CHECK(j["attendee"]["name"] == name);
+    CHECK(j["first_checkin"].is_null());
+
+    const auto second = runKiosk({"checkin", "--db", d.file.path(), "--kiosk", "entrance-2", "--json", payload});
+    CHECK(second.status == 3);
+    const auto k = nlohmann::json::parse(second.out);
+    CHECK(k["outcome"] == "already_checked_in");
+    CHECK(k["attendee"]["id"] == id);
+    CHECK(k["first_checkin"]["kiosk"] == "entrance-1");
+    const std::string firstAt = k["first_checkin"]["at"];
+    CHECK(kiosk::core::parseIso8601(firstAt).has_value());
+    CHECK(firstAt.back() == 'Z');
+
+    const auto junk = runKiosk({"checkin", "--db", d.file.path(), "--json", "'; DROP TABLE attendees; --"});
+    CHECK(junk.status == 3);
+    const auto u = nlohmann::json::parse(junk.out);
+    CHECK(u["outcome"] == "unknown_code");
+    CHECK(u["attendee"].is_null());
+    CHECK(u["first_checkin"].is_null());
+
+    const auto plain = runKiosk({"checkin", "--db", d.file.path(), "\x1b[2Jcontrol"});
+    CHECK(plain.status == 3);
+    CHECK(plain.out.find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("cli: usage and database errors exit 2 with a message saying what to do") {
+    TempDb missing;
+    const auto r = runKiosk({"checkin", "--db", missing.path(), "--json", "abc"});
+    CHECK(r.status == 2);
+    CHECK(r.err.rfind("kiosk checkin: ", 0) == 0);
+    CHECK(r.err.find("kiosk demo") != std::string::npos);
+    CHECK(runKiosk({"checkin", "--db", missing.path()}).status == 2);            // no payload
+    CHECK(runKiosk({"checkin", "--json", "abc"}).status == 2);                   // no --db
+    CHECK(runKiosk({"annul", "--db", missing.path(), "--attendee", "x"}).status == 2);  // no --reason
+}
+
+TEST_CASE("cli: annul, search and stats") {
+    DemoDb d;
+    const auto& [id, name, payload] = d.codes[1];
+    CHECK(runKiosk({"checkin", "--db", d.file.path(), payload}).status == 0);
+
+    const auto stats = runKiosk({"stats", "--db", d.file.path(), "--json"});
+    REQUIRE(stats.status == 0);
+    const auto s = nlohmann::json::parse(stats.out);
+    CHECK(s["registered"].get<int>() >= 95);
+    CHECK(s["checked_in"] == 1);
+    CHECK(s["arrivals_per_5min"].size() == 1);
+    CHECK_FALSE(s["by_category"].empty());
+
+    const auto annul = runKiosk({"annul", "--db", d.file.path(), "--attendee", id, "--reason", "test"});
+    CHECK(annul.status == 0);
+    CHECK(nlohmann::json::parse(runKiosk({"stats", "--db", d.file.path(), "--json"}).out)["checked_in"] == 0);
+    const auto twice = runKiosk({"annul", "--db", d.file.path(), "--attendee", id, "--reason", "test"});
+    CHECK(twice.status == 2);
+    CHECK(twice.err.rfind("kiosk annul: ", 0) == 0);
+    CHECK(runKiosk({"checkin", "--db", d.file.path(), payload}).status == 0);
+
+    // Search for the person by the first letters of their name, without accents, upper case.
+    std::string query;
+    for (const auto& word : {name.substr(0, name.find(' ')), name.substr(name.rfind(' ') + 1)}) {
+        const std::string folded = kiosk::core::foldForSearch(word);
+        query += folded.substr(0, std::min<size_t>(3, folded.size())) + " ";
+    }
+    for (auto& ch : query) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    const auto found = runKiosk({"search", "--db", d.file.path(), "--json", query});
+    REQUIRE(found.status == 0);
+    bool hit = false;
+    for (const auto& a : nlohmann::json::parse(found.out)) hit |= a["id"] == id;
+    CHECK_MESSAGE(hit, query);
+    const auto text = runKiosk({"search", "--db", d.file.path(), query});
+    CHECK(text.out.find(id + "\t") != std::string::npos);
+}

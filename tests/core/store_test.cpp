@@ -1,0 +1,393 @@
+// The event store: migrations, hostile payloads, import semantics, search, stats, outbox, audit.
+#include "core_test_util.hpp"
+
+#include <sqlite3.h>
+
+#include <fstream>
+#include <sstream>
+
+using namespace kiosk::core;
+using namespace kiosk::core::test;
+
+namespace {
+
+std::string queryText(const std::string& path, const char* sql) {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(raw, sql, -1, &st, nullptr) == SQLITE_OK);
+    std::string out;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const auto* t = sqlite3_column_text(st, 0);
+        out += t ? reinterpret_cast<const char*>(t) : "NULL";
+        out += '\n';
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(raw);
+    return out;
+}
+
+void execRaw(const std::string& path, const char* sql) {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(raw, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+}
+
+const char* kSchemaSql = "SELECT type || ' ' || name || ' ' || ifnull(sql, '') FROM sqlite_schema ORDER BY name";
+
+}  // namespace
+
+TEST_CASE("store: a fresh database gets every named migration step and the connection profile") {
+    TempDb file;
+    {
+        Database db = file.open();
+        CHECK(Database::schemaVersion() >= 1);
+    }
+    CHECK(queryText(file.path(), "PRAGMA user_version") == std::to_string(Database::schemaVersion()) + "\n");
+    CHECK(queryText(file.path(), "PRAGMA journal_mode") == "wal\n");
+    const auto steps = queryText(file.path(), "SELECT version || ':' || name FROM schema_migrations ORDER BY version");
+    CHECK(steps.find("1:event, attendees and codes") != std::string::npos);
+    CHECK(std::count(steps.begin(), steps.end(), '\n') == Database::schemaVersion());
+}
+
+TEST_CASE("store: reopening keeps data and does not re-run migrations") {
+    TempDb file;
+    std::string id;
+    {
+        Database db = file.open();
+        REQUIRE(db.setEvent(testEvent()).ok());
+        id = db.addAttendee(person("Zoë", "Dvořák"), "t").value().id;
+    }
+    const auto before = queryText(file.path(), kSchemaSql);
+    Database db = file.open();
+    CHECK(queryText(file.path(), kSchemaSql) == before);
+    REQUIRE(db.attendee(id).value());
+    CHECK(db.attendee(id).value()->lastName == "Dvořák");
+    CHECK(db.event().value()->id == "conf-2018");
+}
+
+TEST_CASE("store: a database written by a newer kiosk is refused and left intact") {
+    TempDb file;
+    {
+        Database db = file.open();
+        REQUIRE(db.setEvent(testEvent()).ok());
+    }
+    const std::string bump = "PRAGMA user_version = " + std::to_string(Database::schemaVersion() + 1);
+    execRaw(file.path(), bump.c_str());
+    auto db = Database::open(file.path());
+    REQUIRE_FALSE(db.ok());
+    CHECK(db.error().code == "db.newer_schema");
+    CHECK(db.error().message.find("newer kiosk") != std::string::npos);
+    CHECK(queryText(file.path(), "SELECT id FROM event") == "conf-2018\n");
+    CHECK(Database::open(file.path(), Database::Mode::ReadOnly).error().code == "db.newer_schema");
+}
+
+TEST_CASE("store: missing file, foreign SQLite file and read-only mode") {
+    TempDb file;
+    CHECK(Database::open(file.path(), Database::Mode::OpenExisting).error().code == "db.not_found");
+    execRaw(file.path(), "CREATE TABLE notes(x); INSERT INTO notes VALUES (1)");
+    CHECK(Database::open(file.path()).error().code == "db.not_kiosk");
+
+    TempDb good;
+    { Database db = good.open(); }
+    auto ro = Database::open(good.path(), Database::Mode::ReadOnly);
+    REQUIRE(ro.ok());
+    CHECK(ro->addAttendee(person("A", "B"), "t").error().code == "db.readonly");
+    CHECK(ro->stats().ok());
+
+    TempDb garbage;
+    { std::ofstream(garbage.path()) << std::string(8192, 'x'); }
+    const auto err = Database::open(garbage.path());
+    REQUIRE_FALSE(err.ok());
+    CHECK(err.error().code == "db.corrupt");
+}
+
+TEST_CASE("store: hostile payloads are refused or unknown, logged escaped, schema unchanged") {
+    TempDb file;
+    Database db = file.open();
+    REQUIRE(db.setEvent(testEvent()).ok());
+    const auto a = db.addAttendee(person("Robert'); DROP TABLE attendees;--", "Tables"), "t").value();
+    const auto schema = queryText(file.path(), kSchemaSql);
+    const std::vector<std::string> corpus = {
+        "'; DROP TABLE checkins; --",
+        "\" OR 1=1 --",
+        "x' UNION SELECT secret_key FROM event --",
+        std::string("abc\0def", 7),
+        std::string(1, '\0'),
+        "\x1b[31mred\x1b[0m",
+        "\x1b]0;pwned\x07",
+        "\xef\xbb\xbf" "abcdefghjkmnpq",
+        "\xc3\x28",
+        "\xed\xa0\x80",
+        "\xf8\x88\x80\x80\x80",
+        "\xc0\xaf",
+        std::string(1024 * 1024, 'A'),
+        std::string(4097, 'b'),
+        "=cmd|' /C calc'!A0",
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "{\"i\":[2,\"h\",\"not-base64!!\"]}",
+        "{\"i\":[2]}",
+        "{\"checkin_secret\":42}",
+        std::string(2000, '{'),
+        "KQ1:",
+        "KQ1:AAAA",
+        "kq1:" + std::string(200, 'z'),
+        "A-1234567890",
+        "\t\r\n",
+        "attendee_search MATCH '*'",
+    };
+    for (const auto& payload : corpus) {
+        auto r = db.checkIn(scan(payload));
+        REQUIRE(r.ok());
+        CHECK(r->outcome != Outcome::CheckedIn);
+        CHECK_FALSE(r->caseRef.empty());
+    }
+    CHECK(queryText(file.path(), kSchemaSql) == schema);
+    CHECK(queryText(file.path(), "PRAGMA integrity_check") == "ok\n");
+    CHECK(db.attendee(a.id).value().has_value());
+    const auto refused = db.refusedScans(false, 100).value();
+    CHECK(refused.size() == corpus.size());
+    for (const auto& r : refused) {
+        CHECK(r.payloadEscaped.size() < 4096 * 6 + 64);  // 1 MB payload stored truncated
+        for (const char c : r.payloadEscaped) CHECK(static_cast<unsigned char>(c) >= 0x20);
+    }
+    // A search string that is FTS5 syntax is just text.
+    CHECK(db.search("\"*' OR NEAR(a b) -- ^").ok());
+    CHECK(db.search("robert drop").value().size() == 1);
+}
+
+TEST_CASE("store: search is accent- and case-insensitive prefix matching on every token") {
+    TempDb file;
+    Database db = file.open();
+    const auto zoe = db.addAttendee(person("Zoë", "Dvořák", "Commune d'Ixelles"), "t").value();
+    db.addAttendee(person("Łukasz", "Wałęsa", "Solidarność Brussel"), "t").value();
+    db.addAttendee(person("Şükrü", "Öztürk", "Schaerbeek"), "t").value();
+    db.addAttendee(person("Grete", "Straße", "Région de Bruxelles-Capitale"), "t").value();
+    db.addAttendee(person("Νίκος", "Παπαδόπουλος", "Ελληνική Κοινότητα"), "t").value();
+    db.addAttendee(person("Ольга", "Шевченко", "Україна"), "t").value();
+    auto names = [&](const char* q) {
+        std::string out;
+        for (const auto& a : db.search(q).value()) out += a.lastName + ";";
+        return out;
+    };
+    CHECK(names("zoe dvor") == "Dvořák;");
+    CHECK(names("ZOË") == "Dvořák;");
+    CHECK(names("dvorak zo") == "Dvořák;");
+    CHECK(names("ixel") == "Dvořák;");
+    CHECK(names("lukasz walesa") == "Wałęsa;");
+    CHECK(names("solidarnosc") == "Wałęsa;");
+    CHECK(names("sukru ozt") == "Öztürk;");
+    CHECK(names("strasse") == "Straße;");
+    CHECK(names("bruxelles capitale") == "Straße;");
+    CHECK(names("νικος") == "Παπαδόπουλος;");
+    CHECK(names("ΠΑΠΑΔ") == "Παπαδόπουλος;");
+    CHECK(names("ольга шевч") == "Шевченко;");
+    CHECK(names("zoe walesa").empty());  // every token must match the same person
+    CHECK(names("voe").empty());         // prefix, not substring
+    CHECK(names("").empty());
+    CHECK(names("   ").empty());
+    // The badge name set at the desk is searchable too.
+    REQUIRE(db.renameForBadge(zoe.id, "Zoé D.", "desk").ok());
+    CHECK(names("zoe d") == "Dvořák;");
+    CHECK(db.attendee(zoe.id).value()->displayName() == "Zoé D.");
+    const auto audit = db.audit(5).value();
+    REQUIRE_FALSE(audit.empty());
+    CHECK(audit[0].action == "attendee.rename");
+    CHECK(audit[0].actor == "desk");
+}
+
+TEST_CASE("store: foldForSearch covers Latin-1, Latin Extended, Greek and Cyrillic") {
+    CHECK(foldForSearch("Zoë Dvořák") == "zoe dvorak");
+    CHECK(foldForSearch("ŘŁŞßÆØĐđœ") == "rlsssaeoddoe");
+    CHECK(foldForSearch("ÀÉÎÕÜÇÑÝÿ") == "aeiouc" "nyy");
+    CHECK(foldForSearch("ǅ Ǆ ǈ ș ț Ș Ț") == "dz dz lj s t s t");
+    CHECK(foldForSearch("Ελληνικά ΆΈΉ") == "ελληνικα αεη");
+    CHECK(foldForSearch("МОСКВА Ёлка Йошкар") == "москва елка иошкар");
+    CHECK(foldForSearch("Nguyễn Thị") == "nguyen thi");
+    CHECK(foldForSearch("\xff" "abc") == "abc");
+}
+
+TEST_CASE("store: applyImport inserts, updates without losing check-ins, revokes cancelled, is audited") {
+    TempDb file;
+    Database db = file.open();
+    REQUIRE(db.setEvent(testEvent()).ok());
+    auto row = [](int line, const char* first, const char* last, const char* ext, const char* code, bool cancelled) {
+        ImportRow r;
+        r.line = line;
+        r.attendee = person(first, last, "Org");
+        r.attendee.externalId = ext;
+        r.codes = {code};
+        r.cancelled = cancelled;
+        return r;
+    };
+    ImportBatch b;
+    b.source = "pretix";
+    b.rows = {row(2, "Ana", "Silva", "A1-1", "aaaaaaaaaaaaaaaa", false),
+              row(3, "Bram", "Janssens", "A2-1", "bbbbbbbbbbbbbbbb", false),
+              row(4, "Chloé", "Martin", "A3-1", "cccccccccccccccc", false)};
+    b.rejected = {{5, "missing name"}};
+    const auto first = db.applyImport(b, "importer", kDuringDoors).value();
+    CHECK(first.imported == 3);
+    CHECK(first.updated == 0);
+    CHECK(first.rejected.size() == 1);
+    CHECK(db.checkIn(scan("aaaaaaaaaaaaaaaa")).value().outcome == Outcome::CheckedIn);
+    const auto anaId = db.search("ana silva").value().at(0).id;
+    REQUIRE(db.renameForBadge(anaId, "Ana S.", "desk").ok());
+
+    // Corrected export: Ana's organisation fixed, Bram cancelled, Chloé unchanged, Dirk new,
+    // and a code that already belongs to someone else.
+    ImportBatch c = b;
+    c.rejected.clear();
+    c.rows[0].attendee.organisation = "Oxfam-Solidarité";
+    c.rows[1].cancelled = true;
+    c.rows.push_back(row(5, "Dirk", "Claes", "A4-1", "dddddddddddddddd", false));
+    c.rows.push_back(row(6, "Eve", "Dupont", "A5-1", "aaaaaaaaaaaaaaaa", false));
+    const auto second = db.applyImport(c, "importer", kDuringDoors + std::chrono::hours(1)).value();
+    CHECK(second.imported == 2);
+    CHECK(second.updated == 2);  // Ana's organisation, Bram's status
+    CHECK(second.unchanged == 1);
+    CHECK(second.revoked == 1);
+    REQUIRE(second.rejected.size() == 1);
+    CHECK(second.rejected[0].line == 6);
+
+    const auto ana = db.attendee(anaId).value().value();
+    CHECK(ana.organisation == "Oxfam-Solidarité");
+    CHECK(ana.badgeName == "Ana S.");  // the desk's override survives
+    CHECK(db.history(anaId).value().size() == 1);
+    CHECK(db.checkIn(scan("aaaaaaaaaaaaaaaa")).value().outcome == Outcome::AlreadyCheckedIn);
+    CHECK(db.checkIn(scan("bbbbbbbbbbbbbbbb")).value().outcome == Outcome::Revoked);
+    CHECK(db.checkIn(scan("dddddddddddddddd")).value().outcome == Outcome::CheckedIn);
+    const auto stats = db.stats().value();
+    CHECK(stats.registered == 4);  // Ana, Chloé, Dirk, Eve
+    CHECK(stats.checkedIn == 2);
+
+    // Bram re-registers: the codes the import revoked are valid again.
+    ImportBatch d = c;
+    d.rows[1].cancelled = false;
+    CHECK(db.applyImport(d, "importer", kDuringDoors).value().updated == 1);
+    CHECK(db.checkIn(scan("bbbbbbbbbbbbbbbb")).value().outcome == Outcome::CheckedIn);
+
+    bool sawApply = false, sawUpdate = false;
+    for (const auto& e : db.audit(50).value()) {
+        sawApply |= e.action == "import.apply";
+        sawUpdate |= e.action == "attendee.import_update" && e.detail.find("organisation") != std::string::npos;
+    }
+    CHECK(sawApply);
+    CHECK(sawUpdate);
+}
+
+TEST_CASE("store: stats count categories, working groups and 5-minute arrival buckets") {
+    TempDb file;
+    Database db = file.open();
+    REQUIRE(db.setEvent(testEvent()).ok());
+    std::vector<std::string> codes;
+    for (int i = 0; i < 6; ++i) {
+        Attendee a = person("P" + std::to_string(i), "Q", "", i < 4 ? "participant" : "speaker");
+        a.workingGroup = i % 2 ? "B" : "A";
+        codes.push_back(db.primaryCode(db.addAttendee(a, "t").value().id).value());
+    }
+    Attendee gone = person("Gone", "Away");
+    gone.status = AttendeeStatus::Cancelled;
+    REQUIRE(db.addAttendee(gone, "t").ok());
+    const auto t0 = at("2018-03-16T09:00:00Z");
+    CHECK(db.checkIn(scan(codes[0], t0)).value().outcome == Outcome::CheckedIn);
+    CHECK(db.checkIn(scan(codes[1], t0 + std::chrono::minutes(4))).value().outcome == Outcome::CheckedIn);
+    CHECK(db.checkIn(scan(codes[4], t0 + std::chrono::minutes(5))).value().outcome == Outcome::CheckedIn);
+    CHECK(db.checkIn(scan(codes[4], t0 + std::chrono::minutes(6))).value().outcome == Outcome::AlreadyCheckedIn);
+    const auto s = db.stats().value();
+    CHECK(s.registered == 6);
+    CHECK(s.checkedIn == 3);
+    auto group = [](const std::vector<Stats::Group>& gs, const char* name) {
+        for (const auto& g : gs)
+            if (g.name == name) return std::make_pair(g.registered, g.checkedIn);
+        return std::make_pair<int64_t, int64_t>(-1, -1);
+    };
+    CHECK(group(s.byCategory, "participant") == std::make_pair<int64_t, int64_t>(4, 2));
+    CHECK(group(s.byCategory, "speaker") == std::make_pair<int64_t, int64_t>(2, 1));
+    CHECK(group(s.byWorkingGroup, "A") == std::make_pair<int64_t, int64_t>(3, 2));
+    REQUIRE(s.arrivalsPer5Min.size() == 2);
+    CHECK(s.arrivalsPer5Min[0].start == t0);
+    CHECK(s.arrivalsPer5Min[0].arrivals == 2);
+    CHECK(s.arrivalsPer5Min[1].start == t0 + std::chrono::minutes(5));
+    CHECK(s.arrivalsPer5Min[1].arrivals == 1);
+}
+
+TEST_CASE("store: print outbox is idempotent per check-in and kind, reprints are counted") {
+    TempDb file;
+    Database db = file.open();
+    REQUIRE(db.setEvent(testEvent()).ok());
+    const auto a = db.addAttendee(person("Zoë", "Dvořák"), "t").value();
+    const auto r = db.checkIn(scan(db.primaryCode(a.id).value())).value();
+    REQUIRE(r.checkin);
+    const auto job = db.enqueuePrint(a.id, r.checkin->id, "badge", "self", kDuringDoors).value();
+    const auto again = db.enqueuePrint(a.id, r.checkin->id, "badge", "self", kDuringDoors).value();
+    CHECK(job.id == again.id);
+    CHECK(job.state == "pending");
+    CHECK(db.printJobs("pending", 10).value().size() == 1);
+
+    PrintJob updated = job;
+    updated.state = "submitted";
+    updated.cupsJobId = 42;
+    updated.printer = "badges";
+    updated.attempts = 1;
+    updated.updatedAt = kDuringDoors + std::chrono::seconds(2);
+    REQUIRE(db.updatePrintJob(updated).ok());
+    const auto read = db.printJob(job.id).value().value();
+    CHECK(read.state == "submitted");
+    CHECK(read.cupsJobId == 42);
+    CHECK(read.printer == "badges");
+    CHECK(db.printJobs("pending", 10).value().empty());
+
+    CHECK(db.reprintCount(a.id).value() == 0);
+    const auto re1 = db.enqueuePrint(a.id, "", "reprint", "marie", kDuringDoors).value();
+    const auto re2 = db.enqueuePrint(a.id, "", "reprint", "marie", kDuringDoors).value();
+    CHECK(re1.id != re2.id);
+    CHECK(db.reprintCount(a.id).value() == 2);
+    CHECK(db.printJobs("", 10).value().size() == 3);
+    CHECK(db.audit(1).value().at(0).action == "print.reprint");
+    PrintJob ghost;
+    ghost.id = "nope";
+    CHECK(db.updatePrintJob(ghost).error().code == "print.not_found");
+}
+
+TEST_CASE("store: refused scans can be resolved by case reference") {
+    TempDb file;
+    Database db = file.open();
+    REQUIRE(db.setEvent(testEvent()).ok());
+    const auto r = db.checkIn(scan("unknown-thing")).value();
+    REQUIRE(db.resolveRefusedScan(r.caseRef, "marie", "printed a new badge").ok());
+    CHECK(db.refusedScans(true, 10).value().empty());
+    const auto all = db.refusedScans(false, 10).value();
+    REQUIRE(all.size() == 1);
+    CHECK(all[0].resolved);
+    CHECK(db.resolveRefusedScan("ZZZ-ZZZ", "marie", "").error().code == "refused.not_found");
+}
+
+TEST_CASE("store: own codes, setEvent rules and the arrivals export") {
+    TempDb file;
+    Database db = file.open();
+    const auto a = db.addAttendee(person("=HYPERLINK(\"x\")", "+Evil", "@org"), "t").value();
+    CHECK(db.issueCode(a.id).error().code == "event.missing");
+    REQUIRE(db.setEvent(testEvent()).ok());
+    Event renamed = testEvent();
+    renamed.name = "Renamed";
+    REQUIRE(db.setEvent(renamed).ok());
+    CHECK(db.event().value()->name == "Renamed");
+    CHECK(db.setEvent(testEvent("another")).error().code == "event.id_change");
+    const auto code = db.primaryCode(a.id).value();
+    CHECK(db.primaryCode(a.id).value() == code);  // stable
+    const auto second = db.issueCode(a.id).value();
+    CHECK(second != code);
+    CHECK(db.checkIn(scan(second)).value().outcome == Outcome::CheckedIn);
+    const std::string out = file.path() + ".csv";
+    CHECK(db.exportArrivalsCsv(out).value() == 1);
+    std::ifstream in(out);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const auto text = ss.str();
+    CHECK(text.find("'=HYPERLINK") != std::string::npos);
+    CHECK(text.find("'+Evil") != std::string::npos);
+    CHECK(text.find("2018-03-16T09:00:00Z") != std::string::npos);
+    std::filesystem::remove(out);
+}
