@@ -127,7 +127,7 @@ TEST_CASE("cli: usage and database errors exit 2 with a message saying what to d
     CHECK(runKiosk({"annul", "--db", missing.path(), "--attendee", "x"}).status == 2);  // no --reason
 }
 
-TEST_CASE("cli: annul, search and stats") {
+TEST_CASE("cli: annul / search and stats") {
     DemoDb d;
     const auto& [id, name, payload] = d.codes[1];
     CHECK(runKiosk({"checkin", "--db", d.file.path(), payload}).status == 0);

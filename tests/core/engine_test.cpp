@@ -127,7 +127,7 @@ TEST_CASE("engine: wrong_event for our code from another event") {
     CHECK(r.codeKind == "kiosk");
 }
 
-TEST_CASE("engine: not_open_yet and closed follow the doors, desk override ignores them") {
+TEST_CASE("engine: not_open_yet and closed follow the doors / desk override ignores them") {
     Fixture f;
     CHECK(f.check(scan(f.zoeCode, at("2018-03-16T07:59:59Z"))).outcome == Outcome::NotOpenYet);
     CHECK(f.check(scan(f.zoeCode, at("2018-03-16T18:00:00Z"))).outcome == Outcome::Closed);
@@ -137,7 +137,7 @@ TEST_CASE("engine: not_open_yet and closed follow the doors, desk override ignor
     CHECK(f.check(scan(f.zoeCode, at("2018-03-16T07:00:00Z")), desk).outcome == Outcome::CheckedIn);
 }
 
-TEST_CASE("engine: invalid_payload for empty, oversized, invalid UTF-8 and forged codes") {
+TEST_CASE("engine: invalid_payload for empty / oversized / invalid UTF-8 and forged codes") {
     Fixture f;
     CHECK(f.check(scan("")).outcome == Outcome::InvalidPayload);
     CHECK(f.check(scan(std::string(5000, 'a'))).outcome == Outcome::InvalidPayload);
@@ -149,7 +149,7 @@ TEST_CASE("engine: invalid_payload for empty, oversized, invalid UTF-8 and forge
     CHECK(f.count("refused_scans") == 4);
 }
 
-TEST_CASE("engine: the order of checks — revoked wins over cancelled, cancelled over doors") {
+TEST_CASE("engine: the order of checks: revoked wins over cancelled / cancelled over doors") {
     Fixture f;
     ImportBatch b;
     b.source = "eventbrite";
@@ -187,7 +187,7 @@ TEST_CASE("engine: a repeated nonce writes nothing twice and returns the origina
     CHECK(f.count("refused_scans") == 1);
 }
 
-TEST_CASE("engine: annul is appended with actor and reason, then the person can check in again") {
+TEST_CASE("engine: annul is appended with actor and reason / then the person can check in again") {
     Fixture f;
     f.check(scan(f.zoeCode));
     CHECK(f.db.annul(f.zoe.id, "marie", "", "desk", kDuringDoors).error().code == "annul.no_reason");

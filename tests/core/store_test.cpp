@@ -83,7 +83,7 @@ TEST_CASE("store: a database written by a newer kiosk is refused and left intact
     CHECK(Database::open(file.path(), Database::Mode::ReadOnly).error().code == "db.newer_schema");
 }
 
-TEST_CASE("store: missing file, foreign SQLite file and read-only mode") {
+TEST_CASE("store: missing file / foreign SQLite file and read-only mode") {
     TempDb file;
     CHECK(Database::open(file.path(), Database::Mode::OpenExisting).error().code == "db.not_found");
     execRaw(file.path(), "CREATE TABLE notes(x); INSERT INTO notes VALUES (1)");
@@ -103,7 +103,7 @@ TEST_CASE("store: missing file, foreign SQLite file and read-only mode") {
     CHECK(err.error().code == "db.corrupt");
 }
 
-TEST_CASE("store: hostile payloads are refused or unknown, logged escaped, schema unchanged") {
+TEST_CASE("store: hostile payloads are refused or unknown / logged escaped / schema unchanged") {
     TempDb file;
     Database db = file.open();
     REQUIRE(db.setEvent(testEvent()).ok());
@@ -197,7 +197,7 @@ TEST_CASE("store: search is accent- and case-insensitive prefix matching on ever
     CHECK(audit[0].actor == "desk");
 }
 
-TEST_CASE("store: foldForSearch covers Latin-1, Latin Extended, Greek and Cyrillic") {
+TEST_CASE("store: foldForSearch covers Latin-1 / Latin Extended / Greek and Cyrillic") {
     CHECK(foldForSearch("Zoë Dvořák") == "zoe dvorak");
     CHECK(foldForSearch("ŘŁŞßÆØĐđœ") == "rlsssaeoddoe");
     CHECK(foldForSearch("ÀÉÎÕÜÇÑÝÿ") == "aeiouc" "nyy");
@@ -208,7 +208,7 @@ TEST_CASE("store: foldForSearch covers Latin-1, Latin Extended, Greek and Cyrill
     CHECK(foldForSearch("\xff" "abc") == "abc");
 }
 
-TEST_CASE("store: applyImport inserts, updates without losing check-ins, revokes cancelled, is audited") {
+TEST_CASE("store: applyImport inserts / updates without losing check-ins / revokes cancelled / is audited") {
     TempDb file;
     Database db = file.open();
     REQUIRE(db.setEvent(testEvent()).ok());
@@ -277,7 +277,7 @@ TEST_CASE("store: applyImport inserts, updates without losing check-ins, revokes
     CHECK(sawUpdate);
 }
 
-TEST_CASE("store: stats count categories, working groups and 5-minute arrival buckets") {
+TEST_CASE("store: stats count categories / working groups and 5-minute arrival buckets") {
     TempDb file;
     Database db = file.open();
     REQUIRE(db.setEvent(testEvent()).ok());
@@ -313,7 +313,7 @@ TEST_CASE("store: stats count categories, working groups and 5-minute arrival bu
     CHECK(s.arrivalsPer5Min[1].arrivals == 1);
 }
 
-TEST_CASE("store: print outbox is idempotent per check-in and kind, reprints are counted") {
+TEST_CASE("store: print outbox is idempotent per check-in and kind / reprints are counted") {
     TempDb file;
     Database db = file.open();
     REQUIRE(db.setEvent(testEvent()).ok());
@@ -364,7 +364,7 @@ TEST_CASE("store: refused scans can be resolved by case reference") {
     CHECK(db.resolveRefusedScan("ZZZ-ZZZ", "marie", "").error().code == "refused.not_found");
 }
 
-TEST_CASE("store: own codes, setEvent rules and the arrivals export") {
+TEST_CASE("store: own codes / setEvent rules and the arrivals export") {
     TempDb file;
     Database db = file.open();
     const auto a = db.addAttendee(person("=HYPERLINK(\"x\")", "+Evil", "@org"), "t").value();
