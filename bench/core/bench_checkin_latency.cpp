@@ -25,6 +25,7 @@ void printLatency(const char* what, const std::vector<double>& ms) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are measured
     int n = 2000;
     std::string base = "/tmp";
     bool keep = false;

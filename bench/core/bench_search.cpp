@@ -14,6 +14,7 @@ using namespace kiosk;
 using Clock = std::chrono::steady_clock;
 
 int main(int argc, char** argv) {
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are measured
     int n = 100000, rounds = 30;
     std::string base = "/tmp";
     for (int i = 1; i < argc; ++i) {

@@ -3,7 +3,7 @@
 // arrivals spread over the morning); with synchronous=FULL on a real disk that alone takes
 // minutes, so the file lives in /dev/shm by default: stats() only reads, and reads come from the
 // page cache either way. --dir /tmp measures on the disk instead.
-//   bench_stats [--n 100000] [--dir /dev/shm] [--rounds 20]
+//   bench_stats [--n 100000] [--dir /dev/shm] [--rounds 20] [--keep]
 #include "bench_support.hpp"
 
 #include <chrono>
@@ -17,15 +17,18 @@ using namespace kiosk;
 using Clock = std::chrono::steady_clock;
 
 int main(int argc, char** argv) {
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are measured
     int n = 100000, rounds = 20;
     std::string base = "/dev/shm";
+    bool keep = false;  // leave the file for EXPLAIN QUERY PLAN
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--n" && i + 1 < argc) n = std::atoi(argv[++i]);
         else if (a == "--dir" && i + 1 < argc) base = argv[++i];
         else if (a == "--rounds" && i + 1 < argc) rounds = std::atoi(argv[++i]);
+        else if (a == "--keep") keep = true;
         else {
-            std::fprintf(stderr, "usage: bench_stats [--n N] [--dir DIR] [--rounds R]\n");
+            std::fprintf(stderr, "usage: bench_stats [--n N] [--dir DIR] [--rounds R] [--keep]\n");
             return 2;
         }
     }
@@ -86,6 +89,7 @@ int main(int argc, char** argv) {
     std::printf("goal: < 20 ms: %s\n", p95 < 20 ? "met" : "NOT met");
     if (last.checkedIn != n) std::printf("WARNING: expected %d checked in\n", n);
     if (failures) std::printf("WARNING: %ld calls failed\n", failures);
-    std::filesystem::remove_all(dir);
+    if (keep) std::printf("kept %s\n", path.c_str());
+    else std::filesystem::remove_all(dir);
     return failures || last.checkedIn != n ? 1 : 0;
 }

@@ -112,7 +112,7 @@ std::string describeDisk(const std::string& path) {
     if (!name.empty()) {
         std::ifstream rot("/sys/class/block/" + name + "/queue/rotational");
         int r = -1;
-        if (rot >> r) kind = r ? " (rotational)" : " (non-rotational/virtual)";
+        if (rot >> r) kind = r ? " (kernel says rotational; virtio disks often do)" : " (kernel says non-rotational)";
     }
     return device + " " + fstype + kind;
 }
