@@ -356,6 +356,13 @@ struct KioskApp::Impl {
         j["generation"] = attendee.generation;
         j["pinMessage"] = pinMessage;
         j["largeText"] = largeText;
+#ifdef KIOSK_UI_HAS_DASHBOARD
+        // E2: the headcount the dashboard shows, for the Xvfb test of `--mode dashboard`.
+        if (dashboard && mode == Mode::Dashboard) {
+            j["arrived"] = dashboard->model().arrived;
+            j["registered"] = dashboard->model().registered;
+        }
+#endif
         return j.dump();
     }
 
@@ -446,7 +453,7 @@ core::Result<std::unique_ptr<KioskApp>> KioskApp::create(AppOptions options, cor
     if (!m.opt.dashboardOnly) m.desk.emplace(m.ctx);
 #endif
 #ifdef KIOSK_UI_HAS_DASHBOARD
-    m.dashboard.emplace(m.ctx);
+    m.dashboard.emplace(m.ctx, /*standalone=*/m.opt.dashboardOnly);  // E2: no "back to desk" on a second screen
 #endif
     return std::unique_ptr<KioskApp>(new KioskApp(std::move(impl)));
 }
