@@ -121,13 +121,19 @@ void GlfwBackend::onKey(GLFWwindow* w, int key, int scancode, int action, int mo
             return;
     }
     if (action == GLFW_REPEAT && k != ui::Key::Backspace) return;
-    self->m_app->onKey(k);
+    self->m_app->onKey(k, self->keyTime());
 }
 
 void GlfwBackend::onChar(GLFWwindow* w, unsigned int codepoint) {
     auto* self = static_cast<GlfwBackend*>(glfwGetWindowUserPointer(w));
     ImGui_ImplGlfw_CharCallback(w, codepoint);
-    if (self && self->m_app) self->m_app->onChar(static_cast<char32_t>(codepoint));
+    if (self && self->m_app) self->m_app->onChar(static_cast<char32_t>(codepoint), self->keyTime());
+}
+
+std::chrono::steady_clock::time_point GlfwBackend::keyTime() {
+    ++m_keyEvents;
+    const auto now = std::chrono::steady_clock::now();
+    return m_batchWasPending ? std::min(now, m_batchStamp) : now;
 }
 
 void GlfwBackend::pollEvents() {
@@ -136,10 +142,18 @@ void GlfwBackend::pollEvents() {
     const auto slot = std::chrono::duration<double>(1.0 / std::max(1.0, m_options.maxFps));
     const auto now = std::chrono::steady_clock::now();
     const auto elapsed = std::chrono::duration<double>(now - m_lastPoll);
-    if (elapsed < slot)
-        glfwWaitEventsTimeout((slot - elapsed).count());
-    else
-        glfwPollEvents();
+    // Key timing: GLFW does not pass the X server's event times. Keys that were already queued
+    // when this poll began arrived while the previous frame was being made, i.e. at the earliest
+    // when the previous poll ended: stamping them so keeps a scanner's burst fast even when a
+    // frame was slow (a busy machine, a font rebuild); keys that arrive while we wait are
+    // stamped as they come.
+    m_batchStamp = m_lastPoll;
+    m_batchWasPending = true;
+    const int before = m_keyEvents;
+    glfwPollEvents();  // what was queued already
+    m_batchWasPending = false;
+    // Input was waiting: draw it now. Otherwise wait for input or the next frame slot.
+    if (m_keyEvents == before && elapsed < slot) glfwWaitEventsTimeout((slot - elapsed).count());
     m_lastPoll = std::chrono::steady_clock::now();
     if (!m_options.windowed) {
         // Someone iconified us anyway (a compositor shortcut): come back.

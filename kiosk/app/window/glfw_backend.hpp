@@ -58,6 +58,11 @@ private:
     bool m_deviceObjects = false;
     float m_pixelsPerMm = 96.f / 25.4f;
     std::chrono::steady_clock::time_point m_lastPoll{};
+    /// Arrival estimate for the keys of this poll (see pollEvents).
+    std::chrono::steady_clock::time_point m_batchStamp{};
+    bool m_batchWasPending = false;
+    int m_keyEvents = 0;
+    std::chrono::steady_clock::time_point keyTime();
 };
 
 }  // namespace kiosk::app

@@ -473,10 +473,9 @@ KioskApp::~KioskApp() {
 // =============================================================================================
 // input
 
-void KioskApp::onChar(char32_t cp) {
+void KioskApp::onChar(char32_t cp, Steady::time_point now) {
     Impl& m = *m_impl;
     if (m.mode != Mode::Attendee) return;  // desk text fields get characters through ImGui
-    const auto now = m.steadyNow();
     if (m.pinScreen) {
         if (cp >= U'0' && cp <= U'9') m.sink.push(PinKey{static_cast<char>(cp)});
         return;
@@ -485,10 +484,9 @@ void KioskApp::onChar(char32_t cp) {
     if (m.scan) m.scan->feedWedgeChar(cp, now);
 }
 
-void KioskApp::onKey(Key key) {
+void KioskApp::onKey(Key key, Steady::time_point now) {
     Impl& m = *m_impl;
     if (m.mode != Mode::Attendee) return;
-    const auto now = m.steadyNow();
     if (m.pinScreen) {
         if (key == Key::Enter) m.sink.push(PinKey{'\n'});
         if (key == Key::Backspace) m.sink.push(PinKey{'\b'});
@@ -589,7 +587,7 @@ void KioskApp::frame() {
     } else if (m.mode == Mode::Attendee) {
         AttendeeView v;
         v.screen = describe(m.attendee, m.text, m.cameraAvailable(), m.opt.badgePickup);
-        v.language = l;
+        v.language = m.attendee.shownLanguage;  // a result shows in the attendee's own language
         v.languageNames = {m.text.get(core::Language::Fr, "language.fr"), m.text.get(core::Language::Nl, "language.nl"),
                            m.text.get(core::Language::En, "language.en")};
         v.fonts = &f;

@@ -223,7 +223,9 @@ void drawLock(const LockView& v, IntentSink& sink) {
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float ppmm = v.pixelsPerMm;
     ImGui::PushFont(v.fonts ? v.fonts->body : nullptr);
-    const float key = std::max(18.f * ppmm, avail.y / 8.f);
+    const float pad = ImGui::GetStyle().FramePadding.x * 2;
+    const float key = std::max({18.f * ppmm, avail.y / 8.f, ImGui::CalcTextSize(v.clearLabel.c_str()).x + pad,
+                                ImGui::CalcTextSize(v.enterLabel.c_str()).x + pad});
     const float gap = ImGui::GetStyle().ItemSpacing.x;
     const float padW = key * 3 + gap * 2;
     const float left = (avail.x - padW) * 0.5f;

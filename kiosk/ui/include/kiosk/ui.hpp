@@ -115,8 +115,12 @@ public:
 
     // --- input (from the backend's callbacks, UI thread). No text field needs focus: in attendee
     // mode characters go to the wedge decoder, on the PIN pad to the PIN.
-    void onChar(char32_t codepoint);
-    void onKey(Key key);
+    /// `at`: when the key arrived, as well as the backend can tell (the wedge decoder tells a
+    /// scanner from a person by the gaps between keys). Without it: now.
+    void onChar(char32_t codepoint, std::chrono::steady_clock::time_point at);
+    void onKey(Key key, std::chrono::steady_clock::time_point at);
+    void onChar(char32_t codepoint) { onChar(codepoint, std::chrono::steady_clock::now()); }
+    void onKey(Key key) { onKey(key, std::chrono::steady_clock::now()); }
 
     // --- loop phases (runFrame calls them in order; tests may call them one by one)
     void drainQueues();
