@@ -76,8 +76,7 @@ Status parseEventbrite(csv::CsvReader& reader, const Header& h, ImportBatch& out
         }
         why.clear();
         order.clear(); attendee.clear(); barcode.clear(); status.clear(); full.clear(); language.clear();
-        ImportRow row;
-        row.line = rec.line;
+        ImportRow& row = builder.start(rec.line);
         Attendee& a = row.attendee;
         a.externalSource = "eventbrite";
         const bool ok = takeValue(rec, h, cOrder, order, why) && takeValue(rec, h, cAttendee, attendee, why) &&
@@ -124,7 +123,7 @@ Status parseEventbrite(csv::CsvReader& reader, const Header& h, ImportBatch& out
         a.status = row.cancelled ? AttendeeStatus::Cancelled : AttendeeStatus::Registered;
         a.category = categoryFromProduct(a.ticketType);
         if (auto l = languageFromText(language)) a.language = *l;
-        builder.add(std::move(row));
+        builder.commit();
     }
     return {};
 }

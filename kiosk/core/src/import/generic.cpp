@@ -61,8 +61,7 @@ Status parseGeneric(csv::CsvReader& reader, const Header& h, ImportBatch& out) {
         }
         why.clear();
         full.clear(); language.clear(); codes.clear(); status.clear();
-        ImportRow row;
-        row.line = rec.line;
+        ImportRow& row = builder.start(rec.line);
         Attendee& a = row.attendee;
         a.externalSource = "generic";
         const bool ok = takeValue(rec, h, cFirst, a.firstName, why) && takeValue(rec, h, cLast, a.lastName, why) &&
@@ -114,7 +113,7 @@ Status parseGeneric(csv::CsvReader& reader, const Header& h, ImportBatch& out) {
             a.externalId = "name:" + foldForMatch(a.firstName) + "|" + foldForMatch(a.lastName) + "|" +
                            foldForMatch(a.email);
         a.status = row.cancelled ? AttendeeStatus::Cancelled : AttendeeStatus::Registered;
-        builder.add(std::move(row));
+        builder.commit();
     }
     return {};
 }

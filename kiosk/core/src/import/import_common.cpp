@@ -293,18 +293,33 @@ int findWorkingGroupColumn(const Header& h) {
     return -1;
 }
 
+ImportRow& BatchBuilder::start(int line) {
+    if (!m_pending) m_batch.rows.emplace_back();
+    m_pending = true;
+    ImportRow& row = m_batch.rows.back();
+    row = ImportRow{};
+    row.line = line;
+    return row;
+}
+
 void BatchBuilder::reject(int line, std::string reason) {
+    if (m_pending) {
+        m_batch.rows.pop_back();
+        m_pending = false;
+    }
     m_batch.rejected.push_back(RejectedRow{line, std::move(reason)});
 }
 
-void BatchBuilder::add(ImportRow row) {
+void BatchBuilder::commit() {
+    if (!m_pending) return;
+    const ImportRow& row = m_batch.rows.back();
     auto [it, inserted] = m_seen.emplace(row.attendee.externalId, row.line);
     if (!inserted) {
         reject(row.line, "duplicate of line " + std::to_string(it->second) + " (same " +
                              row.attendee.externalSource + " id '" + displaySafe(row.attendee.externalId) + "')");
         return;
     }
-    m_batch.rows.push_back(std::move(row));
+    m_pending = false;
 }
 
 }  // namespace kiosk::core::import

@@ -79,15 +79,21 @@ int findLanguageColumn(const Header& h);
 int findWorkingGroupColumn(const Header& h);
 
 /// Collects rows and rejections, and refuses a second row with an external id already seen.
+/// Rows are built in place (start → fill → commit, or reject): a 100,000-row file then moves no
+/// ImportRow at all.
 class BatchBuilder {
 public:
-    explicit BatchBuilder(ImportBatch& batch) : m_batch(batch) {}
+    explicit BatchBuilder(ImportBatch& batch) : m_batch(batch) { m_seen.reserve(batch.rows.capacity()); }
+    /// A new row at the end of the batch, for `line`.
+    ImportRow& start(int line);
+    /// Rejects `line`; drops the row being built, if any.
     void reject(int line, std::string reason);
-    /// Adds the row unless its external id repeats an earlier row's (then rejected).
-    void add(ImportRow row);
+    /// Keeps the row being built unless its external id repeats an earlier row's (then rejected).
+    void commit();
 
 private:
     ImportBatch& m_batch;
+    bool m_pending = false;
     std::unordered_map<std::string, int> m_seen;  ///< externalId → line
 };
 

@@ -132,8 +132,7 @@ Status parsePretix(csv::CsvReader& reader, const Header& h, ImportBatch& out) {
             continue;
         }
         why.clear();
-        ImportRow row;
-        row.line = rec.line;
+        ImportRow& row = builder.start(rec.line);
         Attendee& a = row.attendee;
         a.externalSource = "pretix";
         std::string position;
@@ -192,7 +191,7 @@ Status parsePretix(csv::CsvReader& reader, const Header& h, ImportBatch& out) {
         else if (!secret.empty()) a.externalId = order + ":" + secret;
         else a.externalId = order + "#" + std::to_string(++perOrder[order]);
         if (!secret.empty()) row.codes.push_back(secret);
-        builder.add(std::move(row));
+        builder.commit();
     }
     return {};
 }
