@@ -1,0 +1,259 @@
+// The real `kiosk` binary under Xvfb, driven by xdotool: the help desk's PIN gate (a wrong PIN
+// never opens the desk, the right one does, the demo PIN stops working once a PIN is set) and
+// `kiosk run --mode dashboard` showing the live headcount of a database another process writes.
+// Screenshots land in <build>/screenshots/ (see docs/screenshots/ for the ones kept).
+#include <kiosk/core.hpp>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+bool haveTool(const char* tool) { return std::system((std::string("command -v ") + tool + " >/dev/null 2>&1").c_str()) == 0; }
+
+/// A child process with its own process group, killed (TERM, then KILL) when it goes away.
+class Child {
+public:
+    Child(const std::vector<std::string>& argv, const std::vector<std::string>& env, const std::string& log) {
+        m_pid = ::fork();
+        if (m_pid == 0) {
+            ::setpgid(0, 0);
+            for (const auto& e : env) ::putenv(const_cast<char*>(e.c_str()));
+            if (!log.empty()) {
+                std::freopen(log.c_str(), "w", stdout);
+                std::freopen(log.c_str(), "a", stderr);
+            }
+            std::vector<char*> args;
+            for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+            args.push_back(nullptr);
+            ::execvp(args[0], args.data());
+            std::_Exit(127);
+        }
+    }
+    ~Child() { stop(); }
+    Child(const Child&) = delete;
+    Child& operator=(const Child&) = delete;
+
+    bool running() {
+        if (m_pid <= 0) return false;
+        int status = 0;
+        if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
+            m_pid = -1;
+            return false;
+        }
+        return true;
+    }
+    void stop() {
+        if (m_pid <= 0) return;
+        ::kill(-m_pid, SIGTERM);
+        for (int i = 0; i < 50 && running(); ++i) std::this_thread::sleep_for(100ms);
+        if (m_pid > 0) {
+            ::kill(-m_pid, SIGKILL);
+            ::waitpid(m_pid, nullptr, 0);
+            m_pid = -1;
+        }
+    }
+
+private:
+    pid_t m_pid = -1;
+};
+
+bool waitFor(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < end) {
+        if (pred()) return true;
+        std::this_thread::sleep_for(50ms);
+    }
+    return pred();
+}
+
+nlohmann::json readJson(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto j = nlohmann::json::parse(ss.str(), nullptr, false);
+    return j.is_discarded() ? nlohmann::json::object() : j;
+}
+
+std::string shellQuote(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+/// One Xvfb server on a free display number, with helpers for xdotool and screenshots.
+class Display {
+public:
+    Display() {
+        for (int n = 90 + static_cast<int>(::getpid() % 60); n < 200; ++n) {
+            if (fs::exists("/tmp/.X11-unix/X" + std::to_string(n)) || fs::exists("/tmp/.X" + std::to_string(n) + "-lock"))
+                continue;
+            m_name = ":" + std::to_string(n);
+            m_server = std::make_unique<Child>(
+                std::vector<std::string>{"Xvfb", m_name, "-screen", "0", "1280x720x24", "-nolisten", "tcp"},
+                std::vector<std::string>{}, "/dev/null");
+            const std::string socket = "/tmp/.X11-unix/X" + std::to_string(n);
+            if (waitFor([&] { return fs::exists(socket); }, 10s)) return;
+            m_server.reset();
+        }
+        m_name.clear();
+    }
+    bool ok() const { return !m_name.empty(); }
+    std::string env() const { return "DISPLAY=" + m_name; }
+    int sh(const std::string& cmd) const { return std::system(("DISPLAY=" + m_name + " " + cmd).c_str()); }
+    void key(const std::string& k) const { sh("xdotool key --clearmodifiers " + k); }
+    void type(const std::string& text) const { sh("xdotool type --delay 40 " + shellQuote(text)); }
+    void screenshot(const std::string& path) const {
+        fs::create_directories(fs::path(path).parent_path());
+        sh("import -window root " + shellQuote(path));
+    }
+
+private:
+    std::string m_name;
+    std::unique_ptr<Child> m_server;
+};
+
+struct Workdir {
+    fs::path dir;
+    Workdir(const char* name) {
+        dir = fs::temp_directory_path() / ("kiosk-xvfb-desk-" + std::to_string(::getpid()) + "-" + name);
+        fs::remove_all(dir);
+        fs::create_directories(dir);
+    }
+    ~Workdir() { fs::remove_all(dir); }
+    std::string path(const char* leaf) const { return (dir / leaf).string(); }
+};
+
+std::string shots() { return std::string(KIOSK_BINARY_DIR) + "/screenshots/"; }
+
+std::string screen(const std::string& statusFile) { return readJson(statusFile).value("screen", ""); }
+
+}  // namespace
+
+TEST_CASE("xvfb desk: a wrong PIN never opens the desk, the set PIN does") {
+    if (!haveTool("Xvfb") || !haveTool("xdotool") || !haveTool("import")) {
+        MESSAGE("Xvfb, xdotool or ImageMagick missing: skipped");
+        return;
+    }
+    Workdir w("pin");
+    const std::string db = w.path("event.db");
+    const std::string exe = KIOSK_EXE;
+    REQUIRE(std::system((exe + " demo --db " + db + " >/dev/null").c_str()) == 0);
+    // The PIN goes in through stdin, never the command line.
+    REQUIRE(std::system(("printf '4711\\n' | " + exe + " pin --db " + db + " --set >/dev/null").c_str()) == 0);
+    struct stat st {};
+    REQUIRE(::stat((db + ".pin").c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+
+    Display x;
+    REQUIRE(x.ok());
+    const std::string status = w.path("status.json");
+    Child kiosk({exe, "run", "--db", db, "--kiosk", "xvfb-desk", "--status-file", status}, {x.env()},
+                w.path("kiosk.log"));
+    REQUIRE_MESSAGE(waitFor([&] { return screen(status) == "idle"; }, 30s), "kiosk did not reach idle");
+
+    x.key("F12");
+    REQUIRE(waitFor([&] { return screen(status) == "pin"; }, 5s));
+
+    // The demo PIN no longer opens once a PIN is set; then an outright wrong one.
+    for (const char* wrong : {"2018", "1111"}) {
+        x.type(wrong);
+        x.key("Return");
+        CHECK(waitFor([&] { return !readJson(status).value("pinMessage", "").empty(); }, 5s));
+        std::this_thread::sleep_for(1200ms);  // the argon2id check takes ~0.1 s: the verdict is in
+        CHECK(screen(status) == "pin");
+        CHECK(readJson(status).value("mode", "") == "attendee");
+    }
+    x.screenshot(shots() + "desk-pin-wrong.png");
+
+    // Two mistakes: a one-second delay runs. Once it is over, the right PIN opens the desk.
+    std::this_thread::sleep_for(1500ms);
+    x.type("4711");
+    x.key("Return");
+    const bool opened = waitFor([&] { return screen(status) == "desk"; }, 8s);
+    const std::string last = readJson(status).dump();
+    REQUIRE_MESSAGE(opened, "the set PIN did not open the desk: " << last);
+    CHECK(readJson(status).value("mode", "") == "desk");
+    std::this_thread::sleep_for(600ms);
+    x.screenshot(shots() + "desk-open.png");
+
+    // Search as you type (the field has the focus when the desk opens).
+    x.type("pee");
+    std::this_thread::sleep_for(1200ms);
+    x.screenshot(shots() + "desk-search.png");
+    CHECK(kiosk.running());
+}
+
+TEST_CASE("xvfb dashboard: --mode dashboard shows the headcount and follows another process") {
+    if (!haveTool("Xvfb") || !haveTool("xdotool") || !haveTool("import")) {
+        MESSAGE("Xvfb, xdotool or ImageMagick missing: skipped");
+        return;
+    }
+    Workdir w("dash");
+    const std::string db = w.path("event.db");
+    const std::string exe = KIOSK_EXE;
+    REQUIRE(std::system((exe + " demo --db " + db + " >/dev/null").c_str()) == 0);
+    std::vector<std::string> ids;
+    {
+        auto d = kiosk::core::Database::open(db, kiosk::core::Database::Mode::OpenExisting);
+        REQUIRE(d.ok());
+        auto people = d->attendees();
+        REQUIRE(people.ok());
+        REQUIRE(people->size() >= 20);
+        const auto now = kiosk::core::nowUtc();
+        for (int i = 0; i < 17; ++i) {
+            // Spread over the last 40 minutes so the chart has bars.
+            auto r = d->checkInAttendee((*people)[static_cast<std::size_t>(i)].id, i % 2 ? "entrance-1" : "entrance-2",
+                                        now - std::chrono::minutes(40 - 2 * i), "self", "");
+            REQUIRE(r.ok());
+        }
+        for (std::size_t i = 17; i < people->size(); ++i) ids.push_back((*people)[i].id);
+    }
+
+    Display x;
+    REQUIRE(x.ok());
+    const std::string status = w.path("status.json");
+    Child dash({exe, "run", "--mode", "dashboard", "--db", db, "--kiosk", "hall-screen", "--status-file", status},
+               {x.env()}, w.path("dashboard.log"));
+    REQUIRE_MESSAGE(waitFor([&] { return screen(status) == "dashboard"; }, 30s), "no dashboard");
+    REQUIRE(waitFor([&] { return readJson(status).value("arrived", -1) == 17; }, 5s));
+    CHECK(readJson(status).value("registered", -1) == 100);
+    std::this_thread::sleep_for(800ms);
+    x.screenshot(shots() + "dashboard.png");
+
+    // Another process (this test) checks three more people in: the dashboard follows within ~1 s.
+    {
+        auto d = kiosk::core::Database::open(db, kiosk::core::Database::Mode::OpenExisting);
+        REQUIRE(d.ok());
+        for (int i = 0; i < 3; ++i)
+            REQUIRE(d->checkInAttendee(ids[static_cast<std::size_t>(i)], "entrance-1", kiosk::core::nowUtc(), "self", "").ok());
+    }
+    CHECK(waitFor([&] { return readJson(status).value("arrived", -1) == 20; }, 5s));
+
+    // Escape and the staff key do nothing on the second screen: no PIN pad, still the dashboard.
+    x.key("Escape");
+    x.key("F12");
+    std::this_thread::sleep_for(500ms);
+    CHECK(screen(status) == "dashboard");
+    CHECK(dash.running());
+    x.screenshot(shots() + "dashboard-live.png");
+}
