@@ -112,7 +112,9 @@ public:
     Status setEvent(const Event& e);  ///< creates the signing key on first call
     /// Our own QR payload for an attendee (signed with the event's secret key, see docs/qr-format.md).
     Result<std::string> issueCode(const std::string& attendeeId);
-    /// The payload a scan of this attendee's confirmation yields (own code, created on demand).
+    /// The payload a scan of this attendee's confirmation yields: the imported code of the system
+    /// they registered with if there is one (even revoked: scanning it must say so), else our
+    /// own code, created on demand. Stable across calls.
     Result<std::string> primaryCode(const std::string& attendeeId);
 
     // --- attendees
@@ -151,7 +153,7 @@ public:
     Status updatePrintJob(const PrintJob& job);
     Result<int> reprintCount(const std::string& attendeeId) const;
 
-    Result<std::vector<AuditEntry>> audit(int limit) const;
+    Result<std::vector<AuditEntry>> audit(int limit) const;  ///< newest first, in recording order
 
     struct Impl;
 
