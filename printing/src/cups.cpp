@@ -7,6 +7,7 @@
 #include <cups/ipp.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <set>
 #include <utility>
@@ -184,8 +185,12 @@ struct Cups::Impl {
     HttpPtr http;
 
     Impl(std::string srv, std::chrono::milliseconds t) : server(std::move(srv)), timeout(t) {
+        // libcups caches CUPS_SERVER per thread on first use; read it ourselves so a value set
+        // later (tests, a launcher) still counts.
+        if (server.empty())
+            if (const char* env = std::getenv("CUPS_SERVER"); env && *env) server = env;
         if (server.empty()) {
-            host = cupsServer();  // CUPS_SERVER, client.conf, or the local default socket
+            host = cupsServer();  // client.conf, or the local default socket
             port = ippPort();
         } else if (server.front() == '/') {
             host = server;
@@ -358,13 +363,15 @@ core::Result<int> Cups::submitPdf(const std::string& queue, const std::string& t
 
     http_t* http = m_impl->http.get();
     // Print-Job carries the document in the same request: a job never exists in CUPS without it.
-    http_status_t hs = cupsSendRequest(http, req.get(), resource.c_str(), pdfBytes.size());
+    // The length is the whole body: the IPP request and the document after it.
+    const size_t length = ippLength(req.get()) + pdfBytes.size();
+    http_status_t hs = cupsSendRequest(http, req.get(), resource.c_str(), length);
     if (hs == HTTP_STATUS_ERROR) {
         // A dead keep-alive connection fails before anything was sent: reconnecting is safe.
         m_impl->http.reset();
         if (auto st = m_impl->connect(); !st) return st.error();
         http = m_impl->http.get();
-        hs = cupsSendRequest(http, req.get(), resource.c_str(), pdfBytes.size());
+        hs = cupsSendRequest(http, req.get(), resource.c_str(), length);
     }
     constexpr size_t kChunk = 64 * 1024;
     for (size_t off = 0; hs == HTTP_STATUS_CONTINUE && off < pdfBytes.size(); off += kChunk) {

@@ -217,24 +217,7 @@ struct PrintService::Impl {
                 tracked.insert(r.jobId);
                 continue;
             }
-            if (r.kind == Request::Kind::Badge && !r.checkinId.empty()) {
-                // One badge per check-in: a second call for the same check-in follows the first row.
-                auto all = db->printJobs("", kListLimit * 10);
-                if (!all) {
-                    workerError(all.error());
-                    std::lock_guard lk(mu);
-                    requests.push_front(r);  // try again next round
-                    continue;
-                }
-                auto it = std::find_if(all->begin(), all->end(), [&](const core::PrintJob& j) {
-                    return j.checkinId == r.checkinId && j.kind == "badge";
-                });
-                if (it != all->end()) {
-                    tracked.insert(it->id);
-                    emitFromRow(*it);
-                    continue;
-                }
-            }
+            // enqueuePrint returns the existing row for a check-in that already has a badge job.
             const std::string kind = r.kind == Request::Kind::Reprint ? "reprint" : "badge";
             auto job = db->enqueuePrint(r.attendeeId, r.checkinId, kind, r.actor.empty() ? opt.actor : r.actor,
                                         core::nowUtc());
@@ -247,7 +230,7 @@ struct PrintService::Impl {
                 continue;
             }
             tracked.insert(job->id);
-            emit(*job, "queued", 0.1f);
+            emitFromRow(*job);
         }
     }
 
