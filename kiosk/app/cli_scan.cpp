@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <memory>
@@ -56,11 +57,12 @@ int scanFiles(const ScanArgs& a) {
             if (!d && status == 0) status = 1;
         }
         if (a.json) {
-            nlohmann::ordered_json j;
-            j["file"] = path;
-            j["text"] = d ? nlohmann::ordered_json(d->text) : nlohmann::ordered_json(nullptr);
-            j["ms"] = ms;
-            std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+            // Same separators as zbar-scan (Python json.dumps) so the lines line up.
+            const auto str = [](const nlohmann::json& v) {
+                return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+            };
+            std::printf("{\"file\": %s, \"text\": %s, \"ms\": %s}\n", str(path).c_str(),
+                        d ? str(d->text).c_str() : "null", str(std::round(ms * 1000) / 1000).c_str());
         } else if (d) {
             std::printf("%s: %s\n", path.c_str(), core::escapeForDisplay(d->text).c_str());
         } else {
