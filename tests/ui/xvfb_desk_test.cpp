@@ -34,6 +34,9 @@ bool haveTool(const char* tool) { return std::system((std::string("command -v ")
 class Child {
 public:
     Child(const std::vector<std::string>& argv, const std::vector<std::string>& env, const std::string& log) {
+        // Unflushed test output would otherwise be written a second time by the child.
+        std::fflush(stdout);
+        std::fflush(stderr);
         m_pid = ::fork();
         if (m_pid == 0) {
             ::setpgid(0, 0);
