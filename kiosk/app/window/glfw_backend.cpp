@@ -133,7 +133,17 @@ void GlfwBackend::onChar(GLFWwindow* w, unsigned int codepoint) {
 std::chrono::steady_clock::time_point GlfwBackend::keyTime() {
     ++m_keyEvents;
     const auto now = std::chrono::steady_clock::now();
-    return m_batchWasPending ? std::min(now, m_batchStamp) : now;
+    auto t = now;
+    if (m_batchWasPending) {
+        // Queued while we were busy. If the previous key came in the previous poll, the burst
+        // most likely went on meanwhile (a person does not type on an attendee kiosk; scanners
+        // do): keep it together. Otherwise the earliest it can have arrived.
+        t = m_lastKeyPoll + 1 >= m_pollIndex ? std::min(now, m_lastKeyStamp + std::chrono::milliseconds(1))
+                                             : std::min(now, m_batchStamp);
+    }
+    m_lastKeyStamp = t;
+    m_lastKeyPoll = m_pollIndex;
+    return t;
 }
 
 void GlfwBackend::pollEvents() {
@@ -147,6 +157,7 @@ void GlfwBackend::pollEvents() {
     // when the previous poll ended: stamping them so keeps a scanner's burst fast even when a
     // frame was slow (a busy machine, a font rebuild); keys that arrive while we wait are
     // stamped as they come.
+    ++m_pollIndex;
     m_batchStamp = m_lastPoll;
     m_batchWasPending = true;
     const int before = m_keyEvents;

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -62,6 +63,9 @@ private:
     std::chrono::steady_clock::time_point m_batchStamp{};
     bool m_batchWasPending = false;
     int m_keyEvents = 0;
+    uint64_t m_pollIndex = 0;
+    uint64_t m_lastKeyPoll = 0;
+    std::chrono::steady_clock::time_point m_lastKeyStamp{};
     std::chrono::steady_clock::time_point keyTime();
 };
 
