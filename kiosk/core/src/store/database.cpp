@@ -8,7 +8,9 @@
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 namespace kiosk::core {
 
@@ -232,6 +234,14 @@ Status migrate(const store::Connection& c, const std::string& path) {
     return tx.commit();
 }
 
+/// Busy handler: sleep 0.5–2.5 ms per try, give up after about 30 s (then "db.busy").
+int busyWait(void*, int tries) {
+    constexpr int kMaxTries = 15000;
+    if (tries >= kMaxTries) return 0;
+    std::this_thread::sleep_for(std::chrono::microseconds(500 + randombytes_uniform(2000)));
+    return 1;
+}
+
 }  // namespace
 
 int Database::schemaVersion() { return store::migrationSteps().back().version; }
@@ -249,7 +259,10 @@ Result<Database> Database::open(const std::string& path, Mode mode) {
         return Error{"db.open", "cannot open " + path + ": " + (raw ? sqlite3_errmsg(raw) : "out of memory") +
                                     " (check the path and its permissions)"};
     sqlite3_extended_result_codes(raw, 1);
-    sqlite3_busy_timeout(raw, 5000);  // other kiosk processes hold the write lock for milliseconds
+    // Other kiosk processes hold the write lock for a few milliseconds at a time. SQLite's default
+    // busy handler backs off to 100 ms sleeps, so under load one waiter can keep losing the race
+    // for seconds; short, jittered sleeps over a long budget keep every waiter in the race.
+    sqlite3_busy_handler(raw, &busyWait, nullptr);
 
     auto impl = std::make_unique<Impl>();
     impl->conn = store::Connection(std::move(db));
