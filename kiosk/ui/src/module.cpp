@@ -1,1 +1,0 @@
-namespace kiosk::ui { const char* moduleName() { return "ui"; } }
