@@ -277,7 +277,9 @@ Result<Database> Database::open(const std::string& path, Mode mode) {
             return e;
         }
     }
-    if (auto s = c.exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON"); !s) return s.error();
+    // 32 MiB page cache: ids are random, so index pages of a large import are touched all over.
+    if (auto s = c.exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768"); !s)
+        return s.error();
 
     if (impl->readOnly) {
         auto v = pragmaInt(c, "PRAGMA user_version");
