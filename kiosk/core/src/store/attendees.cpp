@@ -128,6 +128,7 @@ Result<ImportSummary> Database::applyImport(const ImportBatch& batch, const std:
     store::Transaction tx(c);
     if (auto s = tx.begin(); !s) return s.error();
 
+    NewAttendeeCounts newPeople;
     static const std::string findSql = std::string("SELECT ") + kAttendeeCols +
                                        " FROM attendees a WHERE a.external_source = ?1 AND a.external_id = ?2 AND a.external_id <> ''";
     for (const ImportRow& row : batch.rows) {
@@ -151,7 +152,7 @@ Result<ImportSummary> Database::applyImport(const ImportBatch& batch, const std:
         if (!existing) {
             in.id.clear();
             in.badgeName.clear();
-            if (auto s = m_impl->insertAttendee(in, at); !s) return s.error();
+            if (auto s = m_impl->insertAttendee(in, at, &newPeople); !s) return s.error();
             attendeeId = in.id;
             ++sum.imported;
         } else {
@@ -218,18 +219,10 @@ Result<ImportSummary> Database::applyImport(const ImportBatch& batch, const std:
         }
 
         auto addCode = [&](const std::string& value, std::string_view kind) -> Status {
-            KIOSK_STMT(find, c, "SELECT attendee_id FROM codes WHERE value = ?1");
-            find.bind(1, value);
-            if (find.step()) {
-                if (find.text(0) != attendeeId)
-                    sum.rejected.push_back({row.line, "code " + escapeForDisplay(value.substr(0, 80)) +
-                                                          " already belongs to another attendee; code not added"});
-                return {};
-            }
-            if (find.failed()) return c.error("import: find code");
+            // Insert first, look up only on a clash: one index probe per new code instead of two.
             KIOSK_STMT(ins, c,
                        "INSERT INTO codes(id, attendee_id, kind, value, created_at, revoked_at, revoked_reason) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (value) DO NOTHING");
             ins.bind(1, ids::newId()).bind(2, attendeeId).bind(3, kind).bind(4, value).bind(5, toMs(at));
             if (row.cancelled) {
                 ins.bind(6, toMs(at)).bind(7, "import.cancelled");
@@ -238,6 +231,13 @@ Result<ImportSummary> Database::applyImport(const ImportBatch& batch, const std:
             }
             ins.step();
             if (ins.failed()) return c.error("import: add code");
+            if (sqlite3_changes(c.get()) > 0) return {};
+            KIOSK_STMT(find, c, "SELECT attendee_id FROM codes WHERE value = ?1");
+            find.bind(1, value);
+            if (find.step() && find.text(0) != attendeeId)
+                sum.rejected.push_back({row.line, "code " + escapeForDisplay(value.substr(0, 80)) +
+                                                      " already belongs to another attendee; code not added"});
+            if (find.failed()) return c.error("import: find code");
             return {};
         };
         for (const auto& raw : row.codes) {
@@ -256,6 +256,7 @@ Result<ImportSummary> Database::applyImport(const ImportBatch& batch, const std:
             if (auto s = addCode(*clean, "eventbrite_prefix"); !s) return s.error();
         }
     }
+    if (auto s = newPeople.applyTo(c); !s) return s.error();
     if (auto s = m_impl->insertAudit(at, actor, "import.apply", "",
                                      jsonDetail({{"source", batch.source},
                                                  {"imported", std::to_string(sum.imported)},
