@@ -8,6 +8,8 @@
 #include <cstring>
 #include <memory>
 
+#include <sys/stat.h>
+
 namespace kiosk::core {
 
 namespace {
@@ -100,6 +102,11 @@ Result<ImportBatch> parseExportFile(const std::string& path, ImportFormat format
         return Error{"io.open", "cannot open '" + path + "': " + std::strerror(errno) +
                                     "; check the path and that the file is readable"};
     std::string bytes;
+    // Sized once from the file: growing by doubling copied and page-faulted a 35 MB export twice.
+    struct stat info {};
+    if (::fstat(::fileno(file.get()), &info) == 0 && S_ISREG(info.st_mode) &&
+        static_cast<std::size_t>(info.st_size) <= kMaxFileBytes)
+        bytes.reserve(static_cast<std::size_t>(info.st_size) + 1);
     char buf[1 << 16];
     for (;;) {
         const std::size_t n = std::fread(buf, 1, sizeof buf, file.get());

@@ -294,10 +294,10 @@ int findWorkingGroupColumn(const Header& h) {
 }
 
 ImportRow& BatchBuilder::start(int line) {
-    if (!m_pending) m_batch.rows.emplace_back();
+    if (m_pending) m_batch.rows.back() = ImportRow{};  // the last row was never committed
+    else m_batch.rows.emplace_back();
     m_pending = true;
     ImportRow& row = m_batch.rows.back();
-    row = ImportRow{};
     row.line = line;
     return row;
 }
