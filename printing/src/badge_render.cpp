@@ -362,7 +362,9 @@ core::Result<RenderedPdf> BadgeRenderer::renderConfirmation(const BadgeContent& 
         return fitText(fonts, r);
     };
     const core::Language lang = c.language;
-    TextBlock event = wrapText(fonts, decodeUtf8(c.eventName), textW, 15, 3, Weight::Bold);
+    // Bilingual event names run long ("3e rencontre … / 3de jaarlijkse …"): shrink to fit the
+    // band rather than cut the name off.
+    TextBlock event = fit(c.eventName, W - 2 * margin, 20, 15, 8, 4, true);
     TextBlock when = wrapText(fonts, decodeUtf8(c.eventDate + (c.eventPlace.empty() ? "" : " · " + c.eventPlace)), textW,
                               10, 2, Weight::Regular);
     TextBlock title = fit(upper(label("confirmation.title", lang)), W - 2 * margin, 7, 11, 7, 1, true);

@@ -147,6 +147,8 @@ struct KioskApp::Impl {
     // measurements
     std::vector<double> frameWorkMs;      ///< drain → swap done (what the CPU spends per frame)
     std::vector<double> frameIntervalMs;  ///< start to start (includes the wait for the next frame)
+    std::vector<double> uiWorkMs;         ///< drain → draw lists ready (our code, without the GPU driver)
+    std::vector<double> renderSwapMs;     ///< OpenGL render + swap of frames that changed (llvmpipe: CPU)
     std::vector<double> scanToWelcomeMs;  ///< code entered (last key / frame capture) → welcome swapped
     std::vector<double> welcomeToAcceptedMs;  ///< welcome on screen → CUPS accepted the badge job
     std::vector<double> checkinDbMs;          ///< worker's checkIn + enqueuePrint
@@ -388,6 +390,8 @@ struct KioskApp::Impl {
         j["frames_rendered"] = framesRendered;
         j["frame_work_ms"] = percentiles(frameWorkMs);
         j["frame_interval_ms"] = percentiles(frameIntervalMs);
+        j["ui_work_ms"] = percentiles(uiWorkMs);
+        j["render_swap_ms"] = percentiles(renderSwapMs);
         j["scan_to_welcome_ms"] = percentiles(scanToWelcomeMs);
         j["scan_to_welcome_samples"] = scanToWelcomeMs;
         j["welcome_to_cups_accepted_ms"] = percentiles(welcomeToAcceptedMs);
@@ -736,10 +740,13 @@ bool KioskApp::runFrame(Backend& backend) {
     handleIntents();  // 5. act
     ImGui::Render();
     const uint64_t drawHash = hashDrawData(ImGui::GetDrawData());
+    m.uiWorkMs.push_back(msBetween(work, Steady::now()));
     // Once a second regardless: repairs any damage the window system did not tell us about.
     if (mustRender || drawHash != m.lastDrawHash || start - m.lastRender > std::chrono::seconds(1)) {
         m.lastRender = start;
+        const auto renderStart = Steady::now();
         backend.renderAndSwap();  // 6. render, swap
+        m.renderSwapMs.push_back(msBetween(renderStart, Steady::now()));
         m.lastDrawHash = drawHash;
         ++m.framesRendered;
     }
@@ -747,7 +754,7 @@ bool KioskApp::runFrame(Backend& backend) {
     const auto end = Steady::now();
     m.frameWorkMs.push_back(msBetween(work, end));
     // Bounded memory on a kiosk that runs all day: keep the most recent samples.
-    for (auto* v : {&m.frameWorkMs, &m.frameIntervalMs})
+    for (auto* v : {&m.frameWorkMs, &m.frameIntervalMs, &m.uiWorkMs, &m.renderSwapMs})
         if (v->size() > 200000) v->erase(v->begin(), v->begin() + 100000);
     if (welcomeDrawn && m.welcomeCodeAt) {
         m.scanToWelcomeMs.push_back(msBetween(*m.welcomeCodeAt, end));
