@@ -48,8 +48,19 @@ std::string defaultKioskName() {
     return "kiosk-1";
 }
 
+/// The dashboard only reads: it opens the database read-only, so a second screen can never write
+/// (nor hold the write lock). A database from an older release is upgraded first, read-write, once.
+core::Result<core::Database> openForMode(const RunOptions& o) {
+    if (o.mode != "dashboard") return core::Database::open(o.db, core::Database::Mode::OpenExisting);
+    auto db = core::Database::open(o.db, core::Database::Mode::ReadOnly);
+    if (db || db.error().code != "db.old_schema") return db;
+    if (auto upgraded = core::Database::open(o.db, core::Database::Mode::OpenExisting); !upgraded)
+        return upgraded.error();
+    return core::Database::open(o.db, core::Database::Mode::ReadOnly);
+}
+
 int run(const RunOptions& o) {
-    auto db = core::Database::open(o.db, core::Database::Mode::OpenExisting);
+    auto db = openForMode(o);
     if (!db) {
         std::fprintf(stderr, "kiosk run: %s [%s]\n", db.error().message.c_str(), db.error().code.c_str());
         return 2;

@@ -190,6 +190,7 @@ struct KioskApp::Impl {
         job.enqueueBadge = print != nullptr;
         job.codeAt = codeAt;
         job.origin = std::move(origin);
+        if (!worker) return;  // dashboard-only: scans are not taken
         attendee.checking = true;
         worker->submit(std::move(job));
     }
@@ -411,16 +412,21 @@ core::Result<std::unique_ptr<KioskApp>> KioskApp::create(AppOptions options, cor
                                                          std::unique_ptr<printing::PrintService> print) {
     auto strings = Strings::load(options.assetsDir);
     if (!strings) return strings.error();
-    auto worker = CheckinWorker::start(db.path());
-    if (!worker) return core::Error{"ui.worker", "cannot open a second connection to " + db.path() + ": " +
-                                                     worker.error().message};
+    // A dashboard-only window never checks anyone in: no worker, no second (writing) connection.
+    std::unique_ptr<CheckinWorker> checkinWorker;
+    if (!options.dashboardOnly) {
+        auto worker = CheckinWorker::start(db.path());
+        if (!worker) return core::Error{"ui.worker", "cannot open a second connection to " + db.path() + ": " +
+                                                         worker.error().message};
+        checkinWorker = std::move(worker).value();
+    }
 
     auto impl = std::make_unique<Impl>(std::move(options), std::move(db));
     Impl& m = *impl;
     m.text = std::move(strings).value();
     m.scan = std::move(scan);
     m.print = std::move(print);
-    m.worker = std::move(worker).value();
+    m.worker = std::move(checkinWorker);
     m.timings.welcomeFor = m.opt.welcomeFor;
     m.timings.helpFor = m.opt.helpFor;
     m.largeText = m.opt.largeText;
@@ -521,7 +527,8 @@ void KioskApp::drainQueues() {
     Impl& m = *m_impl;
     const auto now = m.steadyNow();
 
-    for (auto& done : m.worker->poll()) m.onCheckinDone(done);
+    if (m.worker)
+        for (auto& done : m.worker->poll()) m.onCheckinDone(done);
 
     if (m.scan) {
         for (auto& ev : m.scan->poll()) {

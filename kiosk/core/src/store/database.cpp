@@ -315,7 +315,8 @@ Result<Database> Database::open(const std::string& path, Mode mode) {
             return e;
         }
     }
-    // 32 MiB page cache: ids are random, so index pages of a large import are touched all over.
+    // 32 MiB page cache: codes from other systems are random strings, so the index pages of a
+    // large import are touched all over.
     // temp_store = MEMORY keeps statement journals (every write that fires a trigger or touches
     // the search index needs one) in memory: once one had spilled to a temp file, each attendee
     // of an import cost ~10 extra pwrite() calls.
