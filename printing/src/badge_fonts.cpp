@@ -216,7 +216,7 @@ int FontLibrary::faceCount() const { return static_cast<int>(m_faces.size()); }
 core::Result<std::shared_ptr<const std::string>> FontLibrary::subset(int face,
                                                                      const std::set<char32_t>& chars) {
     std::string key = std::to_string(face) + ":";
-    for (char32_t c : chars) appendUtf8(key, c);
+    for (char32_t c : chars) core::utf8::append(key, c);
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         auto it = m_subsets.find(key);

@@ -3,6 +3,7 @@
 //
 // Sections: text (UTF-8, composition, coverage policy) · fonts (chains, metrics, subsets) ·
 // layout (auto-fit) · pdf (libharu document wrapper) · qr.
+#include <kiosk/core/utf8.hpp>
 #include <kiosk/printing/badge.hpp>
 
 #include <array>
@@ -23,9 +24,8 @@ namespace kiosk::printing::detail {
 // --- text ---------------------------------------------------------------------------------------
 
 /// Invalid sequences become U+FFFD (which is then reported as unsupported).
-std::u32string decodeUtf8(std::string_view s);
-void appendUtf8(std::string& out, char32_t c);
-std::string encodeUtf8(const std::u32string& s);
+inline std::u32string decodeUtf8(std::string_view s) { return core::utf8::decode(s); }
+inline std::string encodeUtf8(std::u32string_view s) { return core::utf8::encode(s); }
 /// Canonical composition of base + combining marks ("e\u0301" -> "é"), so fonts without mark
 /// positioning still show precomposed letters.
 std::u32string composeCanonical(const std::u32string& s);

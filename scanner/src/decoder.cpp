@@ -6,6 +6,7 @@
 // code nested inside or beside the real one.
 #include "pixels.hpp"
 
+#include <kiosk/core/utf8.hpp>
 #include <kiosk/scanner.hpp>
 
 #include <ZXing/ReadBarcode.h>
@@ -49,30 +50,6 @@ constexpr std::size_t kPassCount = sizeof(kPasses) / sizeof(kPasses[0]);
 // Upscaling a whole camera frame costs 4x its pixels; beyond this size the upscale passes work
 // on the centre region instead (where the UI's target frame asks people to hold the code).
 constexpr long kMaxUpscalePixels = 1'000'000;
-
-bool validUtf8(std::string_view s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        int len = 0;
-        uint32_t cp = 0;
-        if (c < 0x80) { ++i; continue; }
-        if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-        else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-        else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-        else return false;
-        if (i + len > s.size()) return false;
-        for (int k = 1; k < len; ++k) {
-            const auto cc = static_cast<unsigned char>(s[i + k]);
-            if ((cc & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (cc & 0x3F);
-        }
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return false;
-        if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-        i += len;
-    }
-    return true;
-}
 
 CodeFormat toCodeFormat(ZXing::BarcodeFormat f) {
     switch (f) {
@@ -170,7 +147,7 @@ std::optional<Decoded> Decoder::decode(const FrameView& frame, DecodeBudget budg
             est = 0.8 * est + 0.2 * perMp;
             if (!result.isValid()) return std::nullopt;
             std::string text = result.text();
-            if (text.empty() || !validUtf8(text)) return std::nullopt;
+            if (text.empty() || !core::utf8::isValid(text)) return std::nullopt;
             Decoded d;
             d.text = std::move(text);
             d.format = toCodeFormat(result.format());

@@ -4,6 +4,7 @@
 // to Belgian AZERTY turns them into other characters ("1" arrives as "&", "a" as "q", ":" as
 // "M"). We invert that table, and use the result only when the text as typed fits none of our
 // payload shapes and the repaired text fits one (docs/scanner.md, "Keyboard-wedge scanners").
+#include <kiosk/core/utf8.hpp>
 #include <kiosk/scanner.hpp>
 
 #include <algorithm>
@@ -35,51 +36,6 @@ void Debouncer::reset() { m_seen.clear(); }
 // UTF-8 helpers
 
 namespace {
-
-void appendUtf8(std::string& out, char32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
-std::string toUtf8(const std::u32string& s) {
-    std::string out;
-    for (char32_t c : s) appendUtf8(out, c);
-    return out;
-}
-
-// Decodes UTF-8; invalid bytes become U+FFFD (which fits no payload shape).
-std::u32string fromUtf8(std::string_view s) {
-    std::u32string out;
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        int len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-        if (len == 0 || i + len > s.size()) { out += U'\uFFFD'; ++i; continue; }
-        char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
-        bool ok = true;
-        for (int k = 1; k < len; ++k) {
-            const auto cc = static_cast<unsigned char>(s[i + k]);
-            if ((cc & 0xC0) != 0x80) { ok = false; break; }
-            cp = (cp << 6) | (cc & 0x3F);
-        }
-        if (!ok) { out += U'\uFFFD'; ++i; continue; }
-        out += cp;
-        i += len;
-    }
-    return out;
-}
 
 bool isControl(char32_t c) { return c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0); }
 
@@ -132,11 +88,11 @@ std::string repairKeyboardLayout(std::string_view typed) {
     if (fitsKnownPayload(typed)) return std::string(typed);
     const auto& map = azertyToUs();
     std::u32string fixed;
-    for (char32_t c : fromUtf8(typed)) {
+    for (char32_t c : core::utf8::decode(typed)) {
         auto it = map.find(c);
         fixed += it == map.end() ? c : it->second;
     }
-    std::string out = toUtf8(fixed);
+    std::string out = core::utf8::encode(fixed);
     return fitsKnownPayload(out) ? out : std::string(typed);
 }
 
@@ -180,7 +136,7 @@ std::optional<std::string> WedgeDecoder::onKey(WedgeKey key, SteadyTime at) {
     burst.swap(m_buffer);
     m_slow = false;
     if (!fast || !longEnough) return std::nullopt;
-    return repairKeyboardLayout(toUtf8(burst));
+    return repairKeyboardLayout(core::utf8::encode(burst));
 }
 
 }  // namespace kiosk::scanner

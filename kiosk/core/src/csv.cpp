@@ -1,5 +1,7 @@
 #include "csv.hpp"
 
+#include <kiosk/core/utf8.hpp>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
@@ -103,41 +105,6 @@ Status CsvWriter::flushTo(std::FILE* file) {
 
 // ---------------------------------------------------------------------------------------------
 // Reader
-
-bool isValidUtf8(std::string_view s) {
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    const auto* end = p + s.size();
-    while (p < end) {
-        // ASCII fast path, 8 bytes at a time.
-        while (end - p >= 8) {
-            uint64_t w;
-            std::memcpy(&w, p, 8);
-            if (w & 0x8080808080808080ULL) break;
-            p += 8;
-        }
-        if (p >= end) break;
-        const unsigned c = *p;
-        if (c < 0x80) {
-            ++p;
-            continue;
-        }
-        int n;
-        unsigned cp;
-        if (c >= 0xC2 && c <= 0xDF) { n = 1; cp = c & 0x1F; }
-        else if (c >= 0xE0 && c <= 0xEF) { n = 2; cp = c & 0x0F; }
-        else if (c >= 0xF0 && c <= 0xF4) { n = 3; cp = c & 0x07; }
-        else return false;
-        if (end - p <= n) return false;
-        for (int i = 1; i <= n; ++i) {
-            if ((p[i] & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (p[i] & 0x3F);
-        }
-        if (n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) return false;
-        if (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) return false;
-        p += n + 1;
-    }
-    return true;
-}
 
 namespace {
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
@@ -334,7 +301,7 @@ bool CsvReader::next(CsvRecord& record) {
     record.fields.resize(std::min(nFields, m_options.maxFields));
     if (record.error.empty()) {
         for (std::size_t i = 0; i < record.fields.size(); ++i)
-            if (!isValidUtf8(record.fields[i])) {
+            if (!utf8::isValid(record.fields[i])) {
                 record.error = "invalid UTF-8 in column " + std::to_string(i + 1) +
                                " (save the file as \"CSV UTF-8\")";
                 break;

@@ -115,7 +115,5 @@ private:
 
 /// Picks , ; or TAB: the one occurring most often outside quotes on the first line.
 char detectDelimiter(std::string_view data);
-/// True when the bytes are valid UTF-8 (no overlongs, no surrogates, ≤ U+10FFFF).
-bool isValidUtf8(std::string_view s);
 
 }  // namespace kiosk::core::csv

@@ -10,6 +10,7 @@
 #include "fonts.hpp"
 
 #include <imgui.h>
+#include <kiosk/core/utf8.hpp>
 
 #include <string>
 #include <string_view>
@@ -44,6 +45,6 @@ private:
 };
 
 /// Decode UTF-8 into code points (invalid bytes become U+FFFD).
-std::u32string decodeUtf8(std::string_view s);
+inline std::u32string decodeUtf8(std::string_view s) { return core::utf8::decode(s); }
 
 }  // namespace kiosk::ui

@@ -158,7 +158,7 @@ std::optional<std::string> sanitizePayload(std::string_view raw) {
     out.reserve(raw.size());
     for (std::size_t i = 0; i < raw.size();) {
         char32_t cp = 0;
-        const std::size_t n = text::decodeUtf8(raw, i, cp);
+        const std::size_t n = utf8::decodeAt(raw, i, cp);
         if (n == 0) return std::nullopt;
         if (!text::isStrippedControl(cp)) out.append(raw.substr(i, n));
         i += n;
@@ -175,7 +175,7 @@ std::string escapeForDisplay(std::string_view raw) {
     char buf[16];
     for (std::size_t i = 0; i < raw.size();) {
         char32_t cp = 0;
-        const std::size_t n = text::decodeUtf8(raw, i, cp);
+        const std::size_t n = utf8::decodeAt(raw, i, cp);
         if (n == 0) {
             std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(raw[i]));
             out += buf;

@@ -25,7 +25,7 @@ std::string foldForSearch(std::string_view s) {
     out.reserve(s.size());
     for (std::size_t i = 0; i < s.size();) {
         char32_t cp = 0;
-        const std::size_t n = text::decodeUtf8(s, i, cp);
+        const std::size_t n = utf8::decodeAt(s, i, cp);
         if (n == 0) {
             ++i;
             continue;
@@ -40,7 +40,7 @@ std::string foldForSearch(std::string_view s) {
         if (it != std::end(kFold) && it->cp == cp)
             out += it->folded;
         else
-            text::appendUtf8(out, cp);
+            utf8::append(out, cp);
     }
     return out;
 }
