@@ -277,6 +277,43 @@ TEST_CASE("desk: a walk-in is created, checked in and printed") {
     CHECK(f.desk.model().walkIn.firstName.empty());  // the form is ready for the next person
 }
 
+TEST_CASE("desk: a walk-in with a registered person's name shows the record and needs confirming") {
+    DeskFixture f;
+    f.handle(ShowDeskPage{DeskPage::WalkIn});
+    // Typing the name lists the registered look-alikes (accent-insensitive), with their status.
+    f.handle(EditDeskField{DeskField::WalkInFirstName, "elodie"});
+    f.handle(EditDeskField{DeskField::WalkInLastName, "dupre"});
+    REQUIRE(f.desk.model().walkIn.matches.size() == 1);
+    CHECK(f.desk.model().walkIn.matches[0].id == f.elodie.id);
+    CHECK(f.desk.model().walkIn.matchesCheckedIn == std::vector<bool>{false});
+
+    // Registering without confirming creates nobody and says who is already there.
+    core::Attendee w;
+    w.firstName = "Elodie";
+    w.lastName = "Dupre";
+    w.externalSource = "walkin";
+    f.handle(RegisterWalkIn{w, true});
+    CHECK(f.desk.model().notice.key == "desk.notice.walk_in_duplicate");
+    CHECK(f.desk.model().notice.arg == "Élodie Dupré");
+    CHECK(f.db.attendees()->size() == 3);
+    CHECK(f.history(f.elodie).empty());
+
+    // Opening the match is the usual resolution …
+    f.handle(SelectAttendee{f.elodie.id});
+    REQUIRE(f.desk.model().selected);
+    CHECK(f.desk.model().selected->attendee.id == f.elodie.id);
+
+    // … and a different person with the same name is added once the volunteer confirms.
+    f.handle(RegisterWalkIn{w, true, /*confirmedNew=*/true});
+    CHECK(f.desk.model().notice.key == "desk.notice.walk_in");
+    CHECK(f.db.attendees()->size() == 4);
+
+    // A one-letter name lists nobody (it would match half the event).
+    f.handle(EditDeskField{DeskField::WalkInFirstName, "J"});
+    f.handle(EditDeskField{DeskField::WalkInLastName, ""});
+    CHECK(f.desk.model().walkIn.matches.empty());
+}
+
 TEST_CASE("desk: the queue shows the kiosks' cases and closes them in one click") {
     DeskFixture f;
     core::ScanRequest unknown;

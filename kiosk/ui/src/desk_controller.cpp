@@ -3,6 +3,7 @@
 #include "pin.hpp"
 #include "strings.hpp"
 
+#include <kiosk/core/payload.hpp>
 #include <kiosk/printing/printer.hpp>
 
 #include <algorithm>
@@ -259,6 +260,10 @@ bool DeskController::handle(const Intent& intent, ShellContext& ctx) {
                 onRename(i, ctx);
             } else if constexpr (std::is_same_v<T, RegisterWalkIn>) {
                 onWalkIn(i, ctx);
+            } else if constexpr (std::is_same_v<T, EditDeskField>) {
+                onEdit(i);
+                if (i.field == DeskField::WalkInFirstName || i.field == DeskField::WalkInLastName)
+                    findWalkInMatches(ctx);
             } else if constexpr (std::is_same_v<T, ResolveCase>) {
                 onResolve(i, ctx);
             } else if constexpr (std::is_same_v<T, ChangePin>) {
@@ -267,8 +272,6 @@ bool DeskController::handle(const Intent& intent, ShellContext& ctx) {
                 m_model.page = i.page;
                 if (i.page == DeskPage::Attendee && !m_model.selected) m_model.page = DeskPage::Search;
                 m_dirty = true;
-            } else if constexpr (std::is_same_v<T, EditDeskField>) {
-                onEdit(i);
             } else if constexpr (std::is_same_v<T, RetryPrintJob>) {
                 onRetry(i, ctx);
             } else if constexpr (std::is_same_v<T, DismissPrintJob>) {
@@ -372,6 +375,21 @@ void DeskController::onRename(const RenameForBadge& a, ShellContext& ctx) {
     notify("desk.notice.renamed", stored.empty() ? plain : stored);
 }
 
+void DeskController::findWalkInMatches(ShellContext& ctx) {
+    auto& w = m_model.walkIn;
+    w.matches.clear();
+    w.matchesCheckedIn.clear();
+    const std::string q = trim(w.firstName + " " + w.lastName);
+    if (core::foldForSearch(q).size() < 2) return;  // one letter matches half the event
+    auto found = ctx.db.search(q, kWalkInMatches);
+    if (!found) return fail(found.error());
+    for (auto& a : *found) {
+        auto h = ctx.db.history(a.id);
+        w.matchesCheckedIn.push_back(h.ok() && isCheckedIn(*h));
+        w.matches.push_back(std::move(a));
+    }
+}
+
 void DeskController::onWalkIn(const RegisterWalkIn& w, ShellContext& ctx) {
     core::Attendee a = w.attendee;
     a.id.clear();
@@ -381,6 +399,19 @@ void DeskController::onWalkIn(const RegisterWalkIn& w, ShellContext& ctx) {
     a.category = trim(a.category).empty() ? "participant" : trim(a.category);
     a.workingGroup = trim(a.workingGroup);
     if (a.firstName.empty() && a.lastName.empty()) return notify("desk.notice.name_required", {}, true);
+    if (!w.confirmedNew) {
+        // The same person twice would get two badges and count twice in the headcount.
+        const std::string name = core::foldForSearch(a.firstName + " " + a.lastName);
+        auto same = ctx.db.search(a.firstName + " " + a.lastName, kWalkInMatches);
+        if (!same) return fail(same.error());
+        for (const auto& other : *same) {
+            if (core::foldForSearch(other.firstName + " " + other.lastName) != name) continue;
+            m_model.walkIn.firstName = a.firstName;
+            m_model.walkIn.lastName = a.lastName;
+            findWalkInMatches(ctx);
+            return notify("desk.notice.walk_in_duplicate", other.displayName(), true);
+        }
+    }
     a.status = core::AttendeeStatus::Registered;
     if (a.externalSource.empty()) a.externalSource = "walkin";
     m_dirty = true;

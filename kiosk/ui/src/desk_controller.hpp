@@ -15,6 +15,7 @@ class DeskController {
 public:
     static constexpr std::chrono::milliseconds kRefreshEvery{1500};
     static constexpr int kSearchLimit = 40;
+    static constexpr int kWalkInMatches = 5;  ///< registered look-alikes shown under the walk-in form
     static constexpr int kQueueLimit = 100;
 
     explicit DeskController(ShellContext& ctx);
@@ -51,6 +52,7 @@ private:
     void onRetry(const RetryPrintJob& a, ShellContext& ctx);
     void onDismiss(const DismissPrintJob& a, ShellContext& ctx);
     void onEdit(const EditDeskField& a);
+    void findWalkInMatches(ShellContext& ctx);
 
     DeskModel m_model;
     bool m_dirty = true;

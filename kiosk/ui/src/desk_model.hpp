@@ -78,6 +78,10 @@ struct WalkInDraft {
     std::string category = "participant";
     std::string workingGroup;
     core::Language language = core::Language::Fr;
+    /// Registered people whose names match what is typed: most "walk-ins" registered and forgot
+    /// their code. Shown under the form so the desk opens the existing record instead.
+    std::vector<core::Attendee> matches;
+    std::vector<bool> matchesCheckedIn;  ///< parallel to matches
 };
 
 /// A message after an action, translated at draw time from its key.

@@ -333,6 +333,7 @@ void drawWalkIn(const DeskModel& m, IntentSink& sink) {
         ImGui::SameLine(labelW);
         ImGui::SetNextItemWidth(-1.0f);
         const std::string preview = value.empty() ? tr(m, "desk.walk_in.none") : value;
+        FieldFrame frame;
         if (ImGui::BeginCombo(id, preview.c_str())) {
             if (allowNone && ImGui::Selectable(tr(m, "desk.walk_in.none").c_str(), value.empty()))
                 sink.push(EditDeskField{fieldId, ""});
@@ -349,15 +350,38 @@ void drawWalkIn(const DeskModel& m, IntentSink& sink) {
     ImGui::SameLine(labelW);
     for (core::Language l : {core::Language::Fr, core::Language::Nl, core::Language::En}) {
         const std::string code(core::languageCode(l));
+        FieldFrame frame;
         if (ImGui::RadioButton((tr(m, "language." + code) + "##wi-lang-" + code).c_str(), w.language == l))
             sink.push(EditDeskField{DeskField::WalkInLanguage, code});
         ImGui::SameLine();
     }
     ImGui::NewLine();
     ImGui::Spacing();
+    // Registered look-alikes first: most walk-ins registered and forgot their code.
+    const bool hasMatches = !w.matches.empty();
+    if (hasMatches) {
+        textColored(kWarn, tr(m, "desk.walk_in.matches"));
+        for (std::size_t i = 0; i < w.matches.size(); ++i) {
+            const auto& a = w.matches[i];
+            ImGui::PushID(a.id.c_str());
+            if (button(m.env, tr(m, "desk.walk_in.open"), m.env.mm(22), 9)) sink.push(SelectAttendee{a.id});
+            ImGui::SameLine();
+            ImGui::AlignTextToFramePadding();
+            const bool in = i < w.matchesCheckedIn.size() && w.matchesCheckedIn[i];
+            const std::string status = a.status == core::AttendeeStatus::Cancelled ? tr(m, "desk.status.cancelled")
+                                       : in ? tr(m, "desk.status.arrived")
+                                            : tr(m, "desk.status.expected");
+            text(a.displayName() + (a.organisation.empty() ? "" : " — " + a.organisation));
+            ImGui::SameLine();
+            textColored(a.status == core::AttendeeStatus::Cancelled ? kBad : in ? kGood : kMuted, status);
+            ImGui::PopID();
+        }
+        ImGui::Spacing();
+    }
     const bool hasName = (w.firstName + w.lastName).find_first_not_of(" \t") != std::string::npos;
     ImGui::BeginDisabled(!hasName);
-    if (colouredButton(m.env, tr(m, "desk.walk_in.submit"), kGood, -1.0f, 15)) {
+    if (colouredButton(m.env, tr(m, hasMatches ? "desk.walk_in.submit_anyway" : "desk.walk_in.submit"),
+                       hasMatches ? kWarn : kGood, -1.0f, 15)) {
         core::Attendee a;
         a.firstName = w.firstName;
         a.lastName = w.lastName;
@@ -366,7 +390,7 @@ void drawWalkIn(const DeskModel& m, IntentSink& sink) {
         a.workingGroup = w.workingGroup;
         a.language = w.language;
         a.externalSource = "walkin";
-        sink.push(RegisterWalkIn{a, true});
+        sink.push(RegisterWalkIn{a, true, /*confirmedNew=*/hasMatches});
     }
     ImGui::EndDisabled();
 }
@@ -494,7 +518,11 @@ void drawDesk(const DeskModel& m, IntentSink& sink) {
     drawNav(m, sink);
     ImGui::EndChild();
     ImGui::SameLine();
-    ImGui::BeginChild("page", ImVec2(0, -footer));
+    // One child window per page: switching pages makes it "appear", which gives the page's first
+    // field the keyboard focus (a volunteer types the walk-in's name right after clicking).
+    static constexpr const char* kPageIds[] = {"page-search", "page-attendee", "page-walk-in", "page-queue",
+                                               "page-settings"};
+    ImGui::BeginChild(kPageIds[static_cast<int>(m.page)], ImVec2(0, -footer));
     // The desk shows more than the public screen: a smaller scale of the same fonts, so tables
     // fit at 720p and stay large at 4K.
     ImGui::SetWindowFontScale(0.8f);

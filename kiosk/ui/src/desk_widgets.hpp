@@ -105,11 +105,30 @@ inline bool colouredButton(const ScreenEnv& env, const std::string& label, const
                           ImVec4(colour.x * 1.1f, colour.y * 1.1f, colour.z * 1.1f, colour.w));
     ImGui::PushStyleColor(ImGuiCol_ButtonActive,
                           ImVec4(colour.x * 0.85f, colour.y * 0.85f, colour.z * 0.85f, colour.w));
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+    // White on dark colours, near-black on light ones (amber): readable either way.
+    const bool light = 0.2126f * colour.x + 0.7152f * colour.y + 0.0722f * colour.z > 0.6f;
+    ImGui::PushStyleColor(ImGuiCol_Text, light ? ImVec4(0.06f, 0.07f, 0.09f, 1) : ImVec4(1, 1, 1, 1));
     const bool pressed = button(env, label, width, minMm);
     ImGui::PopStyleColor(4);
     return pressed;
 }
+
+/// A visible frame whatever the theme, for form widgets drawn while it lives (text fields, combo
+/// boxes, radio buttons): an empty field must look like a field, an unselected choice like one.
+class FieldFrame {
+public:
+    FieldFrame() {
+        ImGui::PushStyleColor(ImGuiCol_FrameBg, ImVec4(0.08f, 0.09f, 0.11f, 1.0f));
+        ImGui::PushStyleColor(ImGuiCol_Border, ImVec4(0.45f, 0.50f, 0.58f, 1.0f));
+        ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 1.0f);
+    }
+    ~FieldFrame() {
+        ImGui::PopStyleVar();
+        ImGui::PopStyleColor(2);
+    }
+    FieldFrame(const FieldFrame&) = delete;
+    FieldFrame& operator=(const FieldFrame&) = delete;
+};
 
 /// A single-line text field bound to a model string: returns true (with the new text) when the
 /// volunteer changed it this frame. The widget keeps no state of its own beyond ImGui's.
@@ -120,13 +139,11 @@ inline bool inputText(const char* id, const char* hint, const std::string& value
     std::memcpy(buf, value.data(), n);
     buf[n] = '\0';
     ImGui::SetNextItemWidth(width);
-    // A visible frame whatever the theme: an empty field must look like a field.
-    ImGui::PushStyleColor(ImGuiCol_FrameBg, ImVec4(0.08f, 0.09f, 0.11f, 1.0f));
-    ImGui::PushStyleColor(ImGuiCol_Border, ImVec4(0.45f, 0.50f, 0.58f, 1.0f));
-    ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 1.0f);
-    const bool edited = ImGui::InputTextWithHint(id, hint, buf, sizeof buf, flags);
-    ImGui::PopStyleVar();
-    ImGui::PopStyleColor(2);
+    bool edited = false;
+    {
+        FieldFrame frame;
+        edited = ImGui::InputTextWithHint(id, hint, buf, sizeof buf, flags);
+    }
     if (!edited) return false;
     changed = buf;
     return true;

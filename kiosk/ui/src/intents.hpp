@@ -65,6 +65,9 @@ struct RenameForBadge {
 struct RegisterWalkIn {  ///< creates, checks in and prints
     core::Attendee attendee;
     bool printBadge = true;
+    /// The volunteer saw the registered people with this name and still adds a new one. Without
+    /// it, a walk-in whose name matches a registered person exactly is not created.
+    bool confirmedNew = false;
 };
 struct ResolveCase {  ///< a refused scan from the kiosk queue
     std::string refusedScanId;
