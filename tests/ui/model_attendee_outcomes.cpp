@@ -228,6 +228,13 @@ TEST_CASE("back to idle on its own, and the kiosk language returns") {
           strings().get(core::Language::En, "attendee.idle.scan_qr"));
 }
 
+TEST_CASE("status line: device states are words in the kiosk's language, unknown codes stay codes") {
+    CHECK(strings().stateWord(core::Language::Fr, "running") == "active");
+    CHECK(strings().stateWord(core::Language::Nl, "unreachable") == "onbereikbaar");
+    CHECK(strings().stateWord(core::Language::En, "idle") == "ready");
+    CHECK(strings().stateWord(core::Language::Fr, "some_new_state") == "some_new_state");
+}
+
 TEST_CASE("language files: fr, nl and en carry the same keys") {
     for (auto l : {core::Language::Fr, core::Language::Nl}) {
         const auto missing = strings().missingKeys(l, core::Language::En);

@@ -199,7 +199,8 @@ void healthItem(const DashboardModel& m, std::string_view labelKey, const Servic
     text(tr(m, labelKey));
     popFont(f);
     ImGui::SameLine();
-    textColored(c, word + (known ? " (" + h.state + ")" : std::string{}));
+    const std::string state = m.env.text ? m.env.text->stateWord(m.env.language, h.state) : h.state;
+    textColored(c, word + (known ? " (" + state + ")" : std::string{}));
     if (!h.message.empty()) {
         ImGui::SameLine();
         textColored(kMuted, "\u00B7 " + h.message);

@@ -76,6 +76,12 @@ bool Strings::has(core::Language lang, std::string_view key) const {
     return m_tables[static_cast<std::size_t>(lang)].count(std::string(key)) > 0;
 }
 
+std::string Strings::stateWord(core::Language lang, std::string_view state) const {
+    const std::string key = "status.state." + std::string(state);
+    if (has(lang, key) || has(core::Language::En, key)) return get(lang, key);
+    return std::string(state);
+}
+
 std::vector<std::string> Strings::missingKeys(core::Language lang, core::Language reference) const {
     std::vector<std::string> out;
     for (const auto& [k, v] : m_tables[static_cast<std::size_t>(reference)])

@@ -26,6 +26,9 @@ public:
     std::string format(core::Language lang, std::string_view key,
                        std::initializer_list<std::pair<std::string_view, std::string_view>> args) const;
     bool has(core::Language lang, std::string_view key) const;
+    /// A device state code ("running", "unreachable" …) in words: "status.state.<code>", or the
+    /// code itself when no language has words for it.
+    std::string stateWord(core::Language lang, std::string_view state) const;
     /// Keys present in one language but not another (for the completeness test).
     std::vector<std::string> missingKeys(core::Language lang, core::Language reference) const;
     /// Every text of every language (the font loader collects its code points).
