@@ -7,8 +7,8 @@
 namespace kiosk::ui {
 namespace {
 
-// Debian's fonts-dejavu-core first (Latin, Greek, Cyrillic complete), Noto Sans as the
-// alternative, merged in for anything DejaVu lacks.
+// Debian's fonts-dejavu-core first (Latin, Greek, Cyrillic complete, and the status icons
+// ✓ ✗ ⚠ ○ ↺ that Noto Sans lacks), Noto Sans as the alternative, merged in for anything DejaVu lacks.
 constexpr const char* kRegular[] = {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
                                     "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"};
 constexpr const char* kBold[] = {"/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
@@ -25,7 +25,12 @@ const ImWchar kBodyRanges[] = {
     0x2000, 0x206F,  // punctuation (’ “ ” … –)
     0x20AC, 0x20AC,  // €
     0x2190, 0x2193,  // arrows
+    0x21BA, 0x21BA,  // ↺ (retry)
+    0x25CB, 0x25CB,  // ○ (expected)
     0x25CF, 0x25CF,  // ● (PIN dots)
+    0x26A0, 0x26A0,  // ⚠ (held, look-alike)
+    0x2713, 0x2713,  // ✓ (done)
+    0x2717, 0x2717,  // ✗ (failed)
     0,
 };
 
