@@ -1,4 +1,4 @@
-// Import and export subcommands. Thin over kiosk::core: parseExportFile + Database::applyImport,
+// Import and export subcommands. Thin over kiosk::core: Database::importFile (parse + apply),
 // and Database::exportArrivalsCsv. Output and exit codes are documented in docs/import.md:
 //   0  the file was processed and at least one row was accepted (or it had no data rows);
 //   1  every data row was rejected (nothing usable: read the reasons);
@@ -11,6 +11,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -56,12 +57,20 @@ void runImport(const ImportOptions& o, CommandContext& ctx) {
     else if (o.format == "eventbrite") format = ImportFormat::Eventbrite;
     else if (o.format == "generic") format = ImportFormat::Generic;
 
-    auto batch = core::parseExportFile(o.file, format);
-    if (!batch) return fail(ctx, "import", batch.error());
+    std::error_code ec;
+    const bool existed = std::filesystem::exists(o.db, ec);
     auto db = Database::open(o.db, Database::Mode::CreateIfMissing);
     if (!db) return fail(ctx, "import", db.error());
-    auto sum = db->applyImport(*batch, o.actor.empty() ? defaultActor() : o.actor, core::nowUtc());
-    if (!sum) return fail(ctx, "import", sum.error());
+    // Parses on a second thread while the rows already read are written, in one transaction.
+    auto sum = db->importFile(o.file, format, o.actor.empty() ? defaultActor() : o.actor, core::nowUtc());
+    if (!sum) {
+        // A failed import writes nothing: not even the empty database this command created.
+        if (!existed) {
+            { auto closing = std::move(db).value(); }
+            for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(o.db + suffix, ec);
+        }
+        return fail(ctx, "import", sum.error());
+    }
 
     const int accepted = sum->imported + sum->updated + sum->unchanged;
     if (accepted == 0 && !sum->rejected.empty()) ctx.exitCode = kExitAllRejected;
@@ -69,14 +78,14 @@ void runImport(const ImportOptions& o, CommandContext& ctx) {
     if (o.json) {
         auto rejected = nlohmann::json::array();
         for (const auto& r : sum->rejected) rejected.push_back({{"line", r.line}, {"reason", r.reason}});
-        const nlohmann::json j{{"source", batch->source},  {"file", o.file},
+        const nlohmann::json j{{"source", sum->source},  {"file", o.file},
                                {"imported", sum->imported}, {"updated", sum->updated},
                                {"unchanged", sum->unchanged}, {"revoked", sum->revoked},
                                {"rejected_count", sum->rejected.size()}, {"rejected", rejected}};
         std::printf("%s\n", dump(j).c_str());
         return;
     }
-    std::printf("%s export: %s\n", batch->source.c_str(), core::escapeForDisplay(o.file).c_str());
+    std::printf("%s export: %s\n", sum->source.c_str(), core::escapeForDisplay(o.file).c_str());
     std::printf("  imported   %d\n  updated    %d\n  unchanged  %d\n  revoked    %d\n  rejected   %zu\n",
                 sum->imported, sum->updated, sum->unchanged, sum->revoked, sum->rejected.size());
     for (const auto& r : sum->rejected)

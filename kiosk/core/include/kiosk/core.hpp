@@ -51,6 +51,14 @@ struct ImportBatch {
 /// Parse an export (pure: no database). Errors only for unreadable input or unknown format.
 Result<ImportBatch> parseExport(std::string_view bytes, ImportFormat format = ImportFormat::Auto);
 Result<ImportBatch> parseExportFile(const std::string& path, ImportFormat format = ImportFormat::Auto);
+/// The bytes of an export file (at most 512 MB), with errors that say what to do.
+Result<std::string> readExportFile(const std::string& path);
+/// Receives parsed rows in order, `chunkRows` at a time, with the batch's source ("pretix" …).
+using ImportRowSink = std::function<void(std::vector<ImportRow>&& rows, const std::string& source)>;
+/// parseExport, handing the rows to `sink` as they are parsed instead of keeping them: the
+/// returned batch has the format, the source and the rejections, and no rows.
+Result<ImportBatch> parseExportStreaming(std::string_view bytes, ImportFormat format, const ImportRowSink& sink,
+                                         std::size_t chunkRows = 2048);
 
 struct ImportSummary {
     int imported = 0;  ///< new attendees
@@ -58,6 +66,7 @@ struct ImportSummary {
     int unchanged = 0;
     int revoked = 0;   ///< codes revoked because the person is now cancelled
     std::vector<RejectedRow> rejected;
+    std::string source;  ///< "pretix" / "eventbrite" / "generic"
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -125,6 +134,11 @@ public:
     /// Accent- and case-insensitive prefix search on first, last name and organisation.
     Result<std::vector<Attendee>> search(std::string_view text, int limit = 50) const;
     Result<ImportSummary> applyImport(const ImportBatch& batch, const std::string& actor, TimePoint at);
+    /// readExportFile + parse + applyImport in one transaction, parsing on a second thread while
+    /// the rows already parsed are written (what `kiosk import` does). The same summary as
+    /// parseExportFile followed by applyImport; nothing is written if the file cannot be parsed.
+    Result<ImportSummary> importFile(const std::string& path, ImportFormat format, const std::string& actor,
+                                     TimePoint at);
 
     // --- check-ins
     /// The one entry point: validate → resolve code → evaluate → one BEGIN IMMEDIATE write of the

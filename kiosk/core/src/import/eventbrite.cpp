@@ -49,7 +49,7 @@ int scoreEventbrite(const Header& h) {
     return score;
 }
 
-Status parseEventbrite(csv::CsvReader& reader, const Header& h, ImportBatch& out) {
+Status parseEventbrite(csv::CsvReader& reader, const Header& h, RowTarget& out) {
     const int cOrder = h.find(kOrder), cAttendee = h.find(kAttendee), cBarcode = h.find(kBarcode);
     const int cStatus = h.find(kStatus), cFirst = h.find(kFirst), cLast = h.find(kLast);
     const int cName = h.find(kName);

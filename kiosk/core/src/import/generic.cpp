@@ -32,7 +32,7 @@ int scoreGeneric(const Header& h) {
            h.count({"organisation", "category", "code", "status", "language", "email"});
 }
 
-Status parseGeneric(csv::CsvReader& reader, const Header& h, ImportBatch& out) {
+Status parseGeneric(csv::CsvReader& reader, const Header& h, RowTarget& out) {
     const int cFirst = h.find(kFirst), cLast = h.find(kLast), cName = h.find(kName);
     const int cOrg = h.find({"organisation", "organization", "company", "org", "organisme", "organisatie"});
     const int cCategory = h.find({"category", "catégorie", "categorie", "categorie"});

@@ -38,7 +38,11 @@ std::string headerPreview(const import::Header& h) {
 }
 }  // namespace
 
-Result<ImportBatch> parseExport(std::string_view bytes, ImportFormat format) {
+namespace {
+using import::RowTarget;
+
+Result<ImportBatch> parseInto(std::string_view bytes, ImportFormat format, const ImportRowSink* sink,
+                              std::size_t chunkRows) {
     if (bytes.size() >= 2 && ((bytes[0] == '\xFF' && bytes[1] == '\xFE') || (bytes[0] == '\xFE' && bytes[1] == '\xFF')))
         return Error{"import.utf16", "the file is UTF-16 text; save or export it as \"CSV UTF-8\" and import again"};
 
@@ -73,9 +77,12 @@ Result<ImportBatch> parseExport(std::string_view bytes, ImportFormat format) {
     }
 
     ImportBatch batch;
+    RowTarget target{batch, sink, std::max<std::size_t>(chunkRows, 1)};
     // One ImportRow is ~0.5 KB: growing the vector by doubling would move (and page-fault) the
     // whole batch several times over on a 100,000-row file. Line count bounds the row count.
-    {
+    if (sink) {
+        batch.rows.reserve(target.chunk + 1);
+    } else {
         std::size_t lines = static_cast<std::size_t>(std::count(bytes.begin(), bytes.end(), '\n'));
         if (lines == 0) lines = static_cast<std::size_t>(std::count(bytes.begin(), bytes.end(), '\r'));
         batch.rows.reserve(std::min<std::size_t>(lines + 1, 2'000'000));
@@ -84,16 +91,28 @@ Result<ImportBatch> parseExport(std::string_view bytes, ImportFormat format) {
     batch.source = std::string(sourceName(format));
     Status st;
     switch (format) {
-        case ImportFormat::Pretix: st = import::parsePretix(reader, h, batch); break;
-        case ImportFormat::Eventbrite: st = import::parseEventbrite(reader, h, batch); break;
+        case ImportFormat::Pretix: st = import::parsePretix(reader, h, target); break;
+        case ImportFormat::Eventbrite: st = import::parseEventbrite(reader, h, target); break;
         case ImportFormat::Generic:
-        case ImportFormat::Auto: st = import::parseGeneric(reader, h, batch); break;
+        case ImportFormat::Auto: st = import::parseGeneric(reader, h, target); break;
     }
     if (!st) return st.error();
+    target.flush();
     return batch;
 }
+}  // namespace
 
-Result<ImportBatch> parseExportFile(const std::string& path, ImportFormat format) {
+Result<ImportBatch> parseExport(std::string_view bytes, ImportFormat format) {
+    return parseInto(bytes, format, nullptr, 0);
+}
+
+Result<ImportBatch> parseExportStreaming(std::string_view bytes, ImportFormat format, const ImportRowSink& sink,
+                                         std::size_t chunkRows) {
+    if (!sink) return parseExport(bytes, format);
+    return parseInto(bytes, format, &sink, chunkRows);
+}
+
+Result<std::string> readExportFile(const std::string& path) {
     struct FileCloser {
         void operator()(std::FILE* f) const { std::fclose(f); }
     };
@@ -119,7 +138,13 @@ Result<ImportBatch> parseExportFile(const std::string& path, ImportFormat format
             break;
         }
     }
-    return parseExport(bytes, format);
+    return bytes;
+}
+
+Result<ImportBatch> parseExportFile(const std::string& path, ImportFormat format) {
+    auto bytes = readExportFile(path);
+    if (!bytes) return bytes.error();
+    return parseExport(*bytes, format);
 }
 
 }  // namespace kiosk::core

@@ -320,6 +320,15 @@ void BatchBuilder::commit() {
         return;
     }
     m_pending = false;
+    if (m_target.sink && m_batch.rows.size() >= m_target.chunk) m_target.flush();
+}
+
+void RowTarget::flush() {
+    if (!sink || batch.rows.empty()) return;
+    std::vector<ImportRow> rows;
+    rows.reserve(chunk + 1);
+    rows.swap(batch.rows);
+    (*sink)(std::move(rows), batch.source);
 }
 
 }  // namespace kiosk::core::import

@@ -81,9 +81,20 @@ int findWorkingGroupColumn(const Header& h);
 /// Collects rows and rejections, and refuses a second row with an external id already seen.
 /// Rows are built in place (start → fill → commit, or reject): a 100,000-row file then moves no
 /// ImportRow at all.
+/// Where a mapper's rows go: into the batch, or (streaming) to a sink every `chunk` rows.
+struct RowTarget {
+    ImportBatch& batch;
+    const ImportRowSink* sink = nullptr;
+    std::size_t chunk = 2048;
+    /// Hands the committed rows to the sink (no-op without one).
+    void flush();
+};
+
 class BatchBuilder {
 public:
-    explicit BatchBuilder(ImportBatch& batch) : m_batch(batch) { m_seen.reserve(batch.rows.capacity()); }
+    explicit BatchBuilder(RowTarget& target) : m_target(target), m_batch(target.batch) {
+        m_seen.reserve(target.batch.rows.capacity());
+    }
     /// A new row at the end of the batch, for `line`.
     ImportRow& start(int line);
     /// Rejects `line`; drops the row being built, if any.
@@ -92,6 +103,7 @@ public:
     void commit();
 
 private:
+    RowTarget& m_target;
     ImportBatch& m_batch;
     bool m_pending = false;
     std::unordered_map<std::string, int> m_seen;  ///< externalId → line
@@ -103,9 +115,9 @@ bool takeValue(const csv::CsvRecord& r, const Header& h, int column, std::string
 
 /// Format mappers: read every record after the header into `out`.
 /// They return an Error only when required columns are missing.
-Status parsePretix(csv::CsvReader& reader, const Header& h, ImportBatch& out);
-Status parseEventbrite(csv::CsvReader& reader, const Header& h, ImportBatch& out);
-Status parseGeneric(csv::CsvReader& reader, const Header& h, ImportBatch& out);
+Status parsePretix(csv::CsvReader& reader, const Header& h, RowTarget& out);
+Status parseEventbrite(csv::CsvReader& reader, const Header& h, RowTarget& out);
+Status parseGeneric(csv::CsvReader& reader, const Header& h, RowTarget& out);
 
 /// Scores how well a header matches each format (0 = not at all).
 int scorePretix(const Header& h);

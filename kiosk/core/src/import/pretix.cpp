@@ -111,7 +111,7 @@ int scorePretix(const Header& h) {
     return score;
 }
 
-Status parsePretix(csv::CsvReader& reader, const Header& h, ImportBatch& out) {
+Status parsePretix(csv::CsvReader& reader, const Header& h, RowTarget& out) {
     const Columns c = locate(h);
     bool hasParts = false;
     for (auto [col, part] : c.nameParts) hasParts |= part == NamePart::Given || part == NamePart::Family;
