@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <sys/wait.h>
 
@@ -162,4 +163,37 @@ TEST_CASE("cli: annul / search and stats") {
     CHECK_MESSAGE(hit, query);
     const auto text = runKiosk({"search", "--db", d.file.path(), query});
     CHECK(text.out.find(id + "\t") != std::string::npos);
+}
+
+TEST_CASE("cli: a full disk refuses the check-in with db.io and loses nothing; with room again it checks in once") {
+    DemoDb d;
+    const std::string payload = d.codes[0][2];
+    // RLIMIT_FSIZE stands in for a full disk (files may not grow past 16 KiB). A connection held
+    // open here keeps the 32 KiB shared-memory file in place, so the check-in fails at its WAL.
+    kiosk::core::Database holder = d.file.open();
+    REQUIRE(holder.stats().ok());
+    const std::string cmd = "bash -c " +
+                            shellQuote("trap '' XFSZ; ulimit -f 16; exec " + shellQuote(KIOSK_EXE) +
+                                       " checkin --db " + shellQuote(d.file.path()) + " --json " +
+                                       shellQuote(payload)) +
+                            " 2>&1";
+    std::string out;
+    {
+        std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
+        REQUIRE(p);
+        char buf[4096];
+        while (std::size_t n = std::fread(buf, 1, sizeof buf, p.get())) out.append(buf, n);
+        const int st = pclose(p.release());
+        CHECK(WIFEXITED(st));
+        CHECK(WEXITSTATUS(st) == 2);
+    }
+    CHECK(out.find("db.io") != std::string::npos);
+    CHECK(out.find("free disk space") != std::string::npos);
+    CHECK(holder.stats().value().checkedIn == 0);
+
+    const auto ok = runKiosk({"checkin", "--db", d.file.path(), "--json", payload});
+    CHECK(ok.status == 0);
+    CHECK(nlohmann::json::parse(ok.out)["outcome"] == "checked_in");
+    CHECK(holder.stats().value().checkedIn == 1);
+    CHECK(holder.history(d.codes[0][0]).value().size() == 1);
 }

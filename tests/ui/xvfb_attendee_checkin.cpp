@@ -70,10 +70,12 @@ struct Event {
 
 /// Starts the kiosk on `x` and waits for its idle screen.
 test::Process startKiosk(test::Xvfb& x, const Event& ev, const std::string& name, std::vector<std::string> extra = {},
-                         std::vector<std::string> env = {}) {
-    std::vector<std::string> argv = {KIOSK_EXE,     "run",          "--db",           ev.db,
+                         std::vector<std::string> env = {}, std::vector<std::string> prefix = {}) {
+    std::vector<std::string> argv = prefix;
+    const std::vector<std::string> kiosk = {KIOSK_EXE,     "run",          "--db",           ev.db,
                                      "--kiosk",     name,           "--status-file",  ev.statusFile(),
                                      "--stats-file", ev.statsFile(), "--welcome-seconds", "30"};
+    argv.insert(argv.end(), kiosk.begin(), kiosk.end());
     argv.insert(argv.end(), extra.begin(), extra.end());
     auto p = x.launch(argv, "kiosk-" + name, env);
     REQUIRE(p.started());
@@ -138,6 +140,34 @@ TEST_CASE("xvfb: an unknown code leads to the help-desk message with a case refe
     REQUIRE(refused.ok());
     REQUIRE(refused->size() == 1);
     CHECK((*refused)[0].caseRef == ref);
+}
+
+TEST_CASE("xvfb: a full disk at the door sends the attendee to the desk and says so; nothing half-saved") {
+    // RLIMIT_FSIZE stands in for a full disk: files may not grow past 16 KiB. The test holds a
+    // connection open so that the 32 KiB shared-memory file already exists; the kiosk starts, but
+    // saving a check-in needs more WAL than there is room for.
+    test::Xvfb x(97);
+    REQUIRE(x.ok());
+    Event ev("diskfull");
+    auto holder = core::Database::open(ev.db, core::Database::Mode::OpenExisting);
+    REQUIRE(holder.ok());
+    REQUIRE(holder->stats().ok());
+    auto kiosk = startKiosk(x, ev, "xvfb-diskfull", {}, {},
+                            {"/bin/bash", "-c", "trap '' XFSZ; ulimit -f 16; exec \"$0\" \"$@\""});
+    x.scan(ev.zoeCode, 5);
+    REQUIRE(test::waitFor([&] { return ev.screenIs("help"); }, 10s));
+    CHECK(ev.status().find("\"outcome\":\"error\"") != std::string::npos);
+    std::this_thread::sleep_for(300ms);
+    x.screenshot("attendee-disk-full");
+    CHECK(kiosk.alive());
+    CHECK(checkinCount(ev, ev.zoeId) == 0);
+    kiosk.stop();
+
+    // Space again (a kiosk process without the limit): the same code checks in, once.
+    auto again = startKiosk(x, ev, "xvfb-diskfull-again");
+    x.scan(ev.zoeCode, 5);
+    REQUIRE(test::waitFor([&] { return ev.screenIs("welcome"); }, 10s));
+    CHECK(checkinCount(ev, ev.zoeId) == 1);
 }
 
 TEST_CASE("xvfb: Escape, Alt+F4 and a close request leave the kiosk running and fullscreen") {

@@ -200,10 +200,13 @@ struct KioskApp::Impl {
         checkinDbMs.push_back(d.dbMs);
         if (!d.result) {
             std::fprintf(stderr, "kiosk: check-in failed: %s: %s\n", d.error.code.c_str(), d.error.message.c_str());
+            // The attendee is sent to the desk; the status line and the desk say why.
+            ctx.writeProblem = d.error.code + ": " + d.error.message;
             applyCheckinError(attendee, now, timings);
             sound.play(Tone::Attention);
             return;
         }
+        ctx.writeProblem.clear();
         const core::ScanResult& r = *d.result;
         const bool printing = print != nullptr && d.printJob.has_value();
         applyScanResult(attendee, r, print != nullptr, now, timings);
@@ -259,6 +262,7 @@ struct KioskApp::Impl {
         // Device states are stable codes ("running", "unreachable" …); the line shows them in words.
         auto word = [&](const std::string& state) { return text.stateWord(l, state); };
         std::string s = opt.kioskName;
+        if (!ctx.writeProblem.empty()) s = "\u26A0 " + text.get(l, "status.not_saved") + "  ·  " + s;
         if (opt.noCamera)
             s += "  ·  " + text.get(l, "status.no_camera");
         else
@@ -623,6 +627,7 @@ void KioskApp::frame() {
                 v.previewCorners[i] = {static_cast<float>(m.preview.corners[i].x), static_cast<float>(m.preview.corners[i].y)};
         }
         v.statusLine = m.statusLine();
+        v.statusWarning = !m.ctx.writeProblem.empty();
         v.lockdown = m.opt.lockdown;
         drawAttendee(v, m.sink);
     } else if (m.mode == Mode::Desk) {

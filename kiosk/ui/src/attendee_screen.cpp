@@ -59,7 +59,7 @@ void drawStatusLine(const AttendeeView& v) {
     ImGui::SetWindowFontScale(0.6f);
     const ImVec2 max = ImGui::GetWindowContentRegionMax();
     ImGui::SetCursorPos({ImGui::GetStyle().WindowPadding.x, max.y - h * 0.6f});
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::kMuted));
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(v.statusWarning ? theme::kAttention : theme::kMuted));
     ImGui::TextUnformatted(v.statusLine.c_str());
     ImGui::PopStyleColor();
     ImGui::SetWindowFontScale(1.f);

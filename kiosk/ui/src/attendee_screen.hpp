@@ -28,6 +28,7 @@ struct AttendeeView {
     bool previewHasCode = false;
     std::array<ImVec2, 4> previewCorners{};
     std::string statusLine;  ///< kiosk name · camera · printer (for the organiser, no personal data)
+    bool statusWarning = false;  ///< something needs the organiser now (check-ins not saved): amber
     bool lockdown = true;
 };
 

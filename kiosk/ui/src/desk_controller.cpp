@@ -76,6 +76,7 @@ void DeskController::refresh(ShellContext& ctx) {
     m_model.env.pixelsPerMm = ctx.pixelsPerMm;
     m_model.env.largeText = ctx.largeText;
     m_model.env.kioskName = ctx.kioskName;
+    m_model.writeProblem = ctx.writeProblem;
     if (!m_dirty && ctx.steadyNow - m_lastRefresh < kRefreshEvery) return;
     reload(ctx);
 }

@@ -116,6 +116,7 @@ struct DeskModel {
 
     DeskNotice notice;
     bool demoPinWarning = false;  ///< the demo PIN opened the desk: ask to change it
+    std::string writeProblem;     ///< the kiosk's last check-in was not saved (ShellContext::writeProblem)
     int idleSecondsLeft = 120;    ///< until the desk locks itself
     std::string eventName;
 

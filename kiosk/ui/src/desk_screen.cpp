@@ -56,6 +56,18 @@ void drawTopBar(const DeskModel& m, IntentSink& sink) {
     ImGui::SameLine();
     if (colouredButton(m.env, lock, kBad, buttonWidth(lock), 9)) sink.push(LeaveDesk{});
 
+    if (!m.writeProblem.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.40f, 0.08f, 0.07f, 1.0f));
+        ImGui::BeginChild("write-problem", ImVec2(0, ImGui::GetTextLineHeight() * 1.7f + 10), false,
+                          ImGuiWindowFlags_NoScrollbar);
+        ImGui::SetWindowFontScale(0.8f);
+        ImGui::SetCursorPos(ImVec2(8, 5));
+        ImGui::PushTextWrapPos(0.0f);
+        text(m.env.fmt("desk.write_problem", {{"arg", m.writeProblem}}));
+        ImGui::PopTextWrapPos();
+        ImGui::EndChild();
+        ImGui::PopStyleColor();
+    }
     if (m.demoPinWarning) {
         ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.35f, 0.25f, 0.02f, 1.0f));
         ImGui::BeginChild("demo-pin", ImVec2(0, ImGui::GetTextLineHeight() * 0.85f + 10), false,

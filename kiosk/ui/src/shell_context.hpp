@@ -34,6 +34,9 @@ struct ShellContext {
     std::chrono::steady_clock::time_point steadyNow{};
     ServiceHealth scanner{};
     ServiceHealth printer{};
+    /// The last check-in this kiosk could not save (disk full, database locked …), until the
+    /// next one is saved: "db.io: … (check free disk space …)". Empty when all is well.
+    std::string writeProblem{};
     printing::PrintService* print = nullptr;  ///< null: no printer configured
     PinLock* pinLock = nullptr;  ///< E2: the desk's "Change PIN" updates the shell's lock in place
     float pixelsPerMm = 96.0f / 25.4f;        ///< touch targets: at least 15 mm

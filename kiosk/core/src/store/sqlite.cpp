@@ -32,24 +32,24 @@ sqlite3_stmt* Connection::prepare(const char* sql, Error* err) const {
     return raw;
 }
 
-Status Connection::exec(const char* sql) const {
+Status Connection::exec(const char* sql, const char* what) const {
     char* msg = nullptr;
     if (sqlite3_exec(m_db.get(), sql, nullptr, nullptr, &msg) != SQLITE_OK) {
         sqlite3_free(msg);
-        return error("exec");
+        return error(what ? std::string_view(what) : std::string_view(sql).substr(0, 60));
     }
     return {};
 }
 
 Status Transaction::begin() {
-    if (auto s = m_c.exec("BEGIN IMMEDIATE"); !s) return s;
+    if (auto s = m_c.exec("BEGIN IMMEDIATE", "start writing"); !s) return s;
     m_open = true;
     return {};
 }
 
 Status Transaction::commit() {
     if (!m_open) return Error{"db.error", "commit without an open transaction"};
-    if (auto s = m_c.exec("COMMIT"); !s) return s;  // destructor rolls back what is left
+    if (auto s = m_c.exec("COMMIT", "save the change"); !s) return s;  // destructor rolls back what is left
     m_open = false;
     return {};
 }

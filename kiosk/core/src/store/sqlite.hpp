@@ -96,7 +96,8 @@ public:
     /// The cached statement for this SQL text; nullptr and an error on a prepare failure.
     sqlite3_stmt* prepare(const char* sql, Error* err) const;
     /// Run SQL without results (schema, pragmas, transaction control).
-    Status exec(const char* sql) const;
+    /// `what` names the step in the error ("save the change"); the SQL itself by default.
+    Status exec(const char* sql, const char* what = nullptr) const;
     Error error(std::string_view what) const { return sqliteError(m_db.get(), what); }
 
 private:
