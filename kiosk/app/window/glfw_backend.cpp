@@ -182,7 +182,10 @@ void GlfwBackend::renderAndSwap() {
     int w = 0, h = 0;
     glfwGetFramebufferSize(m_window, &w, &h);
     glViewport(0, 0, w, h);
-    glClearColor(0.063f, 0.094f, 0.125f, 1.f);
+    // The screens draw no full-screen background (NoBackground): the clear is it, in the
+    // theme's window colour.
+    const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+    glClearColor(bg.x, bg.y, bg.z, 1.f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     glfwSwapBuffers(m_window);

@@ -231,8 +231,11 @@ void drawDashboard(const DashboardModel& m, IntentSink& sink) {
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(vp->WorkPos);
     ImGui::SetNextWindowSize(vp->WorkSize);
+    // NoBackground: the backend clears the screen to theme::kBackground (a software renderer
+    // pays for a full-screen quad in fill rate).
     const ImGuiWindowFlags wf = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+                                ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                                ImGuiWindowFlags_NoBackground;
     ImGui::Begin("##dashboard", nullptr, wf);
     const bool body = pushFont(m.env, FontRole::Body);
     drawHeader(m, sink);

@@ -518,8 +518,11 @@ void drawDesk(const DeskModel& m, IntentSink& sink) {
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(vp->WorkPos);
     ImGui::SetNextWindowSize(vp->WorkSize);
+    // NoBackground: the backend clears the screen to theme::kBackground (a software renderer
+    // pays for a full-screen quad in fill rate).
     const ImGuiWindowFlags wf = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+                                ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                                ImGuiWindowFlags_NoBackground;
     ImGui::Begin("##desk", nullptr, wf);
     const bool body = pushFont(m.env, FontRole::Body);
 
