@@ -59,9 +59,15 @@ void drawStatusLine(const AttendeeView& v) {
     if (v.statusLine.empty()) return;
     ImGui::PushFont(v.fonts ? v.fonts->body : nullptr);
     const float h = ImGui::GetTextLineHeight();
-    ImGui::SetWindowFontScale(0.6f);
     const ImVec2 max = ImGui::GetWindowContentRegionMax();
-    ImGui::SetCursorPos({ImGui::GetStyle().WindowPadding.x, max.y - h * 0.6f});
+    const float padX = ImGui::GetStyle().WindowPadding.x;
+    // 60 % of the body size; smaller (down to 40 %) when every part is present on a narrow
+    // screen, so the line never runs off the edge.
+    const float fullWidth = ImGui::CalcTextSize(v.statusLine.c_str()).x;
+    const float avail = std::max(1.f, max.x - padX);
+    const float scale = std::clamp(avail / std::max(1.f, fullWidth), 0.4f, 0.6f);
+    ImGui::SetWindowFontScale(scale);
+    ImGui::SetCursorPos({padX, max.y - h * scale});
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(v.statusWarning ? theme::kAttention : theme::kMuted));
     ImGui::TextUnformatted(v.statusLine.c_str());
     ImGui::PopStyleColor();

@@ -116,6 +116,19 @@ void drawChart(const DashboardModel& m, ImVec2 size) {
     ImGui::EndChild();
 }
 
+/// `s` shortened with "…" (whole code points) to fit `width` pixels in the current font.
+std::string fitWidth(const std::string& s, float width) {
+    if (ImGui::CalcTextSize(s.c_str()).x <= width) return s;
+    std::string cut = s;
+    while (!cut.empty()) {
+        // Drop one code point: its continuation bytes, then its lead byte.
+        while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80) cut.pop_back();
+        if (!cut.empty()) cut.pop_back();
+        if (ImGui::CalcTextSize((cut + "\u2026").c_str()).x <= width) return cut + "\u2026";
+    }
+    return "\u2026";
+}
+
 void drawGroups(const DashboardModel& m, const char* id, std::string_view titleKey,
                 const std::vector<DashboardGroup>& groups, ImVec2 size, bool withLegend) {
     ImGui::BeginChild(id, size, true, ImGuiWindowFlags_NoScrollbar);
@@ -135,15 +148,18 @@ void drawGroups(const DashboardModel& m, const char* id, std::string_view titleK
     int64_t maxReg = 1;
     for (const auto& g : groups) maxReg = std::max(maxReg, g.registered);
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const float labelW = ImGui::GetContentRegionAvail().x * 0.42f;
-    const float barMax = ImGui::GetContentRegionAvail().x - labelW;
+    // Labels as wide as the longest name needs, up to 60 % of the panel (bilingual group names
+    // such as "B · Migration / Migratie" are long); a name that still does not fit ends in "…".
+    const float avail = ImGui::GetContentRegionAvail().x;
+    float longest = 0;
+    for (const auto& g : groups)
+        longest = std::max(longest, ImGui::CalcTextSize((g.name.empty() ? tr(m, "dashboard.none") : g.name).c_str()).x);
+    const float labelW = std::clamp(longest + 10.0f, avail * 0.3f, avail * 0.6f);
+    const float barMax = avail - labelW;
     const float rowH = ImGui::GetTextLineHeight() * 1.12f + 2.0f;
     for (const auto& g : groups) {
         const ImVec2 p = ImGui::GetCursorScreenPos();
-        const std::string name = g.name.empty() ? tr(m, "dashboard.none") : g.name;
-        ImGui::PushClipRect(p, ImVec2(p.x + labelW - 6, p.y + rowH), true);
-        text(name);
-        ImGui::PopClipRect();
+        text(fitWidth(g.name.empty() ? tr(m, "dashboard.none") : g.name, labelW - 8));
         const float x0 = p.x + labelW;
         const float regW = barMax * static_cast<float>(g.registered) / static_cast<float>(maxReg);
         const float arrW = g.registered > 0 ? regW * static_cast<float>(g.arrived) / static_cast<float>(g.registered) : 0;
@@ -190,7 +206,10 @@ void drawActivity(const DashboardModel& m, ImVec2 size) {
     ImGui::EndChild();
 }
 
-void healthItem(const DashboardModel& m, std::string_view labelKey, const ServiceHealth& h) {
+/// One service on one line: label, ok/problem word and state, then `extra` (e.g. the badges
+/// waiting: it matters more than the message), then the message, shortened to what fits.
+void healthItem(const DashboardModel& m, std::string_view labelKey, const ServiceHealth& h,
+                const std::string& extra = {}, ImVec4 extraColour = kMuted) {
     const bool known = !h.state.empty() && h.state != "none";
     const ImVec4 c = !known ? kMuted : h.ok ? kGood : kBad;
     const std::string word = !known ? tr(m, "dashboard.health.unknown")
@@ -201,20 +220,23 @@ void healthItem(const DashboardModel& m, std::string_view labelKey, const Servic
     ImGui::SameLine();
     const std::string state = m.env.text ? m.env.text->stateWord(m.env.language, h.state) : h.state;
     textColored(c, word + (known ? " (" + state + ")" : std::string{}));
+    if (!extra.empty()) {
+        ImGui::SameLine();
+        textColored(extraColour, "\u00B7 " + extra);
+    }
     if (!h.message.empty()) {
         ImGui::SameLine();
-        textColored(kMuted, "\u00B7 " + h.message);
+        textColored(kMuted, fitWidth("\u00B7 " + h.message, ImGui::GetContentRegionAvail().x));
     }
 }
 
 void drawHealth(const DashboardModel& m, ImVec2 size) {
     ImGui::BeginChild("health", size, true, ImGuiWindowFlags_NoScrollbar);
     ImGui::SetWindowFontScale(0.7f);
-    healthItem(m, "dashboard.health.printer", m.printer);
-    ImGui::SameLine();
-    textColored(m.printsHeld > 0 ? kWarn : kMuted,
-                "\u00B7 " + m.env.fmt("dashboard.prints", {{"waiting", std::to_string(m.printsWaiting)},
-                                                            {"held", std::to_string(m.printsHeld)}}));
+    healthItem(m, "dashboard.health.printer", m.printer,
+               m.env.fmt("dashboard.prints",
+                         {{"waiting", std::to_string(m.printsWaiting)}, {"held", std::to_string(m.printsHeld)}}),
+               m.printsHeld > 0 ? kWarn : kMuted);
     healthItem(m, "dashboard.health.camera", m.camera);
     char timing[64];
     std::snprintf(timing, sizeof timing, "%.1f ms", m.lastRefreshMs);
