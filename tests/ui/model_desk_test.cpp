@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 using namespace kiosk;
 using namespace kiosk::ui;
@@ -312,6 +313,35 @@ TEST_CASE("desk: a walk-in with a registered person's name shows the record and 
     f.handle(EditDeskField{DeskField::WalkInFirstName, "J"});
     f.handle(EditDeskField{DeskField::WalkInLastName, ""});
     CHECK(f.desk.model().walkIn.matches.empty());
+}
+
+TEST_CASE("desk: settings export the arrivals as CSV beside the database") {
+    DeskFixture f;
+    f.handle(CheckInAttendee{f.elodie.id, ""});
+    f.handle(CheckInAttendee{f.olga.id, ""});
+    f.handle(ShowDeskPage{DeskPage::Settings});
+    f.handle(ExportArrivals{});
+    CHECK(f.desk.model().notice.key == "desk.notice.exported");
+    CHECK_FALSE(f.desk.model().notice.error);
+    const std::string path = f.desk.model().lastExport;
+    REQUIRE_FALSE(path.empty());
+    CHECK(std::filesystem::path(path).parent_path() == std::filesystem::path(f.dbPath).parent_path());
+    CHECK(std::filesystem::path(path).filename().string().rfind("arrivals-2018-03-1", 0) == 0);  // local date: 15th or 16th by time zone
+    std::ifstream in(path);
+    REQUIRE(in);
+    std::string header, line;
+    std::getline(in, header);
+    CHECK(header.rfind("attendee_id,first_name,last_name", 0) == 0);
+    int rows = 0;
+    std::string all;
+    while (std::getline(in, line)) {
+        ++rows;
+        all += line;
+    }
+    CHECK(rows == 2);
+    CHECK(all.find("Élodie") != std::string::npos);
+    CHECK(all.find("Ольга") != std::string::npos);
+    CHECK(f.desk.model().notice.arg.find("2 ") == 0);
 }
 
 TEST_CASE("desk: the queue shows the kiosks' cases and closes them in one click") {

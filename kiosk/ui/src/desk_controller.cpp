@@ -277,6 +277,8 @@ bool DeskController::handle(const Intent& intent, ShellContext& ctx) {
                 onRetry(i, ctx);
             } else if constexpr (std::is_same_v<T, DismissPrintJob>) {
                 onDismiss(i, ctx);
+            } else if constexpr (std::is_same_v<T, ExportArrivals>) {
+                onExport(ctx);
             } else if constexpr (std::is_same_v<T, DismissNotice>) {
                 m_model.notice = {};
             } else {
@@ -431,6 +433,26 @@ void DeskController::onWalkIn(const RegisterWalkIn& w, ShellContext& ctx) {
     m_model.walkIn.category = a.category;  // the next walk-in is likely the same kind
     select(id, ctx);
     notify("desk.notice.walk_in", added->displayName());
+}
+
+void DeskController::onExport(ShellContext& ctx) {
+    if (ctx.dbPath.empty()) return notify("desk.notice.pin_no_file", {}, true);
+    // arrivals-2018-03-16-0930.csv beside the database: the organiser copies it from there
+    // (or from a USB stick the database lives on). Names and e-mails: only behind the PIN.
+    const std::time_t secs =
+        std::chrono::duration_cast<std::chrono::seconds>(ctx.now.time_since_epoch()).count();
+    std::tm tm{};
+    localtime_r(&secs, &tm);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%d-%H%M%S", &tm);
+    std::error_code ec;
+    auto dir = std::filesystem::absolute(std::filesystem::path(ctx.dbPath), ec).parent_path();
+    if (ec) dir = std::filesystem::path(ctx.dbPath).parent_path();
+    const std::string path = (dir / (std::string("arrivals-") + stamp + ".csv")).string();
+    auto rows = ctx.db.exportArrivalsCsv(path);
+    if (!rows) return fail(rows.error());
+    m_model.lastExport = path;
+    notify("desk.notice.exported", std::to_string(*rows) + " \u2192 " + path);
 }
 
 void DeskController::onResolve(const ResolveCase& c, ShellContext& ctx) {

@@ -52,6 +52,7 @@ private:
     void onRetry(const RetryPrintJob& a, ShellContext& ctx);
     void onDismiss(const DismissPrintJob& a, ShellContext& ctx);
     void onEdit(const EditDeskField& a);
+    void onExport(ShellContext& ctx);
     void findWalkInMatches(ShellContext& ctx);
 
     DeskModel m_model;

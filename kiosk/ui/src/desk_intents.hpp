@@ -40,5 +40,7 @@ struct DismissPrintJob {
     std::string note;
 };
 struct DismissNotice {};
+/// The arrivals as CSV (the same file as `kiosk export`), written beside the event database.
+struct ExportArrivals {};
 
 }  // namespace kiosk::ui

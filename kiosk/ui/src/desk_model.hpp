@@ -117,6 +117,7 @@ struct DeskModel {
     DeskNotice notice;
     bool demoPinWarning = false;  ///< the demo PIN opened the desk: ask to change it
     std::string writeProblem;     ///< the kiosk's last check-in was not saved (ShellContext::writeProblem)
+    std::string lastExport;       ///< the arrivals file written last from the settings page
     int idleSecondsLeft = 120;    ///< until the desk locks itself
     std::string eventName;
 

@@ -113,16 +113,28 @@ void pageTitle(const DeskModel& m, const std::string& title) {
     popFont(f);
 }
 
+/// Height of the notice bar: its OK button (at least 9 mm) or a line of text, whichever is taller.
+float noticeHeight(const DeskModel& m) {
+    const ImGuiStyle& st = ImGui::GetStyle();
+    return std::max(m.env.mm(9), ImGui::GetTextLineHeight() + st.FramePadding.y * 2) + st.WindowPadding.y * 2 + 2;
+}
+
 void drawNotice(const DeskModel& m, IntentSink& sink) {
     if (m.notice.key.empty()) return;
     const ImVec4 colour = m.notice.error ? kBad : kGood;
     const std::string icon = tr(m, m.notice.error ? "desk.icon.error" : "desk.icon.ok");
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(colour.x * 0.35f, colour.y * 0.35f, colour.z * 0.35f, 1.0f));
-    ImGui::BeginChild("notice", ImVec2(0, m.env.mm(13)), true, ImGuiWindowFlags_NoScrollbar);
+    ImGui::BeginChild("notice", ImVec2(0, noticeHeight(m)), true, ImGuiWindowFlags_NoScrollbar);
+    const float okX = ImGui::GetWindowContentRegionMax().x - m.env.mm(20);
     const bool f = pushFont(m.env, FontRole::Bold);
+    // A long message (an error, a file path) stops short of the OK button.
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    ImGui::PushClipRect(p, ImVec2(ImGui::GetWindowPos().x + okX - 8, p.y + ImGui::GetWindowHeight()), true);
+    ImGui::AlignTextToFramePadding();
     text(icon + " " + m.env.fmt(m.notice.key, {{"arg", m.notice.arg}}));
+    ImGui::PopClipRect();
     popFont(f);
-    ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - m.env.mm(20));
+    ImGui::SameLine(okX);
     if (button(m.env, tr(m, "desk.ok") + "##notice", m.env.mm(20), 9)) sink.push(DismissNotice{});
     ImGui::EndChild();
     ImGui::PopStyleColor();
@@ -505,6 +517,14 @@ void drawSettings(const DeskModel& m, IntentSink& sink) {
     ImGui::EndDisabled();
     ImGui::Spacing();
     ImGui::Separator();
+    pageTitle(m, tr(m, "desk.settings.export_title"));
+    ImGui::PushStyleColor(ImGuiCol_Text, kMuted);
+    textWrapped(tr(m, "desk.settings.export_hint"));
+    ImGui::PopStyleColor();
+    if (button(m.env, tr(m, "desk.settings.export"))) sink.push(ExportArrivals{});
+    if (!m.lastExport.empty()) textColored(kGood, "\u2713 " + m.lastExport);
+    ImGui::Spacing();
+    ImGui::Separator();
     text(m.env.fmt("desk.settings.kiosk", {{"name", m.env.kioskName}}));
     ImGui::AlignTextToFramePadding();
     text(tr(m, m.env.largeText ? "desk.settings.large_text_on" : "desk.settings.large_text_off"));
@@ -527,7 +547,8 @@ void drawDesk(const DeskModel& m, IntentSink& sink) {
     const bool body = pushFont(m.env, FontRole::Body);
 
     drawTopBar(m, sink);
-    const float footer = ImGui::GetTextLineHeightWithSpacing() + (m.notice.key.empty() ? 0 : m.env.mm(15));
+    const float footer = ImGui::GetTextLineHeightWithSpacing() +
+                         (m.notice.key.empty() ? 0 : noticeHeight(m) + ImGui::GetStyle().ItemSpacing.y);
     ImGui::Separator();
     ImGui::BeginChild("nav", ImVec2(navWidth(m, vp->WorkSize.x), -footer));
     drawNav(m, sink);

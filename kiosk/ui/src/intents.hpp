@@ -82,7 +82,8 @@ using Intent = std::variant<SetLanguage, SubmitCode, DismissResult, RequestStaff
                             SelectAttendee, CheckInAttendee, Annul, Reprint, RenameForBadge,
                             RegisterWalkIn, ResolveCase, ChangePin, PinKey,
                             // E2 (desk_intents.hpp):
-                            ShowDeskPage, EditDeskField, RetryPrintJob, DismissPrintJob, DismissNotice>;
+                            ShowDeskPage, EditDeskField, RetryPrintJob, DismissPrintJob, DismissNotice,
+                            ExportArrivals>;
 
 /// Collects the intents of one frame. Widgets push; the shell takes them after the frame.
 class IntentSink {
