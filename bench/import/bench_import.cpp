@@ -13,6 +13,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <string>
 #include <unistd.h>
@@ -42,6 +43,16 @@ std::string secret(std::mt19937& rng) {
     std::string s(32, 'a');
     for (char& c : s) c = alphabet[rng() % 31];
     return s;
+}
+
+/// A new database file; says why on stderr when it cannot be created.
+std::optional<Database> openFresh(const std::string& path) {
+    auto db = Database::open(path, Database::Mode::CreateIfMissing);
+    if (!db) {
+        std::fprintf(stderr, "open failed: %s\n", db.error().message.c_str());
+        return std::nullopt;
+    }
+    return std::move(db).value();
 }
 
 void writeExport(const std::string& path, int rows) {
@@ -101,11 +112,8 @@ int main(int argc, char** argv) {
         return 2;
     }
 
-    auto db = Database::open(dbPath, Database::Mode::CreateIfMissing);
-    if (!db) {
-        std::fprintf(stderr, "open failed: %s\n", db.error().message.c_str());
-        return 2;
-    }
+    auto db = openFresh(dbPath);
+    if (!db) return 2;
     t = Clock::now();
     c = cpuMs();
     auto sum = db->applyImport(*batch, "bench", nowUtc());
@@ -123,11 +131,8 @@ int main(int argc, char** argv) {
 
     // What `kiosk import` runs: Database::importFile, parsing on a second thread while writing.
     const std::string dbPath2 = (dir / "event-streamed.db").string();
-    auto db2 = Database::open(dbPath2, Database::Mode::CreateIfMissing);
-    if (!db2) {
-        std::fprintf(stderr, "open failed: %s\n", db2.error().message.c_str());
-        return 2;
-    }
+    auto db2 = openFresh(dbPath2);
+    if (!db2) return 2;
     t = Clock::now();
     c = cpuMs();
     auto sum3 = db2->importFile(csvPath, ImportFormat::Auto, "bench", nowUtc());

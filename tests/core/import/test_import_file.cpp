@@ -2,6 +2,8 @@
 // two-step parseExportFile + applyImport it replaces in `kiosk import`: the same summary and the
 // same people for every sample export, rows in order across chunk boundaries, and nothing
 // written when the file cannot be parsed.
+#include "import_test_util.hpp"
+
 #include <kiosk/core.hpp>
 
 #include <doctest/doctest.h>
@@ -13,6 +15,7 @@
 #include <unistd.h>
 
 using namespace kiosk::core;
+using kiosk::core::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
@@ -20,19 +23,6 @@ const TimePoint kT0 = TimePoint{std::chrono::milliseconds{1521187200000}};  // 2
 
 std::string dataFile(const char* name) { return std::string(KIOSK_IMPORT_DATA) + "/" + name; }
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        static int n = 0;
-        path = fs::temp_directory_path() / ("kiosk_import_file_" + std::to_string(::getpid()) + "_" + std::to_string(++n));
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string file(const std::string& name) const { return (path / name).string(); }
-};
 
 Database openDb(const std::string& path) {
     auto db = Database::open(path, Database::Mode::CreateIfMissing);

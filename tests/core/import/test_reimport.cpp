@@ -3,6 +3,8 @@
 // the exported arrivals read back by Python's csv module.
 #include "csv.hpp"
 
+#include "import_test_util.hpp"
+
 #include <kiosk/core.hpp>
 
 #include <doctest/doctest.h>
@@ -17,22 +19,10 @@
 #include <unistd.h>
 
 using namespace kiosk::core;
+using kiosk::core::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        static int n = 0;
-        path = fs::temp_directory_path() / ("kiosk_import_" + std::to_string(::getpid()) + "_" + std::to_string(++n));
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string file(const char* name) const { return (path / name).string(); }
-};
 
 const TimePoint kT0 = TimePoint{std::chrono::milliseconds{1521187200000}};  // 2018-03-16T08:00:00Z
 
