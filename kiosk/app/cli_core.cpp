@@ -68,19 +68,29 @@ void registerCoreCommands(CLI::App& app, CommandContext& ctx) {
     auto opt = std::make_shared<Options>();
 
     // --- demo
-    auto* demo = app.add_subcommand("demo", "Create the demo event database (RRBSI 2018, Brussels, 100 people)");
+    auto* demo = app.add_subcommand(
+        "demo", "Create the demo event database (RRBSI 2018, Brussels, 100 people); on an existing demo database, "
+                "reopen its doors for today (check-ins are kept)");
     demo->add_option("--db", opt->db, "Database file to create")->required();
     demo->callback([opt, &ctx] {
         auto db = openDb(ctx, "demo", opt->db, Database::Mode::CreateIfMissing);
         if (!db) return;
         auto ev = db->event();
         if (!ev) return fail(ctx, "demo", ev.error().message);
-        if (*ev)
+        const bool existed = ev->has_value();
+        // Another event's file is never touched; the demo's own file gets today's doors again
+        // (its doors are relative to when it was made: a rehearsal the next day must still work).
+        if (existed && (*ev)->id != core::kDemoEventId)
             return fail(ctx, "demo", opt->db + " already holds the event '" + (*ev)->id +
                                          "'; delete the file or choose another --db");
         if (auto s = core::createDemoEvent(*db, core::nowUtc()); !s) return fail(ctx, "demo", s.error().message);
         auto people = db->attendees();
-        std::printf("demo event created in %s (%zu attendees)\n", opt->db.c_str(), people ? people->size() : 0);
+        if (existed)
+            std::printf("demo event in %s: doors open again from an hour ago for twelve hours (%zu attendees, "
+                        "check-ins kept)\n",
+                        opt->db.c_str(), people ? people->size() : 0);
+        else
+            std::printf("demo event created in %s (%zu attendees)\n", opt->db.c_str(), people ? people->size() : 0);
     });
 
     // --- codes

@@ -77,9 +77,25 @@ TEST_CASE("cli: demo and codes print one line per attendee with a scannable payl
         CHECK_FALSE(c[1].empty());
         CHECK(c[2].rfind("KQ1:", 0) == 0);
     }
+    // Again on the demo's own file: the doors open for today again, nobody is added twice.
     const auto again = runKiosk({"demo", "--db", d.file.path()});
-    CHECK(again.status == 2);
-    CHECK(again.err.rfind("kiosk demo: ", 0) == 0);
+    CHECK(again.status == 0);
+    CHECK(again.out.find("doors open again") != std::string::npos);
+    const std::string codesAfter = runKiosk({"codes", "--db", d.file.path()}).out;
+    for (const auto& c : d.codes) CHECK(codesAfter.find(c[0] + "\t" + c[1] + "\t" + c[2] + "\n") != std::string::npos);
+    {
+        auto db = d.file.open();
+        CHECK(db.attendees().value().size() == 100);
+    }
+    // Another event's file is never turned into the demo.
+    TempDb other;
+    {
+        auto db = other.open();
+        REQUIRE(db.setEvent(testEvent()).ok());
+    }
+    const auto refused = runKiosk({"demo", "--db", other.path()});
+    CHECK(refused.status == 2);
+    CHECK(refused.err.rfind("kiosk demo: ", 0) == 0);
 }
 
 TEST_CASE("cli: checkin --json contract and exit codes") {

@@ -20,7 +20,7 @@ using std::chrono::hours;
 using std::chrono::minutes;
 using std::chrono::sys_days;
 
-constexpr std::string_view kEventId = "rrbsi-2018";
+constexpr std::string_view kEventId = kDemoEventId;
 
 enum class Ticket { Member, Institution, Citizen, Keynote, Guest, Press, Staff };
 

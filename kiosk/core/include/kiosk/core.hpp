@@ -176,7 +176,10 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-/// Build the database of the demo event (RRBSI 2018, Brussels, 100 participants).
+/// The id of the demo event (RRBSI 2018).
+inline constexpr std::string_view kDemoEventId = "rrbsi-2018";
+/// Build the database of the demo event (RRBSI 2018, Brussels, 100 participants). On a database
+/// that already holds the demo, reopens its doors around `now` and adds only who is missing.
 Status createDemoEvent(Database& db, TimePoint now);
 
 }  // namespace kiosk::core
