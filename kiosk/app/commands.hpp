@@ -18,5 +18,6 @@ void registerPrintCommands(CLI::App& app, CommandContext& ctx);  // cli_print.cp
 void registerPrinterCommands(CLI::App& app, CommandContext& ctx); // cli_printer.cpp (print, printers)
 void registerRunCommand(CLI::App& app, CommandContext& ctx);     // cli_run.cpp (window)
 void registerPinCommand(CLI::App& app, CommandContext& ctx);     // cli_pin.cpp (help-desk PIN)
+void registerEventCommand(CLI::App& app, CommandContext& ctx);   // cli_event.cpp (the event itself)
 
 }  // namespace kiosk::app

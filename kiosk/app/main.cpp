@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "kiosk 0.1.0");
     kiosk::app::CommandContext ctx;
     kiosk::app::registerCoreCommands(app, ctx);
+    kiosk::app::registerEventCommand(app, ctx);
     kiosk::app::registerImportCommands(app, ctx);
     kiosk::app::registerScanCommands(app, ctx);
     kiosk::app::registerPrintCommands(app, ctx);

@@ -213,3 +213,52 @@ TEST_CASE("cli: a full disk refuses the check-in with db.io and loses nothing; w
     CHECK(holder.stats().value().checkedIn == 1);
     CHECK(holder.history(d.codes[0][0]).value().size() == 1);
 }
+
+TEST_CASE("cli: event sets the name, dates and door times the engine enforces") {
+    TempDb file;
+    const auto none = runKiosk({"event", "--db", file.path()});
+    CHECK(none.status == 2);  // the file does not exist yet
+
+    const auto set = runKiosk({"event", "--db", file.path(), "--name", "Assemblée annuelle 2026 — Bruxelles",
+                               "--venue", "Hôtel de Ville", "--starts", "2026-03-16T09:00+01:00", "--ends",
+                               "2026-03-16T18:30+01:00", "--doors-open", "2026-03-16T07:30:00Z", "--doors-close",
+                               "2026-03-16T19:00:00Z", "--language", "nl", "--json"});
+    REQUIRE_MESSAGE(set.status == 0, set.err);
+    const auto j = nlohmann::json::parse(set.out);
+    CHECK(j["id"] == "assemblee-annuelle-2026-bruxelles");
+    CHECK(j["starts_at"] == "2026-03-16T08:00:00Z");
+    CHECK(j["doors_open_at"] == "2026-03-16T07:30:00Z");
+    CHECK(j["language"] == "nl");
+
+    // People arrive through an import; the doors decide.
+    {
+        auto db = file.open();
+        kiosk::core::Attendee a = person("Zoë", "Dvořák");
+        const auto added = db.addAttendee(a, "t").value();
+        const std::string code = db.primaryCode(added.id).value();
+        auto at = [&](const char* iso) {
+            return nlohmann::json::parse(
+                       runKiosk({"checkin", "--db", file.path(), "--json", "--at", iso, code}).out)["outcome"]
+                .get<std::string>();
+        };
+        CHECK(at("2026-03-16T07:00:00Z") == "not_open_yet");
+        CHECK(at("2026-03-16T20:00:00Z") == "closed");
+        CHECK(at("2026-03-16T08:00:00Z") == "checked_in");
+    }
+
+    // Only what is given changes; the id (in every QR code) never does.
+    CHECK(runKiosk({"event", "--db", file.path(), "--city", "Bruxelles"}).status == 0);
+    const auto shown = nlohmann::json::parse(runKiosk({"event", "--db", file.path(), "--json"}).out);
+    CHECK(shown["city"] == "Bruxelles");
+    CHECK(shown["venue"] == "Hôtel de Ville");
+    const auto otherId = runKiosk({"event", "--db", file.path(), "--id", "other"});
+    CHECK(otherId.status == 2);
+    CHECK(otherId.err.find("QR codes carry") != std::string::npos);
+    const auto badTime = runKiosk({"event", "--db", file.path(), "--doors-open", "tomorrow morning"});
+    CHECK(badTime.status == 2);
+    CHECK(badTime.err.find("give a time like") != std::string::npos);
+    const auto backwards = runKiosk({"event", "--db", file.path(), "--doors-close", "2026-03-16T06:00:00Z"});
+    CHECK(backwards.status == 2);
+    CHECK(nlohmann::json::parse(runKiosk({"event", "--db", file.path(), "--json"}).out)["doors_close_at"] ==
+          "2026-03-16T19:00:00Z");
+}

@@ -37,29 +37,62 @@ std::string formatIso8601(TimePoint t) {
 }
 
 std::optional<TimePoint> parseIso8601(std::string_view s) {
-    int y, mo, d, h = 0, mi = 0, sec = 0;
-    char rest[16] = {};
-    const std::string str(s.substr(0, 40));
-    const int n = std::sscanf(str.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%15s", &y, &mo, &d, &h, &mi, &sec, rest);
-    if (n < 3 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+    // YYYY-MM-DD[(T|t| )hh:mm[:ss[.fff…]]][Z|±hh[:mm]] and nothing else: a time with garbage
+    // after it, or an offset that cannot be read, is refused rather than half-read.
+    std::size_t i = 0;
+    auto digits = [&](int n, int& out) {
+        if (i + static_cast<std::size_t>(n) > s.size()) return false;
+        out = 0;
+        for (int k = 0; k < n; ++k) {
+            const char c = s[i + static_cast<std::size_t>(k)];
+            if (c < '0' || c > '9') return false;
+            out = out * 10 + (c - '0');
+        }
+        i += static_cast<std::size_t>(n);
+        return true;
+    };
+    auto literal = [&](char c) {
+        if (i < s.size() && s[i] == c) {
+            ++i;
+            return true;
+        }
+        return false;
+    };
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+    if (!digits(4, y) || !literal('-') || !digits(2, mo) || !literal('-') || !digits(2, d)) return std::nullopt;
+    if (i < s.size() && (s[i] == 'T' || s[i] == 't' || s[i] == ' ')) {
+        ++i;
+        if (!digits(2, h) || !literal(':') || !digits(2, mi)) return std::nullopt;
+        if (literal(':')) {
+            if (!digits(2, sec)) return std::nullopt;
+            if (literal('.')) {  // fractional seconds are ignored
+                const std::size_t start = i;
+                while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+                if (i == start) return std::nullopt;
+            }
+        }
+    }
+    int offsetMinutes = 0;
+    if (literal('Z') || literal('z')) {
+    } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+        const int sign = s[i] == '+' ? 1 : -1;
+        ++i;
+        int oh = 0, om = 0;
+        if (!digits(2, oh)) return std::nullopt;
+        if (literal(':')) {
+            if (!digits(2, om)) return std::nullopt;
+        } else if (i < s.size()) {
+            if (!digits(2, om)) return std::nullopt;  // +0100
+        }
+        if (oh > 23 || om > 59) return std::nullopt;
+        offsetMinutes = sign * (oh * 60 + om);
+    }
+    if (i != s.size()) return std::nullopt;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
     using namespace std::chrono;
     const auto ymd = year{y} / month{static_cast<unsigned>(mo)} / day{static_cast<unsigned>(d)};
     if (!ymd.ok()) return std::nullopt;
-    auto tp = sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec};
-    std::string_view r(rest);
-    if (!r.empty() && r.front() == '.') {  // fractional seconds are ignored
-        size_t i = 1;
-        while (i < r.size() && std::isdigit(static_cast<unsigned char>(r[i]))) ++i;
-        r.remove_prefix(i);
-    }
-    if (!r.empty() && r != "Z") {
-        int oh = 0, om = 0;
-        const std::string off(r);
-        if (std::sscanf(off.c_str() + 1, "%2d:%2d", &oh, &om) < 1 || (off[0] != '+' && off[0] != '-'))
-            return std::nullopt;
-        const auto delta = hours{oh} + minutes{om};
-        tp = off[0] == '+' ? tp - delta : tp + delta;
-    }
+    const auto tp = sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec} - minutes{offsetMinutes};
     return time_point_cast<milliseconds>(tp);
 }
 

@@ -1,0 +1,185 @@
+// `kiosk event`: show or set the event itself — name, venue, dates, door times, language. An
+// organiser's import brings the people; this brings what the screens, badges and the door
+// times need. Thin over Database::event / setEvent.
+#include "commands.hpp"
+
+#include <kiosk/core.hpp>
+#include <kiosk/core/payload.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cctype>
+#include <cstdio>
+#include <ctime>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace kiosk::app {
+
+namespace {
+
+using kiosk::core::Database;
+using kiosk::core::TimePoint;
+
+struct EventOptions {
+    std::string db;
+    std::optional<std::string> id, name, venue, city, starts, ends, doorsOpen, doorsClose, language;
+    bool json = false;
+};
+
+void fail(CommandContext& ctx, const std::string& message) {
+    std::fprintf(stderr, "kiosk event: %s\n", message.c_str());
+    ctx.exitCode = 2;
+}
+
+/// "2026-03-16T08:30:00Z", "2026-03-16T09:30+01:00", or local wall-clock time
+/// "2026-03-16 09:30" / "2026-03-16T09:30" (this machine's time zone: the kiosk's own).
+std::optional<TimePoint> parseWhen(const std::string& s) {
+    std::tm tm{};
+    int consumed = 0;
+    // Without a zone: the wall clock here. With Z or an offset: ISO 8601.
+    if (std::sscanf(s.c_str(), "%4d-%2d-%2d%*1[ T]%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+                    &tm.tm_min, &consumed) != 5 ||
+        static_cast<std::size_t>(consumed) != s.size())
+        return core::parseIso8601(s);
+    if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59)
+        return std::nullopt;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    tm.tm_isdst = -1;  // the time zone's rules decide (CET or CEST)
+    const std::time_t t = std::mktime(&tm);
+    if (t == static_cast<std::time_t>(-1)) return std::nullopt;
+    return TimePoint{std::chrono::milliseconds{static_cast<int64_t>(t) * 1000}};
+}
+
+std::string localText(TimePoint t) {
+    if (t == TimePoint{}) return "not set";
+    const std::time_t secs = std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+    std::tm tm{};
+    localtime_r(&secs, &tm);
+    char buf[48];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M %Z", &tm);
+    return buf;
+}
+
+/// An id for a new event from its name: accents folded, ASCII letters and digits, dashes, at
+/// most 40 characters ("Assemblée 2026 — Bruxelles" → "assemblee-2026-bruxelles"). It is carried
+/// in our QR codes.
+std::string slug(const std::string& name) {
+    std::string out;
+    for (unsigned char c : core::foldForSearch(name)) {
+        if (std::isalnum(c) && c < 0x80) {
+            out += static_cast<char>(std::tolower(c));
+        } else if (!out.empty() && out.back() != '-') {
+            out += '-';
+        }
+        if (out.size() >= 40) break;
+    }
+    while (!out.empty() && out.back() == '-') out.pop_back();
+    return out;
+}
+
+nlohmann::json toJson(const core::Event& e) {
+    auto when = [](TimePoint t) { return t == TimePoint{} ? nlohmann::json() : nlohmann::json(core::formatIso8601(t)); };
+    return {{"id", e.id},
+            {"name", e.name},
+            {"venue", e.venue},
+            {"city", e.city},
+            {"starts_at", when(e.startsAt)},
+            {"ends_at", when(e.endsAt)},
+            {"doors_open_at", when(e.doorsOpenAt)},
+            {"doors_close_at", when(e.doorsCloseAt)},
+            {"language", std::string(core::languageCode(e.defaultLanguage))}};
+}
+
+void runEvent(const EventOptions& o, CommandContext& ctx) {
+    const bool changing = o.id || o.name || o.venue || o.city || o.starts || o.ends || o.doorsOpen || o.doorsClose ||
+                          o.language;
+    auto db = Database::open(o.db, changing ? Database::Mode::CreateIfMissing : Database::Mode::OpenExisting);
+    if (!db) return fail(ctx, db.error().message + " [" + db.error().code + "]");
+    auto current = db->event();
+    if (!current) return fail(ctx, current.error().message);
+
+    core::Event e = current->value_or(core::Event{});
+    if (changing) {
+        if (!current->has_value()) {
+            if (!o.name && !o.id) return fail(ctx, "a new event needs --name (and, if you like, --id)");
+            e.id = o.id ? *o.id : slug(*o.name);
+            if (e.id.empty()) return fail(ctx, "cannot make an id from that name: give --id (letters, digits, dashes)");
+        } else if (o.id && *o.id != e.id) {
+            return fail(ctx, "this database belongs to event '" + e.id +
+                                 "' and its QR codes carry that id; use a new database file for '" + *o.id + "'");
+        }
+        if (o.name) e.name = *o.name;
+        if (o.venue) e.venue = *o.venue;
+        if (o.city) e.city = *o.city;
+        struct TimeOption {
+            const std::optional<std::string>& text;
+            TimePoint& field;
+            const char* flag;
+        };
+        for (const TimeOption& t : {TimeOption{o.starts, e.startsAt, "--starts"}, TimeOption{o.ends, e.endsAt, "--ends"},
+                                    TimeOption{o.doorsOpen, e.doorsOpenAt, "--doors-open"},
+                                    TimeOption{o.doorsClose, e.doorsCloseAt, "--doors-close"}}) {
+            if (!t.text) continue;
+            if (t.text->empty()) {
+                t.field = TimePoint{};  // "" clears: no limit
+                continue;
+            }
+            auto when = parseWhen(*t.text);
+            if (!when)
+                return fail(ctx, std::string(t.flag) + " '" + *t.text +
+                                     "': give a time like 2026-03-16T08:30+01:00, 2026-03-16T07:30:00Z or "
+                                     "'2026-03-16 08:30' (this machine's time zone)");
+            t.field = *when;
+        }
+        if (o.language) {
+            auto l = core::languageFromCode(*o.language);
+            if (!l) return fail(ctx, "--language '" + *o.language + "': fr, nl or en");
+            e.defaultLanguage = *l;
+        }
+        if (e.startsAt != TimePoint{} && e.endsAt != TimePoint{} && e.endsAt < e.startsAt)
+            return fail(ctx, "the event ends before it starts: check --starts and --ends");
+        if (e.doorsOpenAt != TimePoint{} && e.doorsCloseAt != TimePoint{} && e.doorsCloseAt <= e.doorsOpenAt)
+            return fail(ctx, "the doors close before they open: check --doors-open and --doors-close");
+        if (auto s = db->setEvent(e); !s) return fail(ctx, s.error().message + " [" + s.error().code + "]");
+    } else if (!current->has_value()) {
+        return fail(ctx, o.db + " has no event yet: set one with kiosk event --db " + o.db + " --name \"…\"");
+    }
+
+    if (o.json) {
+        std::printf("%s\n", toJson(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+        return;
+    }
+    std::printf("event        %s\nname         %s\nvenue        %s\ncity         %s\n", e.id.c_str(), e.name.c_str(),
+                e.venue.c_str(), e.city.c_str());
+    std::printf("starts       %s\nends         %s\n", localText(e.startsAt).c_str(), localText(e.endsAt).c_str());
+    std::printf("doors open   %s\ndoors close  %s%s\n", localText(e.doorsOpenAt).c_str(),
+                localText(e.doorsCloseAt).c_str(),
+                e.doorsOpenAt == TimePoint{} && e.doorsCloseAt == TimePoint{} ? "  (scans accepted at any time)" : "");
+    std::printf("language     %s\n", std::string(core::languageCode(e.defaultLanguage)).c_str());
+}
+
+}  // namespace
+
+void registerEventCommand(CLI::App& app, CommandContext& ctx) {
+    auto o = std::make_shared<EventOptions>();
+    auto* ev = app.add_subcommand("event",
+                                  "Show or set the event: name, venue, dates, door times (scans outside them are "
+                                  "refused as not open yet / closed), screen language");
+    ev->add_option("--db", o->db, "Event database (created if you set an event on a new file)")->required();
+    ev->add_option("--id", o->id, "Short id carried in the QR codes (new event only; default: from the name)");
+    ev->add_option("--name", o->name, "Event name, as on screens, badges and confirmations");
+    ev->add_option("--venue", o->venue, "Venue");
+    ev->add_option("--city", o->city, "City");
+    ev->add_option("--starts", o->starts, "Start, e.g. '2026-03-16 09:00' (local) or 2026-03-16T08:00:00Z");
+    ev->add_option("--ends", o->ends, "End");
+    ev->add_option("--doors-open", o->doorsOpen, "Check-in opens ('' for no limit)");
+    ev->add_option("--doors-close", o->doorsClose, "Check-in closes ('' for no limit)");
+    ev->add_option("--language", o->language, "Language of the idle screen: fr, nl or en");
+    ev->add_flag("--json", o->json, "Print one JSON object");
+    ev->callback([o, &ctx] { runEvent(*o, ctx); });
+}
+
+}  // namespace kiosk::app
