@@ -72,6 +72,14 @@ void runImport(const ImportOptions& o, CommandContext& ctx) {
         return fail(ctx, "import", sum.error());
     }
 
+    // People without an event: the screens have no name to show, the doors no times, and our own
+    // QR codes no key. Say what to do next (stderr: stdout stays the summary / JSON).
+    auto ev = db->event();
+    const bool noEvent = ev && !ev->has_value();
+    if (noEvent && !o.json)
+        std::fprintf(stderr, "note: %s has no event yet; name it and set its door times with: kiosk event --db %s "
+                             "--name \"…\" --doors-open \"YYYY-MM-DD HH:MM\" --doors-close \"…\"\n",
+                     o.db.c_str(), o.db.c_str());
     const int accepted = sum->imported + sum->updated + sum->unchanged;
     if (accepted == 0 && !sum->rejected.empty()) ctx.exitCode = kExitAllRejected;
 
@@ -79,6 +87,7 @@ void runImport(const ImportOptions& o, CommandContext& ctx) {
         auto rejected = nlohmann::json::array();
         for (const auto& r : sum->rejected) rejected.push_back({{"line", r.line}, {"reason", r.reason}});
         const nlohmann::json j{{"source", sum->source},  {"file", o.file},
+                               {"event", noEvent || !ev ? nlohmann::json() : nlohmann::json((*ev)->id)},
                                {"imported", sum->imported}, {"updated", sum->updated},
                                {"unchanged", sum->unchanged}, {"revoked", sum->revoked},
                                {"rejected_count", sum->rejected.size()}, {"rejected", rejected}};

@@ -201,7 +201,7 @@ Status Database::Impl::insertAttendee(Attendee& a, TimePoint at, NewAttendeeCoun
 Result<std::string> Database::Impl::insertOwnCode(const EventRow& ev, const std::string& attendeeId,
                                                   TimePoint at) const {
     if (ev.secretKey.size() != crypto_sign_SECRETKEYBYTES)
-        return Error{"event.no_key", "the event has no signing key; set the event again (kiosk demo / import)"};
+        return Error{"event.no_key", "the event has no signing key; set the event first: kiosk event --db FILE --name \"…\""};
     OwnCode code;
     code.eventId = ev.event.id;
     randombytes_buf(code.codeId.data(), code.codeId.size());
@@ -401,7 +401,7 @@ Result<std::string> Database::issueCode(const std::string& attendeeId) {
     if (auto s = tx.begin(); !s) return s.error();
     auto ev = m_impl->loadEvent();
     if (!ev) return ev.error();
-    if (!*ev) return Error{"event.missing", "no event in this database yet; create it first (kiosk demo / import)"};
+    if (!*ev) return Error{"event.missing", "no event in this database yet: name it first with kiosk event --db FILE --name \"…\" (our QR codes carry the event)"};
     auto a = m_impl->loadAttendee(attendeeId);
     if (!a) return a.error();
     if (!*a) return Error{"attendee.not_found", "no attendee with id " + attendeeId};
