@@ -571,9 +571,10 @@ void drawDesk(const DeskModel& m, IntentSink& sink) {
     }
     ImGui::EndChild();
     drawNotice(m, sink);
-    char timing[96];
-    std::snprintf(timing, sizeof timing, "search %.1f ms · refresh %.1f ms", m.lastSearchMs, m.lastRefreshMs);
-    textColored(kMuted, m.env.kioskName + " · " + timing);
+    char search[32], refresh[32];
+    std::snprintf(search, sizeof search, "%.1f ms", m.lastSearchMs);
+    std::snprintf(refresh, sizeof refresh, "%.1f ms", m.lastRefreshMs);
+    textColored(kMuted, m.env.kioskName + " \u00B7 " + m.env.fmt("desk.footer", {{"search", search}, {"refresh", refresh}}));
 
     popFont(body);
     ImGui::End();
