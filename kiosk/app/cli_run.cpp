@@ -66,6 +66,12 @@ int run(const RunOptions& o) {
         return 2;
     }
 
+    if (auto ev = db->event(); ev && !ev->has_value())
+        std::fprintf(stderr,
+                     "kiosk run: %s has no event yet: the screens show no event name and any time is open; "
+                     "set it with kiosk event --db %s --name \"…\" --doors-open … --doors-close …\n",
+                     o.db.c_str(), o.db.c_str());
+
     ui::AppOptions opt;
     opt.kioskName = o.kiosk.empty() ? defaultKioskName() : o.kiosk;
     opt.dashboardOnly = o.mode == "dashboard";
