@@ -114,6 +114,19 @@ void runExport(const ExportOptions& o, CommandContext& ctx) {
     }
 }
 
+void runBackup(const ExportOptions& o, CommandContext& ctx) {
+    auto db = Database::open(o.db, Database::Mode::ReadOnly);
+    if (!db) return fail(ctx, "backup", db.error());
+    auto bytes = db->backupTo(o.out);
+    if (!bytes) return fail(ctx, "backup", bytes.error());
+    if (o.json) {
+        std::printf("%s\n", dump({{"out", o.out}, {"bytes", *bytes}, {"integrity", "ok"}}).c_str());
+    } else {
+        std::printf("backed up %s to %s (%.1f KiB, integrity ok)\n", core::escapeForDisplay(o.db).c_str(),
+                    core::escapeForDisplay(o.out).c_str(), static_cast<double>(*bytes) / 1024.0);
+    }
+}
+
 }  // namespace
 
 void registerImportCommands(CLI::App& app, CommandContext& ctx) {
@@ -134,6 +147,14 @@ void registerImportCommands(CLI::App& app, CommandContext& ctx) {
     exp->add_option("--out", out->out, "CSV file to write (replaced atomically)")->required();
     exp->add_flag("--json", out->json, "Print one JSON object");
     exp->callback([out, &ctx] { runExport(*out, ctx); });
+
+    auto bak = std::make_shared<ExportOptions>();
+    auto* backup = app.add_subcommand(
+        "backup", "Copy the whole event database while kiosks keep running (checked, replaced atomically)");
+    backup->add_option("--db", bak->db, "Event database file")->required();
+    backup->add_option("--out", bak->out, "Backup file to write, e.g. on a USB stick")->required();
+    backup->add_flag("--json", bak->json, "Print one JSON object");
+    backup->callback([bak, &ctx] { runBackup(*bak, ctx); });
 }
 
 }  // namespace kiosk::app

@@ -501,3 +501,35 @@ TEST_CASE("store: own codes / setEvent rules and the arrivals export") {
     CHECK(text.find("2018-03-16T09:00:00Z") != std::string::npos);
     std::filesystem::remove(out);
 }
+
+TEST_CASE("store: backupTo writes a checked copy while another connection keeps checking in") {
+    TempDb file;
+    Database db = file.open();
+    REQUIRE(db.setEvent(testEvent()).ok());
+    std::vector<std::string> codes;
+    for (int i = 0; i < 20; ++i)
+        codes.push_back(db.primaryCode(db.addAttendee(person("P" + std::to_string(i), "Q"), "t").value().id).value());
+    for (int i = 0; i < 10; ++i) REQUIRE(db.checkIn(scan(codes[static_cast<std::size_t>(i)])).value().outcome == Outcome::CheckedIn);
+
+    TempDb copyFile;
+    auto reader = Database::open(file.path(), Database::Mode::ReadOnly);
+    REQUIRE(reader.ok());
+    // The writer goes on after the reader opened: the copy holds every committed check-in.
+    REQUIRE(db.checkIn(scan(codes[10])).value().outcome == Outcome::CheckedIn);
+    const auto bytes = reader->backupTo(copyFile.path());
+    REQUIRE_MESSAGE(bytes.ok(), (bytes.ok() ? "" : bytes.error().message));
+    CHECK(*bytes > 0);
+    CHECK_FALSE(std::filesystem::exists(copyFile.path() + ".tmp"));
+
+    Database copy = copyFile.open();
+    CHECK(copy.stats().value().checkedIn == 11);
+    CHECK(copy.attendees().value().size() == 20);
+    CHECK(queryText(copyFile.path(), "PRAGMA integrity_check") == "ok\n");
+    // The copy is a working event database: the same codes, the same key.
+    CHECK(copy.checkIn(scan(codes[0])).value().outcome == Outcome::AlreadyCheckedIn);
+    CHECK(copy.checkIn(scan(codes[15])).value().outcome == Outcome::CheckedIn);
+
+    const auto bad = reader->backupTo("/nonexistent-folder/backup.kiosk");
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error().code == "io.open");
+}

@@ -158,6 +158,10 @@ public:
     Result<Stats> stats() const;
     /// Arrivals as CSV (formula-injection safe). Returns the number of rows written.
     Result<int> exportArrivalsCsv(const std::string& path) const;
+    /// A consistent copy of the whole database (SQLite's online backup: kiosks keep checking in
+    /// meanwhile), written to `path` through a temporary file and a rename, then verified with
+    /// PRAGMA integrity_check. Returns the size in bytes.
+    Result<int64_t> backupTo(const std::string& path) const;
 
     // --- print outbox (exactly-once badge printing)
     Result<PrintJob> enqueuePrint(const std::string& attendeeId, const std::string& checkinId,

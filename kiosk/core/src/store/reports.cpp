@@ -116,6 +116,47 @@ Result<int> Database::exportArrivalsCsv(const std::string& path) const {
     return rows;
 }
 
+Result<int64_t> Database::backupTo(const std::string& path) const {
+    const std::string tmp = path + ".tmp";
+    std::error_code ec;
+    std::filesystem::remove(tmp, ec);
+    {
+        sqlite3* raw = nullptr;
+        const int rc = sqlite3_open_v2(tmp.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+        store::DbPtr dest(raw);
+        if (rc != SQLITE_OK)
+            return Error{"io.open", "cannot write " + tmp + ": check the folder exists and is writable"};
+        sqlite3_backup* b = sqlite3_backup_init(dest.get(), "main", m_impl->conn.get(), "main");
+        if (!b) return store::sqliteError(dest.get(), "backup");
+        // All pages in one step: a kiosk database is small, and one step is one consistent read.
+        const int step = sqlite3_backup_step(b, -1);
+        const int done = sqlite3_backup_finish(b);
+        if (step != SQLITE_DONE || done != SQLITE_OK) {
+            Error e = store::sqliteError(dest.get(), "backup");
+            dest.reset();
+            std::filesystem::remove(tmp, ec);
+            return e;
+        }
+        // The copy is checked before it replaces an older backup.
+        sqlite3_stmt* st = nullptr;
+        std::string verdict;
+        if (sqlite3_prepare_v2(dest.get(), "PRAGMA integrity_check", -1, &st, nullptr) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            verdict = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+        if (verdict != "ok") {
+            dest.reset();
+            std::filesystem::remove(tmp, ec);
+            return Error{"db.backup_check", "the backup copy failed its integrity check (" + verdict +
+                                                "); the database itself may be damaged: keep the old backups"};
+        }
+    }
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) return Error{"io.write", "cannot replace " + path + ": " + ec.message()};
+    const auto size = std::filesystem::file_size(path, ec);
+    return ec ? int64_t{0} : static_cast<int64_t>(size);
+}
+
 Result<std::vector<AuditEntry>> Database::audit(int limit) const {
     KIOSK_STMT(st, m_impl->conn,
                "SELECT at, actor, action, attendee_id, detail FROM audit_log ORDER BY rowid DESC LIMIT ?1");
