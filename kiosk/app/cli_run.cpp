@@ -1,5 +1,6 @@
 // `kiosk run`: the window. Wires the database, the scanner (camera, frame sequence or wedge
 // scanner only), the printer and the GLFW backend to kiosk::ui::KioskApp and runs the loop.
+#include "backup/periodic_backup.hpp"
 #include "commands.hpp"
 #include "window/glfw_backend.hpp"
 
@@ -40,6 +41,8 @@ struct RunOptions {
     std::string statsFile;
     std::string assets;
     double welcomeSeconds = 6;
+    std::string backup;
+    double backupMinutes = 5;
 };
 
 std::string defaultKioskName() {
@@ -141,8 +144,16 @@ int run(const RunOptions& o) {
     sigaction(SIGINT, &sa, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 
+    // A copy of the database every few minutes, e.g. on a USB stick (attendee mode only: the
+    // kiosk that writes is the one worth copying).
+    std::unique_ptr<PeriodicBackup> backup;
+    if (!o.backup.empty() && !opt.dashboardOnly)
+        backup = std::make_unique<PeriodicBackup>(
+            o.db, o.backup, std::chrono::seconds(static_cast<long>(o.backupMinutes * 60.0)));
+
     while ((*app)->runFrame(**window)) {
     }
+    backup.reset();
     (*app)->writeStats();
     // The window's ImGui backends shut down while the app's ImGui context still exists.
     auto w = std::move(window).value();
@@ -173,6 +184,10 @@ void registerRunCommand(CLI::App& app, CommandContext& ctx) {
     run->add_flag("--windowed", opts->windowed, "Development: a normal window, closable, no lockdown");
     run->add_flag("--large-text", opts->largeText, "Start in large-text mode");
     run->add_option("--status-file", opts->statusFile, "Write the screen state as one JSON line (tests)");
+    run->add_option("--backup", opts->backup,
+                    "Copy the database to this file every few minutes while running (e.g. on a USB stick)");
+    run->add_option("--backup-minutes", opts->backupMinutes, "Minutes between backups (default 5)")
+        ->check(CLI::Range(0.05, 1440.0));
     run->add_option("--stats-file", opts->statsFile, "Write frame-time and latency figures as JSON");
     run->add_option("--assets", opts->assets, "Folder holding lang/ (default: the source tree's assets)");
     run->add_option("--welcome-seconds", opts->welcomeSeconds, "How long the welcome stays")

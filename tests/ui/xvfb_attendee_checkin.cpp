@@ -170,6 +170,25 @@ TEST_CASE("xvfb: a full disk at the door sends the attendee to the desk and says
     CHECK(checkinCount(ev, ev.zoeId) == 1);
 }
 
+TEST_CASE("xvfb: --backup keeps a checked copy of the database while the kiosk checks people in") {
+    test::Xvfb x(98);
+    REQUIRE(x.ok());
+    Event ev("backup");
+    const std::string copy = (ev.dir / "backup.kiosk").string();
+    auto kiosk = startKiosk(x, ev, "xvfb-backup", {"--backup", copy, "--backup-minutes", "0.05"});
+    x.scan(ev.zoeCode, 5);
+    REQUIRE(test::waitFor([&] { return ev.screenIs("welcome"); }, 10s));
+    // Every 3 s here: the next copy holds the check-in.
+    auto copiedCheckins = [&]() -> int64_t {
+        auto d = core::Database::open(copy, core::Database::Mode::ReadOnly);
+        if (!d) return -1;
+        auto s = d->stats();
+        return s ? s->checkedIn : -1;
+    };
+    CHECK(test::waitFor([&] { return copiedCheckins() == 1; }, 15s));
+    CHECK(kiosk.alive());
+}
+
 TEST_CASE("xvfb: Escape, Alt+F4 and a close request leave the kiosk running and fullscreen") {
     test::Xvfb x(93);
     REQUIRE(x.ok());
