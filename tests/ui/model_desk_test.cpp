@@ -344,6 +344,18 @@ TEST_CASE("desk: settings export the arrivals as CSV beside the database") {
     CHECK(f.desk.model().notice.arg.find("2 ") == 0);
 }
 
+TEST_CASE("desk: outside the door times a banner says why every scan is refused") {
+    DeskFixture f;  // doors 07:30–20:00 UTC on 16 March 2018, now 09:00
+    CHECK(f.desk.model().doorsKey.empty());
+    f.later(12h);  // 21:00
+    CHECK(f.desk.model().doorsKey == "desk.doors.closed");
+    CHECK(f.desk.model().doorsTime == formatLocalTime(at("2018-03-16T20:00:00Z"), true));
+    f.ctx.now = at("2018-03-16T06:00:00Z");
+    f.later(2s);
+    CHECK(f.desk.model().doorsKey == "desk.doors.not_open");
+    CHECK(f.desk.model().doorsTime == formatLocalTime(at("2018-03-16T07:30:00Z"), true));
+}
+
 TEST_CASE("desk: the queue shows the kiosks' cases and closes them in one click") {
     DeskFixture f;
     core::ScanRequest unknown;

@@ -116,19 +116,6 @@ void drawChart(const DashboardModel& m, ImVec2 size) {
     ImGui::EndChild();
 }
 
-/// `s` shortened with "…" (whole code points) to fit `width` pixels in the current font.
-std::string fitWidth(const std::string& s, float width) {
-    if (ImGui::CalcTextSize(s.c_str()).x <= width) return s;
-    std::string cut = s;
-    while (!cut.empty()) {
-        // Drop one code point: its continuation bytes, then its lead byte.
-        while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80) cut.pop_back();
-        if (!cut.empty()) cut.pop_back();
-        if (ImGui::CalcTextSize((cut + "\u2026").c_str()).x <= width) return cut + "\u2026";
-    }
-    return "\u2026";
-}
-
 void drawGroups(const DashboardModel& m, const char* id, std::string_view titleKey,
                 const std::vector<DashboardGroup>& groups, ImVec2 size, bool withLegend) {
     ImGui::BeginChild(id, size, true, ImGuiWindowFlags_NoScrollbar);
@@ -159,7 +146,7 @@ void drawGroups(const DashboardModel& m, const char* id, std::string_view titleK
     const float rowH = ImGui::GetTextLineHeight() * 1.12f + 2.0f;
     for (const auto& g : groups) {
         const ImVec2 p = ImGui::GetCursorScreenPos();
-        text(fitWidth(g.name.empty() ? tr(m, "dashboard.none") : g.name, labelW - 8));
+        text(fitText(g.name.empty() ? tr(m, "dashboard.none") : g.name, labelW - 8));
         const float x0 = p.x + labelW;
         const float regW = barMax * static_cast<float>(g.registered) / static_cast<float>(maxReg);
         const float arrW = g.registered > 0 ? regW * static_cast<float>(g.arrived) / static_cast<float>(g.registered) : 0;
@@ -226,7 +213,7 @@ void healthItem(const DashboardModel& m, std::string_view labelKey, const Servic
     }
     if (!h.message.empty()) {
         ImGui::SameLine();
-        textColored(kMuted, fitWidth("\u00B7 " + h.message, ImGui::GetContentRegionAvail().x));
+        textColored(kMuted, fitText("\u00B7 " + h.message, ImGui::GetContentRegionAvail().x));
     }
 }
 

@@ -86,7 +86,20 @@ void DeskController::reload(ShellContext& ctx) {
     m_dirty = false;
     m_lastRefresh = ctx.steadyNow;
     if (!m_choicesLoaded) loadChoices(ctx);
-    if (auto ev = ctx.db.event(); ev.ok() && ev->has_value()) m_model.eventName = (*ev)->name;
+    m_model.doorsKey.clear();
+    m_model.doorsTime.clear();
+    if (auto ev = ctx.db.event(); ev.ok() && ev->has_value()) {
+        const core::Event& e = **ev;
+        m_model.eventName = e.name;
+        // The volunteers see why every scan is refused before the queue fills with cases.
+        if (e.doorsOpenAt != core::TimePoint{} && ctx.now < e.doorsOpenAt) {
+            m_model.doorsKey = "desk.doors.not_open";
+            m_model.doorsTime = formatLocalTime(e.doorsOpenAt, true);
+        } else if (e.doorsCloseAt != core::TimePoint{} && ctx.now > e.doorsCloseAt) {
+            m_model.doorsKey = "desk.doors.closed";
+            m_model.doorsTime = formatLocalTime(e.doorsCloseAt, true);
+        }
+    }
     // Without `<db>.pin` the only way in was the documented demo PIN: keep asking to change it.
     std::error_code ec;
     m_model.demoPinWarning = !ctx.dbPath.empty() && !std::filesystem::exists(pinFileFor(ctx.dbPath), ec);

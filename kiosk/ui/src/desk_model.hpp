@@ -120,6 +120,10 @@ struct DeskModel {
     std::string lastExport;       ///< the arrivals file written last from the settings page
     int idleSecondsLeft = 120;    ///< until the desk locks itself
     std::string eventName;
+    /// Set while the doors refuse every scan: "desk.doors.not_open" / "desk.doors.closed", with
+    /// the local time they open / closed. Empty while check-in is open (or has no door times).
+    std::string doorsKey;
+    std::string doorsTime;
 
     double lastSearchMs = 0;   ///< measured, shown in the footer
     double lastRefreshMs = 0;

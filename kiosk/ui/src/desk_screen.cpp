@@ -68,6 +68,16 @@ void drawTopBar(const DeskModel& m, IntentSink& sink) {
         ImGui::EndChild();
         ImGui::PopStyleColor();
     }
+    if (!m.doorsKey.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.35f, 0.25f, 0.02f, 1.0f));
+        ImGui::BeginChild("doors", ImVec2(0, ImGui::GetTextLineHeight() * 0.85f + 10), false,
+                          ImGuiWindowFlags_NoScrollbar);
+        ImGui::SetWindowFontScale(0.8f);
+        ImGui::SetCursorPos(ImVec2(8, 5));
+        textColored(kWarn, m.env.fmt(m.doorsKey, {{"time", m.doorsTime}}));
+        ImGui::EndChild();
+        ImGui::PopStyleColor();
+    }
     if (m.demoPinWarning) {
         ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.35f, 0.25f, 0.02f, 1.0f));
         ImGui::BeginChild("demo-pin", ImVec2(0, ImGui::GetTextLineHeight() * 0.85f + 10), false,
