@@ -25,6 +25,23 @@ std::string outcomeText(const DeskModel& m, const std::string& reason) {
 
 // --- frame -----------------------------------------------------------------------------------
 
+inline const ImVec4 kWarnBanner{0.35f, 0.25f, 0.02f, 1.0f};
+inline const ImVec4 kBannerText{1.0f, 1.0f, 1.0f, 1.0f};
+
+/// A full-width coloured strip with a message of up to `lines` lines (wrapped) at 80 % size.
+void banner(const char* id, const ImVec4& background, const ImVec4& colour, const std::string& message, int lines) {
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, background);
+    const float lineH = ImGui::GetTextLineHeight() * 0.85f;
+    ImGui::BeginChild(id, ImVec2(0, lineH * static_cast<float>(lines) + 10), false, ImGuiWindowFlags_NoScrollbar);
+    ImGui::SetWindowFontScale(0.8f);
+    ImGui::SetCursorPos(ImVec2(8, 5));
+    ImGui::PushTextWrapPos(0.0f);
+    textColored(colour, message);
+    ImGui::PopTextWrapPos();
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
+}
+
 void drawTopBar(const DeskModel& m, IntentSink& sink) {
     // Right: languages, dashboard, lock, each as wide as its label. Left: title and event name,
     // the name cut to the room that is left.
@@ -56,38 +73,14 @@ void drawTopBar(const DeskModel& m, IntentSink& sink) {
     ImGui::SameLine();
     if (colouredButton(m.env, lock, kBad, buttonWidth(lock), 9)) sink.push(LeaveDesk{});
 
-    if (!m.writeProblem.empty()) {
-        ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.40f, 0.08f, 0.07f, 1.0f));
-        ImGui::BeginChild("write-problem", ImVec2(0, ImGui::GetTextLineHeight() * 1.7f + 10), false,
-                          ImGuiWindowFlags_NoScrollbar);
-        ImGui::SetWindowFontScale(0.8f);
-        ImGui::SetCursorPos(ImVec2(8, 5));
-        ImGui::PushTextWrapPos(0.0f);
-        text(m.env.fmt("desk.write_problem", {{"arg", m.writeProblem}}));
-        ImGui::PopTextWrapPos();
-        ImGui::EndChild();
-        ImGui::PopStyleColor();
-    }
-    if (!m.doorsKey.empty()) {
-        ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.35f, 0.25f, 0.02f, 1.0f));
-        ImGui::BeginChild("doors", ImVec2(0, ImGui::GetTextLineHeight() * 0.85f + 10), false,
-                          ImGuiWindowFlags_NoScrollbar);
-        ImGui::SetWindowFontScale(0.8f);
-        ImGui::SetCursorPos(ImVec2(8, 5));
-        textColored(kWarn, m.env.fmt(m.doorsKey, {{"time", m.doorsTime}}));
-        ImGui::EndChild();
-        ImGui::PopStyleColor();
-    }
-    if (m.demoPinWarning) {
-        ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.35f, 0.25f, 0.02f, 1.0f));
-        ImGui::BeginChild("demo-pin", ImVec2(0, ImGui::GetTextLineHeight() * 0.85f + 10), false,
-                          ImGuiWindowFlags_NoScrollbar);
-        ImGui::SetWindowFontScale(0.8f);
-        ImGui::SetCursorPos(ImVec2(8, 5));
-        textColored(kWarn, tr(m, "desk.demo_pin_warning"));
-        ImGui::EndChild();
-        ImGui::PopStyleColor();
-    }
+    // Banners under the top bar, most urgent first: check-ins not saved, doors refusing every
+    // scan, the demo PIN still in use.
+    if (!m.writeProblem.empty())
+        banner("write-problem", ImVec4(0.40f, 0.08f, 0.07f, 1.0f), kBannerText,
+               m.env.fmt("desk.write_problem", {{"arg", m.writeProblem}}), 2);
+    if (!m.doorsKey.empty())
+        banner("doors", kWarnBanner, kWarn, m.env.fmt(m.doorsKey, {{"time", m.doorsTime}}), 1);
+    if (m.demoPinWarning) banner("demo-pin", kWarnBanner, kWarn, tr(m, "desk.demo_pin_warning"), 1);
 }
 
 void drawNav(const DeskModel& m, IntentSink& sink) {
