@@ -2,6 +2,7 @@
 // is rasterised), a real database in a temp file, the real ScanService fed by wedge keystrokes.
 #include "../../kiosk/ui/src/font_loader.hpp"
 #include "../../kiosk/ui/src/pin.hpp"
+#include "ui_test_event.hpp"
 
 #include <doctest/doctest.h>
 
@@ -66,30 +67,10 @@ struct Fixture {
     Fixture() {
         auto db = core::Database::open(tmp.path, core::Database::Mode::CreateIfMissing);
         REQUIRE_MESSAGE(db.ok(), (db.ok() ? "" : db.error().message));
-        const auto now = core::nowUtc();
-        core::Event e;
-        e.id = "ui-test-2026";
-        e.name = "Rencontre annuelle — test";
-        e.startsAt = now - std::chrono::hours(1);
-        e.endsAt = now + std::chrono::hours(8);
-        e.doorsOpenAt = now - std::chrono::hours(2);
-        e.doorsCloseAt = now + std::chrono::hours(8);
-        REQUIRE(db->setEvent(e).ok());
-        auto add = [&](std::string first, std::string last, std::string group, core::Language l) {
-            core::Attendee a;
-            a.firstName = std::move(first);
-            a.lastName = std::move(last);
-            a.email = "private@example.org";
-            a.workingGroup = std::move(group);
-            a.category = "participant";
-            a.language = l;
-            auto r = db->addAttendee(a, "test");
-            REQUIRE(r.ok());
-            return r->id;
-        };
-        zoeId = add("Zoë", "Kowalczyk-Øster", "WG 3", core::Language::Fr);
-        ivanId = add("Иван", "Петров", "WG 1", core::Language::En);
-        nikosId = add("Νίκος", "Παπαδόπουλος", "WG 2", core::Language::Nl);
+        ui::test::setOpenEvent(*db, "ui-test-2026", "Rencontre annuelle — test");
+        zoeId = ui::test::addPerson(*db, "Zoë", "Kowalczyk-Øster", "WG 3", core::Language::Fr);
+        ivanId = ui::test::addPerson(*db, "Иван", "Петров", "WG 1", core::Language::En);
+        nikosId = ui::test::addPerson(*db, "Νίκος", "Παπαδόπουλος", "WG 2", core::Language::Nl);
         auto c1 = db->primaryCode(zoeId);
         auto c2 = db->primaryCode(ivanId);
         REQUIRE(c1.ok());

@@ -2,6 +2,7 @@
 // an unknown code, the lockdown keys, a wrong PIN, and a badge printed through a real CUPS queue.
 // Each test saves screenshots into <build>/ui-screenshots/ (look at them).
 #include "xvfb_harness.hpp"
+#include "ui_test_event.hpp"
 
 #include "../scanner/synth.hpp"  // C's synthetic webcam frames (ZXing writer + distortions)
 
@@ -33,30 +34,9 @@ struct Event {
         db = (dir / "event.kiosk").string();
         auto d = core::Database::open(db, core::Database::Mode::CreateIfMissing);
         REQUIRE_MESSAGE(d.ok(), (d.ok() ? "" : d.error().message));
-        const auto now = core::nowUtc();
-        core::Event e;
-        e.id = "xvfb-2026";
-        e.name = "3e rencontre annuelle — Bruxelles";
-        e.startsAt = now - std::chrono::hours(1);
-        e.endsAt = now + std::chrono::hours(8);
-        e.doorsOpenAt = now - std::chrono::hours(2);
-        e.doorsCloseAt = now + std::chrono::hours(8);
-        e.defaultLanguage = core::Language::Fr;
-        REQUIRE(d->setEvent(e).ok());
-        auto add = [&](std::string first, std::string last, std::string group, core::Language l) {
-            core::Attendee a;
-            a.firstName = std::move(first);
-            a.lastName = std::move(last);
-            a.email = "private@example.org";
-            a.workingGroup = std::move(group);
-            a.category = "participant";
-            a.language = l;
-            auto r = d->addAttendee(a, "test");
-            REQUIRE(r.ok());
-            return r->id;
-        };
-        zoeId = add("Zoë", "Kowalczyk-Øster", "Groupe 3 — Données ouvertes", core::Language::Fr);
-        ivanId = add("Иван", "Петров", "WG 1", core::Language::En);
+        ui::test::setOpenEvent(*d, "xvfb-2026", "3e rencontre annuelle — Bruxelles");
+        zoeId = ui::test::addPerson(*d, "Zoë", "Kowalczyk-Øster", "Groupe 3 — Données ouvertes", core::Language::Fr);
+        ivanId = ui::test::addPerson(*d, "Иван", "Петров", "WG 1", core::Language::En);
         zoeCode = *d->primaryCode(zoeId);
         ivanCode = *d->primaryCode(ivanId);
     }

@@ -260,16 +260,15 @@ struct KioskApp::Impl {
     std::string statusLine() const {
         const core::Language l = attendee.kioskLanguage;
         // Device states are stable codes ("running", "unreachable" …); the line shows them in words.
-        auto word = [&](const std::string& state) { return text.stateWord(l, state); };
         std::string s = opt.kioskName;
         if (!ctx.writeProblem.empty()) s = "\u26A0 " + text.get(l, "status.not_saved") + "  ·  " + s;
         if (opt.noCamera)
             s += "  ·  " + text.get(l, "status.no_camera");
         else
-            s += "  ·  " + text.format(l, "status.camera", {{"state", word(ctx.scanner.state)}});
+            s += "  ·  " + text.format(l, "status.camera", {{"state", text.stateWord(l, ctx.scanner.state)}});
         if (!opt.scannerNote.empty()) s += " (" + opt.scannerNote + ")";
         if (print)
-            s += "  ·  " + text.format(l, "status.printer", {{"state", word(ctx.printer.state)}});
+            s += "  ·  " + text.format(l, "status.printer", {{"state", text.stateWord(l, ctx.printer.state)}});
         else
             s += "  ·  " + text.get(l, "status.no_printer");
         if (!sound.available()) s += "  ·  " + text.get(l, "status.no_audio");
