@@ -1,10 +1,14 @@
 // kiosk: the event check-in kiosk. `kiosk --help` lists the subcommands.
 #include "commands.hpp"
 
+#include <csignal>
 #include <cstdio>
 #include <exception>
 
 int main(int argc, char** argv) {
+    // A file-size limit (ulimit -f) must fail the write with EFBIG, reported as such, instead of
+    // killing the kiosk silently with SIGXFSZ in the middle of a check-in.
+    std::signal(SIGXFSZ, SIG_IGN);
     CLI::App app{"kiosk: event check-in with badge printing"};
     app.require_subcommand(1);
     app.set_version_flag("--version", "kiosk 0.1.0");

@@ -262,3 +262,66 @@ TEST_CASE("cli: event sets the name, dates and door times the engine enforces") 
     CHECK(nlohmann::json::parse(runKiosk({"event", "--db", file.path(), "--json"}).out)["doors_close_at"] ==
           "2026-03-16T19:00:00Z");
 }
+
+TEST_CASE("cli: a 0-byte --db is refused like a garbage file and not turned into a new event") {
+    TempDb file;
+    { std::ofstream(file.path()).flush(); }
+    const auto r = runKiosk({"event", "--db", file.path(), "--id", "civic-2026", "--name", "Civic Tech Summit 2026"});
+    CHECK(r.status == 2);
+    CHECK(r.err.find("db.not_kiosk") != std::string::npos);
+    CHECK(r.err.find("empty") != std::string::npos);
+    CHECK(std::filesystem::file_size(file.path()) == 0);
+    const auto c = runKiosk({"checkin", "--db", file.path(), "anything"});
+    CHECK(c.status == 2);
+}
+
+TEST_CASE("cli: a file-size limit fails the check-in with its name, not a silent SIGXFSZ death") {
+    DemoDb d;
+    kiosk::core::Database holder = d.file.open();
+    REQUIRE(holder.stats().ok());
+    // No `trap '' XFSZ` here: the kiosk itself must ignore the signal and report EFBIG.
+    const std::string cmd = "bash -c " +
+                            shellQuote("ulimit -f 16; exec " + shellQuote(KIOSK_EXE) + " checkin --db " +
+                                       shellQuote(d.file.path()) + " " + shellQuote(d.codes[0][2])) +
+                            " 2>&1";
+    std::string out;
+    std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
+    REQUIRE(p);
+    char buf[4096];
+    while (std::size_t n = std::fread(buf, 1, sizeof buf, p.get())) out.append(buf, n);
+    const int st = pclose(p.release());
+    REQUIRE_MESSAGE(WIFEXITED(st), out);
+    CHECK(WEXITSTATUS(st) == 2);
+    CHECK(out.find("file-size limit") != std::string::npos);
+    CHECK(holder.stats().value().checkedIn == 0);
+}
+
+TEST_CASE("cli: a database in a read-only folder says the folder is read-only (no -wal can be made)") {
+    char tmpl[] = "/tmp/kiosk-ro-folder-XXXXXX";
+    REQUIRE(::mkdtemp(tmpl));
+    const std::string dir = tmpl;
+    const std::string db = dir + "/event.db";
+    REQUIRE(runKiosk({"demo", "--db", db}).status == 0);
+    // The file itself stays writable; only the folder is not (a USB stick mounted read-only for
+    // this user, a folder owned by someone else).
+    std::filesystem::permissions(db, std::filesystem::perms::all);
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec |
+                                          std::filesystem::perms::group_read | std::filesystem::perms::group_exec |
+                                          std::filesystem::perms::others_read | std::filesystem::perms::others_exec);
+    // root may write anywhere: run the kiosk as nobody then.
+    const std::string prefix = ::getuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+    const std::string cmd = prefix + shellQuote(KIOSK_EXE) + " stats --db " + shellQuote(db) + " 2>&1";
+    std::string out;
+    std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
+    REQUIRE(p);
+    char buf[4096];
+    while (std::size_t n = std::fread(buf, 1, sizeof buf, p.get())) out.append(buf, n);
+    const int st = pclose(p.release());
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all);
+    std::filesystem::remove_all(dir);
+    CHECK(WIFEXITED(st));
+    CHECK(WEXITSTATUS(st) == 2);
+    CHECK_MESSAGE(out.find("db.folder_readonly") != std::string::npos, out);
+    CHECK(out.find("read-only") != std::string::npos);
+    CHECK(out.find("-wal") != std::string::npos);
+}

@@ -270,3 +270,29 @@ TEST_CASE("fonts: every attendee's first name has all its glyphs in the welcome 
     CHECK(ui::FontLoader::hasAllGlyphs(body, "Łukasz Żółć Ђорђе Αθηνά Nguyễn"));
     CHECK(b.fontBuilds >= 1);
 }
+
+TEST_CASE("app: the database file deleted while the kiosk runs: no welcome, the status says it is not saved") {
+    Fixture f;
+    HeadlessBackend b;
+    auto app = f.makeApp();
+    app->runFrame(b);
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(f.tmp.path + suffix);
+    wedgeType(*app, f.zoeCode);
+    REQUIRE(runUntil(*app, b, "help"));
+    auto st = status(*app);
+    CHECK(st["outcome"] == "error");
+    const std::string problem = st["writeProblem"];
+    CHECK(problem.rfind("db.replaced: ", 0) == 0);
+    CHECK(problem.find("deleted") != std::string::npos);
+    // A second scan is refused the same way: the kiosk stopped accepting.
+    app->runFrame(b);
+    wedgeType(*app, f.ivanCode);
+    const auto gen = st["generation"].get<int>();
+    const auto until = std::chrono::steady_clock::now() + 3s;
+    while (status(*app)["generation"].get<int>() == gen && std::chrono::steady_clock::now() < until) {
+        app->runFrame(b);
+        std::this_thread::sleep_for(2ms);
+    }
+    CHECK(status(*app)["screen"] == "help");
+    CHECK(status(*app)["outcome"] == "error");
+}

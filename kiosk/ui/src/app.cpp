@@ -364,6 +364,7 @@ struct KioskApp::Impl {
         j["generation"] = attendee.generation;
         j["pinMessage"] = pinMessage;
         j["largeText"] = largeText;
+        j["writeProblem"] = ctx.writeProblem;  // "db.replaced: …" while check-ins are not saved
 #ifdef KIOSK_UI_HAS_DASHBOARD
         // E2: the headcount the dashboard shows, for the Xvfb test of `--mode dashboard`.
         if (dashboard && mode == Mode::Dashboard) {

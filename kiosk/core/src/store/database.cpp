@@ -8,9 +8,13 @@
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
+#include <sys/stat.h>
 #include <thread>
+#include <unistd.h>
 
 namespace kiosk::core {
 
@@ -272,6 +276,58 @@ Status migrate(const store::Connection& c, const std::string& path) {
     return tx.commit();
 }
 
+/// PRAGMA quick_check: every page read once (a damaged page is found now, at open, not when the
+/// next backup fails or in the middle of the doors opening). It skips the index-content check of
+/// integrity_check, which is what makes it cheap enough for every open (see docs/schema.md).
+Status quickCheck(const store::Connection& c, const std::string& path) {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(c.get(), "PRAGMA quick_check(5)", -1, &raw, nullptr) != SQLITE_OK) {
+        sqlite3_finalize(raw);
+        Error e = c.error("check the database");
+        if (e.code == "db.corrupt") e.message = path + " is not a kiosk database or is damaged (" + e.message + ")";
+        return e;
+    }
+    store::StmtPtr st(raw);
+    std::string problems;
+    int rc;
+    while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+        const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(raw, 0));
+        const std::string line = t ? t : "";
+        if (line == "ok") continue;
+        problems += (problems.empty() ? "" : "; ") + line;
+    }
+    if (rc != SQLITE_DONE) {
+        Error e = c.error("check the database");
+        if (e.code == "db.corrupt") e.message = path + " is damaged (" + e.message + ")";
+        return e;
+    }
+    if (!problems.empty())
+        return Error{"db.corrupt", path + " is damaged (" + problems +
+                                       "): restore the latest backup (see `kiosk backup` in the organiser guide)"};
+    return {};
+}
+
+/// An open that failed for want of a writable folder says so: in WAL mode SQLite must create
+/// FILE-wal and FILE-shm beside the database, and "unable to open database file" or "disk I/O
+/// error" send people looking at the file, which is fine.
+Error explainOpenError(Error e, const std::string& path) {
+    const auto parent = std::filesystem::path(path).parent_path();
+    const std::string dir = parent.empty() ? std::string(".") : parent.string();
+    if (e.code == "db.corrupt" || e.code == "db.newer_schema" || e.code == "db.old_schema" ||
+        e.code == "db.not_kiosk" || e.code == "db.migration")
+        return e;
+    if (::access(dir.c_str(), W_OK | X_OK) == 0) return e;
+    const int why = errno;
+    std::error_code ec;
+    if (std::filesystem::exists(path + "-wal", ec) && std::filesystem::exists(path + "-shm", ec)) return e;
+    return Error{"db.folder_readonly",
+                 "cannot use " + path + ": the folder " + dir + " is " +
+                     (why == EROFS ? std::string("on a read-only file system") : std::string("read-only for this user")) +
+                     ", and the kiosk must create " + path + "-wal and " + path +
+                     "-shm beside the database. Copy the file to a writable folder, or make the folder writable "
+                     "(" + e.message + ")"};
+}
+
 /// Busy handler: sleep 0.5–2.5 ms per try, give up after about 30 s (then "db.busy").
 int busyWait(void*, int tries) {
     constexpr int kMaxTries = 15000;
@@ -286,8 +342,15 @@ int Database::schemaVersion() { return store::migrationSteps().back().version; }
 
 Result<Database> Database::open(const std::string& path, Mode mode) {
     if (sodium_init() < 0) return Error{"crypto.init", "libsodium failed to initialise"};
-    if (mode != Mode::CreateIfMissing && !std::filesystem::exists(path))
+    struct stat before {};
+    const bool existed = ::stat(path.c_str(), &before) == 0;
+    if (mode != Mode::CreateIfMissing && !existed)
         return Error{"db.not_found", path + " does not exist; create it with `kiosk demo` or `kiosk import`"};
+    // An empty file is not an empty event: SQLite would make a new database of it, with a new
+    // signing key, and every scan would then be "ticket for another event".
+    if (existed && S_ISREG(before.st_mode) && before.st_size == 0)
+        return Error{"db.not_kiosk", path + " is an empty file (0 bytes), not a kiosk database: if it should hold "
+                                            "your event, restore a backup; for a new event choose a new file name"};
     int flags = mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (mode == Mode::CreateIfMissing) flags |= SQLITE_OPEN_CREATE;
     sqlite3* raw = nullptr;
@@ -296,6 +359,11 @@ Result<Database> Database::open(const std::string& path, Mode mode) {
     if (rc != SQLITE_OK)
         return Error{"db.open", "cannot open " + path + ": " + (raw ? sqlite3_errmsg(raw) : "out of memory") +
                                     " (check the path and its permissions)"};
+    // Names, e-mails and the event's signing key: only the kiosk's user may read them. SQLite
+    // has just created the file (still empty) with 0644; its -wal and -shm files copy the mode of
+    // the database file, so they are 0600 too. An existing file keeps the mode its owner chose.
+    if (!existed && ::chmod(path.c_str(), 0600) != 0)
+        return Error{"db.open", "cannot make " + path + " private (chmod 600): " + std::strerror(errno)};
     sqlite3_extended_result_codes(raw, 1);
     // Other kiosk processes hold the write lock for a few milliseconds at a time. SQLite's default
     // busy handler backs off to 100 ms sleeps, so under load one waiter can keep losing the race
@@ -307,35 +375,44 @@ Result<Database> Database::open(const std::string& path, Mode mode) {
     impl->path = path;
     impl->readOnly = mode == Mode::ReadOnly;
     const auto& c = impl->conn;
-    // A confirmed check-in must survive a power cut: FULL syncs the WAL on every commit.
-    if (!impl->readOnly) {
-        if (auto s = c.exec("PRAGMA journal_mode = WAL"); !s) {
-            auto e = s.error();
-            if (e.code == "db.corrupt") e.message = path + " is not a kiosk database (" + e.message + ")";
-            return e;
+    auto configure = [&]() -> Status {
+        // A confirmed check-in must survive a power cut: FULL syncs the WAL on every commit.
+        if (!impl->readOnly) {
+            if (auto s = c.exec("PRAGMA journal_mode = WAL"); !s) {
+                auto e = s.error();
+                if (e.code == "db.corrupt")
+                    e.message = path + " is not a kiosk database or is damaged (" + e.message + ")";
+                return e;
+            }
         }
-    }
-    // 32 MiB page cache: codes from other systems are random strings, so the index pages of a
-    // large import are touched all over.
-    // temp_store = MEMORY keeps statement journals (every write that fires a trigger or touches
-    // the search index needs one) in memory: once one had spilled to a temp file, each attendee
-    // of an import cost ~10 extra pwrite() calls.
-    if (auto s = c.exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; "
-                        "PRAGMA temp_store = MEMORY");
-        !s)
-        return s.error();
+        // 32 MiB page cache: codes from other systems are random strings, so the index pages of a
+        // large import are touched all over.
+        // temp_store = MEMORY keeps statement journals (every write that fires a trigger or touches
+        // the search index needs one) in memory: once one had spilled to a temp file, each attendee
+        // of an import cost ~10 extra pwrite() calls.
+        if (auto s = c.exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; "
+                            "PRAGMA temp_store = MEMORY");
+            !s)
+            return s.error();
 
-    if (impl->readOnly) {
-        auto v = pragmaInt(c, "PRAGMA user_version");
-        if (!v) return v.error();
-        if (*v > schemaVersion())
-            return Error{"db.newer_schema", path + " was written by a newer kiosk (schema version " +
-                                                std::to_string(*v) + "); update the kiosk program"};
-        if (*v < schemaVersion())
-            return Error{"db.old_schema", path + " needs an upgrade; open it once read-write (e.g. `kiosk stats`)"};
-    } else if (auto s = migrate(c, path); !s) {
-        return s.error();
-    }
+        if (existed) {
+            if (auto s = quickCheck(c, path); !s) return s.error();
+        }
+        if (impl->readOnly) {
+            auto v = pragmaInt(c, "PRAGMA user_version");
+            if (!v) return v.error();
+            if (*v > schemaVersion())
+                return Error{"db.newer_schema", path + " was written by a newer kiosk (schema version " +
+                                                    std::to_string(*v) + "); update the kiosk program"};
+            if (*v < schemaVersion())
+                return Error{"db.old_schema", path + " needs an upgrade; open it once read-write (e.g. `kiosk stats`)"};
+        } else if (auto s = migrate(c, path); !s) {
+            return s.error();
+        }
+        return {};
+    };
+    if (auto s = configure(); !s) return explainOpenError(s.error(), path);
+    if (auto s = impl->conn.watchFile(path); !s) return s.error();
     return Database(std::move(impl));
 }
 

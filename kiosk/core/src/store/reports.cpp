@@ -3,6 +3,8 @@
 #include "store/database_impl.hpp"
 #include "util_ids.hpp"
 
+#include <kiosk/core/file.hpp>
+
 #include <cstdio>
 #include <filesystem>
 
@@ -23,10 +25,6 @@ public:
 private:
     const store::Connection& m_c;
     bool m_open = false;
-};
-
-struct FileCloser {
-    void operator()(std::FILE* f) const noexcept { std::fclose(f); }
 };
 
 constexpr const char* kJobCols =
@@ -86,9 +84,10 @@ Result<Stats> Database::stats() const {
 Result<int> Database::exportArrivalsCsv(const std::string& path) const {
     const auto& c = m_impl->conn;
     ReadSnapshot snapshot(c);
-    const std::string tmp = path + ".tmp";
-    std::unique_ptr<std::FILE, FileCloser> f(std::fopen(tmp.c_str(), "wb"));
-    if (!f) return Error{"io.open", "cannot write " + tmp + ": check the folder exists and is writable"};
+    // A private temporary beside the target (never a fixed "OUT.tmp" someone could plant as a
+    // symlink), 0600: the file holds names and e-mail addresses.
+    auto f = AtomicFile::create(path);
+    if (!f) return f.error();
     csv::CsvWriter w;
     w.row({"attendee_id", "first_name", "last_name", "badge_name", "organisation", "category", "working_group",
            "email", "checked_in_at", "kiosk", "actor", "external_source", "external_id"});
@@ -103,26 +102,25 @@ Result<int> Database::exportArrivalsCsv(const std::string& path) const {
         w.row(cells);
         ++rows;
         if (rows % 1000 == 0) {
-            if (auto s = w.flushTo(f.get()); !s) return s.error();
+            if (auto s = f->write(w.take()); !s) return s.error();
         }
     }
     if (st.failed()) return c.error("export");
-    if (auto s = w.flushTo(f.get()); !s) return s.error();
-    if (std::fflush(f.get()) != 0 || std::fclose(f.release()) != 0)
-        return Error{"io.write", "writing " + tmp + " failed: check free disk space"};
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) return Error{"io.write", "cannot replace " + path + ": " + ec.message()};
+    if (auto s = f->write(w.take()); !s) return s.error();
+    if (auto s = f->commit(); !s) return s.error();
     return rows;
 }
 
 Result<int64_t> Database::backupTo(const std::string& path) const {
-    const std::string tmp = path + ".tmp";
-    std::error_code ec;
-    std::filesystem::remove(tmp, ec);
+    // SQLite writes the copy by path into our own O_EXCL temporary (0600, random name): the
+    // backup holds everything the database holds.
+    auto tmpFile = AtomicFile::create(path);
+    if (!tmpFile) return tmpFile.error();
+    if (auto s = tmpFile->closeFd(); !s) return s.error();
+    const std::string tmp = tmpFile->tempPath();
     {
         sqlite3* raw = nullptr;
-        const int rc = sqlite3_open_v2(tmp.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+        const int rc = sqlite3_open_v2(tmp.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
         store::DbPtr dest(raw);
         if (rc != SQLITE_OK)
             return Error{"io.open", "cannot write " + tmp + ": check the folder exists and is writable"};
@@ -131,12 +129,7 @@ Result<int64_t> Database::backupTo(const std::string& path) const {
         // All pages in one step: a kiosk database is small, and one step is one consistent read.
         const int step = sqlite3_backup_step(b, -1);
         const int done = sqlite3_backup_finish(b);
-        if (step != SQLITE_DONE || done != SQLITE_OK) {
-            Error e = store::sqliteError(dest.get(), "backup");
-            dest.reset();
-            std::filesystem::remove(tmp, ec);
-            return e;
-        }
+        if (step != SQLITE_DONE || done != SQLITE_OK) return store::sqliteError(dest.get(), "backup");
         // The copy is checked before it replaces an older backup.
         sqlite3_stmt* st = nullptr;
         std::string verdict;
@@ -144,15 +137,12 @@ Result<int64_t> Database::backupTo(const std::string& path) const {
             sqlite3_step(st) == SQLITE_ROW)
             verdict = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
         sqlite3_finalize(st);
-        if (verdict != "ok") {
-            dest.reset();
-            std::filesystem::remove(tmp, ec);
+        if (verdict != "ok")
             return Error{"db.backup_check", "the backup copy failed its integrity check (" + verdict +
                                                 "); the database itself may be damaged: keep the old backups"};
-        }
     }
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) return Error{"io.write", "cannot replace " + path + ": " + ec.message()};
+    if (auto s = tmpFile->commit(); !s) return s.error();
+    std::error_code ec;
     const auto size = std::filesystem::file_size(path, ec);
     return ec ? int64_t{0} : static_cast<int64_t>(size);
 }

@@ -1,6 +1,34 @@
 #include "store/sqlite.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
 namespace kiosk::core::store {
+
+namespace {
+
+/// SQLite does not keep the EFBIG of a write that crossed RLIMIT_FSIZE (errno is gone by the time
+/// the error is reported), so a finite limit that one of the database's files has reached is
+/// taken as the cause.
+bool fileSizeLimitReached(sqlite3* db) {
+    struct rlimit lim {};
+    if (::getrlimit(RLIMIT_FSIZE, &lim) != 0 || lim.rlim_cur == RLIM_INFINITY) return false;
+    const char* main = sqlite3_db_filename(db, "main");
+    if (!main || !*main) return false;
+    const std::string base = main;
+    for (const char* suffix : {"", "-wal", "-journal"}) {
+        struct stat st {};
+        // Within one page of growth (SQLite writes pages of at most 64 KiB).
+        if (::stat((base + suffix).c_str(), &st) == 0 &&
+            static_cast<rlim_t>(st.st_size) + 65536 >= lim.rlim_cur)
+            return true;
+    }
+    return false;
+}
+
+}  // namespace
 
 Error sqliteError(sqlite3* db, std::string_view what) {
     const int code = db ? sqlite3_extended_errcode(db) : SQLITE_ERROR;
@@ -8,6 +36,19 @@ Error sqliteError(sqlite3* db, std::string_view what) {
     msg += ": ";
     msg += db ? sqlite3_errmsg(db) : "no database connection";
     const int primary = code & 0xFF;
+    // The operating system's reason, when SQLite kept one: "disk I/O error" alone sends people
+    // looking at the wrong thing.
+    const int sysErr = db ? sqlite3_system_errno(db) : 0;
+    if (sysErr == EFBIG || ((primary == SQLITE_IOERR || primary == SQLITE_FULL) && fileSizeLimitReached(db)))
+        return {"db.io", msg + " (file-size limit reached: this process may not make files larger (ulimit -f, "
+                               "systemd LimitFSIZE=); raise the limit, and check free disk space)"};
+    if (primary == SQLITE_FULL) return {"db.io", msg + " (the disk is full: free disk space, then retry)"};
+    if (primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN) {
+        if (sysErr == ENOSPC) return {"db.io", msg + " (the disk is full: free disk space, then retry)"};
+        if (sysErr == EDQUOT) return {"db.io", msg + " (disk quota exceeded: free disk space, then retry)"};
+        if (sysErr == EROFS)
+            return {"db.readonly", msg + " (the file system is mounted read-only: use a writable disk)"};
+    }
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
         return {"db.busy", msg + " (another kiosk process holds the database; retry in a moment)"};
     if (primary == SQLITE_READONLY) return {"db.readonly", msg + " (open the database read-write)"};
@@ -41,17 +82,76 @@ Status Connection::exec(const char* sql, const char* what) const {
     return {};
 }
 
+Status Connection::watchFile(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        return Error{"db.replaced", path + " vanished while it was being opened (" + std::strerror(errno) + ")"};
+    m_watchPath = path;
+    m_watchDev = st.st_dev;
+    m_watchIno = st.st_ino;
+    // The inode just read must be the one SQLite has open (it could have been swapped between
+    // sqlite3_open and the stat above).
+    return checkFile();
+}
+
+Status Connection::checkFile() const {
+    if (m_lost) return *m_lost;
+    if (m_watchPath.empty()) return {};
+    const std::string& p = m_watchPath;
+    const char* cause = nullptr;
+    struct stat st {};
+    int moved = 0;
+    if (::stat(p.c_str(), &st) != 0)
+        cause = errno == ENOENT ? "was deleted" : "can no longer be found";
+    else if (st.st_dev != m_watchDev || st.st_ino != m_watchIno)
+        cause = "was replaced by another file";
+    else if (st.st_size == 0)
+        cause = "was emptied (it is 0 bytes now)";
+    // SQLite's own comparison of its open descriptor (fstat) with the path (stat): it catches an
+    // unlinked file whose name was reused within the same stat() above as well.
+    else if (sqlite3_file_control(m_db.get(), "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && moved)
+        cause = "was replaced or deleted";
+    // The write-ahead log holds every commit since the last checkpoint. This connection keeps it
+    // open (WAL mode), so no SQLite connection deletes it meanwhile: if it is gone or another
+    // file, someone removed it, and what we commit goes where no other kiosk will look.
+    struct stat wal {};
+    const std::string walPath = p + "-wal";
+    if (!cause) {
+        if (::stat(walPath.c_str(), &wal) == 0) {
+            if (m_walIno == 0) {
+                m_walDev = wal.st_dev;
+                m_walIno = wal.st_ino;
+            } else if (wal.st_dev != m_walDev || wal.st_ino != m_walIno) {
+                cause = "lost its write-ahead log (the file -wal beside it was replaced)";
+            }
+        } else if (errno == ENOENT && m_walIno != 0) {
+            cause = "lost its write-ahead log (the file -wal beside it was deleted; the last check-ins are in it)";
+        }
+    }
+    if (!cause) return {};
+    m_lost = Error{"db.replaced",
+                   "the event database " + p + " " + cause +
+                       " while the kiosk was running; nothing more is saved into the old file. Put the file back "
+                       "or restore a backup, then restart the kiosk"};
+    return *m_lost;
+}
+
 Status Transaction::begin() {
     if (auto s = m_c.exec("BEGIN IMMEDIATE", "start writing"); !s) return s;
     m_open = true;
-    return {};
+    // Checked once the write lock is held: a file replaced from now on is seen at commit.
+    return m_c.checkFile();
 }
 
 Status Transaction::commit() {
     if (!m_open) return Error{"db.error", "commit without an open transaction"};
+    // Before COMMIT: a write into a deleted or replaced file is rolled back (destructor), so the
+    // caller never reports an arrival that is not in the event's file.
+    if (auto s = m_c.checkFile(); !s) return s;
     if (auto s = m_c.exec("COMMIT", "save the change"); !s) return s;  // destructor rolls back what is left
     m_open = false;
-    return {};
+    // After COMMIT: a file replaced between the check and the commit took the write with it.
+    return m_c.checkFile();
 }
 
 Transaction::~Transaction() {

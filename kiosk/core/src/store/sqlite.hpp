@@ -4,6 +4,7 @@
 #include <kiosk/core/result.hpp>
 
 #include <sqlite3.h>
+#include <sys/types.h>
 
 #include <cstdint>
 #include <memory>
@@ -100,8 +101,23 @@ public:
     Status exec(const char* sql, const char* what = nullptr) const;
     Error error(std::string_view what) const { return sqliteError(m_db.get(), what); }
 
+    /// Remembers which file `path` is now (device and inode), so that checkFile() can tell when
+    /// it was deleted, replaced or emptied while this connection has it open.
+    Status watchFile(const std::string& path);
+    /// "db.replaced" when the database file this connection writes into is no longer the file at
+    /// its path (deleted, replaced by a copy or another event, truncated to 0 bytes): a commit
+    /// would land in a file no one will read again. Once seen, every later call says so too,
+    /// even if a file reappears at the path: the kiosk must be restarted on the right file.
+    Status checkFile() const;
+
 private:
     DbPtr m_db;
+    std::string m_watchPath;
+    dev_t m_watchDev = 0;
+    ino_t m_watchIno = 0;
+    mutable dev_t m_walDev = 0;
+    mutable ino_t m_walIno = 0;  ///< 0: no -wal seen yet
+    mutable std::optional<Error> m_lost;
     // Keyed by the address of the SQL literal. Cleared in the destructor before m_db closes.
     mutable std::unordered_map<const char*, StmtPtr> m_stmts;
 
