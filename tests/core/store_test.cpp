@@ -207,6 +207,11 @@ TEST_CASE("store: foldForSearch covers Latin-1 / Latin Extended / Greek and Cyri
     CHECK(foldForSearch("МОСКВА Ёлка Йошкар") == "москва елка иошкар");
     CHECK(foldForSearch("Nguyễn Thị") == "nguyen thi");
     CHECK(foldForSearch("\xff" "abc") == "abc");
+    // utf8proc: decomposed input, compatibility forms, letters without a decomposition
+    CHECK(foldForSearch("Zoe\xcc\x88 Dvor\xcc\x8c" "a\xcc\x81k") == "zoe dvorak");
+    CHECK(foldForSearch("\xef\xbc\xba\xef\xbc\xaf\xef\xbc\xa5") == "zoe");  // full-width ＺＯＥ
+    CHECK(foldForSearch("Þórunn Ísdal, Şükrü Łucja İpek ı") == "thorunn isdal, sukru lucja ipek i");
+    CHECK(foldForSearch("Ǿ ǽ ﬁ") == "o ae fi");
 }
 
 TEST_CASE("store: applyImport inserts / updates without losing check-ins / revokes cancelled / is audited") {

@@ -1,6 +1,7 @@
 // The demo event: the 3rd annual meeting of the RRBSI (Brussels, 16 March 2018), 100 people.
 // What it contains and why its doors are open around `now` is in docs/demo-event.md.
 #include <kiosk/core.hpp>
+#include <kiosk/core/payload.hpp>
 
 #include <algorithm>
 #include <array>
@@ -251,60 +252,13 @@ constexpr Person kPeople[] = {
 };
 static_assert(std::size(kPeople) == 100, "the demo has 100 registered people");
 
-// Latin letters with diacritics used in names → ASCII, for the local part of e-mail addresses.
-// Each entry: the ASCII replacement, then every letter (upper or lower case) that folds to it.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 20> kFold{{
-    {"a", "àáâãäåăąÀÁÂÃÄÅĂĄ"},
-    {"c", "çćčÇĆČ"},
-    {"d", "ďđĎĐ"},
-    {"e", "èéêëěęÈÉÊËĚĘ"},
-    {"g", "ğĞ"},
-    {"i", "ìíîïıÌÍÎÏİ"},
-    {"l", "łŁ"},
-    {"n", "ñńňÑŃŇ"},
-    {"o", "òóôõöøőÒÓÔÕÖØŐ"},
-    {"r", "řŘ"},
-    {"s", "śşšșŚŞŠȘ"},
-    {"t", "ţťțŢŤȚ"},
-    {"u", "ùúûüůűÙÚÛÜŮŰ"},
-    {"y", "ýÿÝ"},
-    {"z", "źżžŹŻŽ"},
-    {"ss", "ß"},
-    {"ae", "æÆ"},
-    {"oe", "œŒ"},
-    {"", "'’"},
-    {"", "·"},
-}};
-
-size_t utf8Length(unsigned char lead) {
-    if (lead < 0x80) return 1;
-    if ((lead >> 5) == 0x6) return 2;
-    if ((lead >> 4) == 0xE) return 3;
-    if ((lead >> 3) == 0x1E) return 4;
-    return 1;
-}
-
+// The local part of an e-mail address: the search folding (accents dropped, ł → l, ß → ss), then
+// only what an address may hold; spaces ("Van den Bossche"), apostrophes ("O'Connor") and other
+// scripts are dropped (such rows carry their address explicitly).
 std::string foldForEmail(std::string_view s) {
     std::string out;
-    for (size_t i = 0; i < s.size();) {
-        const size_t n = std::min(utf8Length(static_cast<unsigned char>(s[i])), s.size() - i);
-        const std::string_view ch = s.substr(i, n);
-        i += n;
-        if (n == 1) {
-            const char c = ch[0];
-            if (c >= 'A' && c <= 'Z') out += static_cast<char>(c - 'A' + 'a');
-            else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') out += c;
-            // spaces ("Van den Bossche") and apostrophes ("O'Connor") are dropped
-            continue;
-        }
-        for (const auto& [ascii, letters] : kFold) {
-            if (letters.find(ch) != std::string_view::npos) {
-                out += ascii;
-                break;
-            }
-        }
-        // other scripts are dropped: such rows carry their address explicitly
-    }
+    for (const char c : foldForSearch(s))
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') out += c;
     return out;
 }
 
