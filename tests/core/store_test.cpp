@@ -538,3 +538,36 @@ TEST_CASE("store: backupTo writes a checked copy while another connection keeps 
     REQUIRE_FALSE(bad.ok());
     CHECK(bad.error().code == "io.open");
 }
+
+TEST_CASE("store: overview counts badges, open cases and recent activity from one snapshot") {
+    TempDb file;
+    Database db = file.open();
+    REQUIRE(db.setEvent(testEvent()).ok());
+    std::vector<std::string> ids;
+    for (int i = 0; i < 5; ++i) ids.push_back(db.addAttendee(person("P" + std::to_string(i), "Q"), "t").value().id);
+    for (int i = 0; i < 4; ++i) {
+        const auto r = db.checkIn(scan(db.primaryCode(ids[i]).value(), kDuringDoors + std::chrono::minutes(i))).value();
+        REQUIRE(r.checkin);
+        auto job = db.enqueuePrint(ids[i], r.checkin->id, "badge", "self", kDuringDoors).value();
+        // 0 stays pending, 1 is with CUPS, 2 is held, 3 failed and was dismissed at the desk.
+        const char* states[] = {"pending", "submitted", "held", "failed"};
+        job.state = states[i];
+        if (i == 3) job.lastError = "desk.dismissed: handed a blank badge";
+        REQUIRE(db.updatePrintJob(job).ok());
+    }
+    CHECK(db.checkIn(scan("nonsense-1")).value().outcome == Outcome::UnknownCode);
+    CHECK(db.checkIn(scan("nonsense-2")).value().outcome == Outcome::UnknownCode);
+    const auto open = db.refusedScans(true, 10).value();
+    REQUIRE(open.size() == 2);
+    REQUIRE(db.resolveRefusedScan(open[0].caseRef, "desk", "seen").ok());
+
+    const auto o = db.overview(3).value();
+    CHECK(o.stats.registered == 5);
+    CHECK(o.stats.checkedIn == 4);
+    CHECK(o.printsWaiting == 2);
+    CHECK(o.printsHeld == 1);
+    CHECK(o.openCases == 1);
+    REQUIRE(o.recentCheckins.size() == 3);
+    CHECK(o.recentCheckins[0].attendeeId == ids[3]);  // newest first
+    CHECK(o.recentRefused.size() == 2);
+}

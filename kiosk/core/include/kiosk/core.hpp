@@ -156,6 +156,18 @@ public:
 
     // --- stats and export
     Result<Stats> stats() const;
+    /// Everything a dashboard shows, read in ONE snapshot with counts done by SQLite (a few dozen
+    /// rows whatever the crowd): the stats, badges waiting / held, open desk cases, and the
+    /// `recentLimit` newest check-ins and refused scans.
+    struct Overview {
+        Stats stats;
+        int64_t printsWaiting = 0;  ///< pending or with CUPS
+        int64_t printsHeld = 0;     ///< held or failed, not dismissed at the desk
+        int64_t openCases = 0;      ///< refused scans not resolved
+        std::vector<CheckinRecord> recentCheckins;  ///< newest first
+        std::vector<RefusedScan> recentRefused;     ///< newest first
+    };
+    Result<Overview> overview(int recentLimit) const;
     /// Arrivals as CSV (formula-injection safe). Returns the number of rows written.
     Result<int> exportArrivalsCsv(const std::string& path) const;
     /// A consistent copy of the whole database (SQLite's online backup: kiosks keep checking in

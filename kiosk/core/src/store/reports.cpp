@@ -15,7 +15,10 @@ namespace {
 /// A read transaction so that all figures of one report come from the same snapshot.
 class ReadSnapshot {
 public:
-    explicit ReadSnapshot(const store::Connection& c) : m_c(c) { m_open = c.exec("BEGIN").ok(); }
+    /// Inside an open transaction (a report built of other reports) the outer one is the snapshot.
+    explicit ReadSnapshot(const store::Connection& c) : m_c(c) {
+        m_open = sqlite3_get_autocommit(c.get()) != 0 && c.exec("BEGIN").ok();
+    }
     ~ReadSnapshot() {
         if (m_open) sqlite3_exec(m_c.get(), "COMMIT", nullptr, nullptr, nullptr);
     }
@@ -79,6 +82,38 @@ Result<Stats> Database::stats() const {
         if (st.failed()) return c.error("stats");
     }
     return s;
+}
+
+Result<Database::Overview> Database::overview(int recentLimit) const {
+    const auto& c = m_impl->conn;
+    ReadSnapshot snapshot(c);
+    // The snapshot starts with the first read: make it now, so every figure below is from it.
+    auto st0 = stats();
+    if (!st0) return st0.error();
+    Overview o;
+    o.stats = std::move(st0).value();
+    {
+        // A job dismissed at the desk stays held/failed with the desk.dismissed marker.
+        KIOSK_STMT(st, c,
+                   "SELECT coalesce(sum(state IN ('pending', 'submitted')), 0), "
+                   "coalesce(sum(state IN ('held', 'failed') AND last_error NOT LIKE 'desk.dismissed%'), 0) "
+                   "FROM print_jobs WHERE state IN ('pending', 'submitted', 'held', 'failed')");
+        if (!st.step()) return c.error("overview");
+        o.printsWaiting = st.i64(0);
+        o.printsHeld = st.i64(1);
+    }
+    {
+        KIOSK_STMT(st, c, "SELECT count(*) FROM refused_scans WHERE resolved_at IS NULL");
+        if (!st.step()) return c.error("overview");
+        o.openCases = st.i64(0);
+    }
+    auto checkins = recentCheckins(recentLimit);
+    if (!checkins) return checkins.error();
+    o.recentCheckins = std::move(checkins).value();
+    auto refused = refusedScans(/*unresolvedOnly=*/false, recentLimit);
+    if (!refused) return refused.error();
+    o.recentRefused = std::move(refused).value();
+    return o;
 }
 
 Result<int> Database::exportArrivalsCsv(const std::string& path) const {

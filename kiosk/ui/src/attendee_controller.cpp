@@ -1,0 +1,168 @@
+#include "attendee_controller.hpp"
+
+#include "font_loader.hpp"
+
+#include <kiosk/printing/printer.hpp>
+#include <kiosk/ui.hpp>
+
+#include <cstdio>
+
+namespace kiosk::ui {
+
+AttendeeController::AttendeeController(AttendeeOptions options, std::unique_ptr<CheckinWorker> worker,
+                                       FrameStats& stats)
+    : m_opt(std::move(options)), m_worker(std::move(worker)), m_stats(stats) {}
+
+AttendeeController::~AttendeeController() = default;
+
+void AttendeeController::setEvent(const std::string& name, core::Language defaultLanguage) {
+    m_state.eventName = name;
+    m_state.kioskLanguage = m_state.shownLanguage = defaultLanguage;
+}
+
+void AttendeeController::submitScan(std::string payload, Clock::time_point codeAt, core::TimePoint utc,
+                                    std::string origin, bool badge) {
+    if (!m_worker) return;  // dashboard-only: scans are not taken
+    CheckinJob job;
+    job.id = m_nextJobId++;
+    job.request.payload = std::move(payload);
+    job.request.kiosk = m_opt.kioskName;
+    job.request.at = utc;
+    job.enqueueBadge = badge;
+    job.codeAt = codeAt;
+    job.origin = std::move(origin);
+    m_state.checking = true;
+    m_worker->submit(std::move(job));
+}
+
+void AttendeeController::onCheckinDone(CheckinDone& d, ShellContext& ctx) {
+    const auto now = ctx.steadyNow;
+    m_stats.checkinDb(d.dbMs);
+    if (!d.result) {
+        std::fprintf(stderr, "kiosk: check-in failed: %s: %s\n", d.error.code.c_str(),
+                     d.error.message.c_str());
+        // The attendee is sent to the desk; the status line and the desk say why.
+        ctx.writeProblem = d.error.code + ": " + d.error.message;
+        applyCheckinError(m_state, now, m_opt.timings);
+        m_sound.play(Tone::Attention);
+        return;
+    }
+    ctx.writeProblem.clear();
+    const core::ScanResult& r = *d.result;
+    const bool printing = ctx.print != nullptr && d.printJob.has_value();
+    applyScanResult(m_state, r, ctx.print != nullptr, now, m_opt.timings);
+    if (r.outcome == core::Outcome::CheckedIn) {
+        m_stats.welcomeComing(d.codeAt, printing ? d.printJob->id : std::string());
+        if (printing) {
+            attachPrintJob(m_state, d.printJob->id);
+            ctx.print->submitJob(d.printJob->id);
+        } else if (ctx.print) {
+            // The check-in counts; the badge could not even be queued: the desk prints it.
+            std::fprintf(stderr, "kiosk: badge not queued: %s\n", d.printError.c_str());
+            attachPrintJob(m_state, "unqueued");
+            applyPrintProgress(m_state, "unqueued", "failed", 0.f, true);
+        }
+    }
+    m_sound.play(toneFor(m_state.outcome));
+}
+
+void AttendeeController::drain(ShellContext& ctx, const std::vector<printing::PrintEvent>& printEvents,
+                               Clock::time_point now) {
+    if (m_worker)
+        for (auto& done : m_worker->poll()) onCheckinDone(done, ctx);
+    for (const auto& ev : printEvents) {
+        applyPrintProgress(m_state, ev.jobId, ev.state, ev.progress,
+                           !ev.errorCode.empty() && ev.progress <= 0.f);
+        if (ev.stage == "accepted") m_stats.printAccepted(ev.jobId, ev.at);
+    }
+    m_sound.reap();
+    tick(m_state, now);
+}
+
+void AttendeeController::takePreview(scanner::ScanService& scan) {
+    if (scan.latestPreview(m_preview)) m_previewFresh = true;
+}
+
+bool AttendeeController::uploadPreview(Backend& backend) {
+    if (!m_previewFresh || m_preview.rgba.empty()) return false;
+    m_previewTexture =
+        backend.updateTexture(m_previewTexture, m_preview.rgba.data(), m_preview.width, m_preview.height);
+    m_textureW = m_preview.width;
+    m_textureH = m_preview.height;
+    m_previewFresh = false;
+    return true;
+}
+
+bool AttendeeController::handle(const Intent& intent, ShellContext& ctx, bool takesScans,
+                                Clock::time_point now, core::TimePoint utc) {
+    if (const auto* i = std::get_if<SetLanguage>(&intent)) {
+        setLanguage(m_state, i->language);
+        return true;
+    }
+    if (const auto* i = std::get_if<SubmitCode>(&intent)) {
+        if (takesScans) submitScan(i->payload, now, utc, "test", ctx.print != nullptr);
+        return true;
+    }
+    if (std::holds_alternative<DismissResult>(intent)) {
+        dismiss(m_state);
+        return true;
+    }
+    return false;
+}
+
+std::string AttendeeController::statusLine(const ShellContext& ctx) const {
+    const Strings& text = ctx.text;
+    const core::Language l = m_state.kioskLanguage;
+    // Device states are stable codes ("running", "unreachable" …); the line shows them in words.
+    std::string s = m_opt.kioskName;
+    if (!ctx.writeProblem.empty()) s = "\u26A0 " + text.get(l, "status.not_saved") + "  ·  " + s;
+    if (m_opt.noCamera)
+        s += "  ·  " + text.get(l, "status.no_camera");
+    else
+        s += "  ·  " + text.format(l, "status.camera", {{"state", text.stateWord(l, ctx.scanner.state)}});
+    if (!m_opt.scannerNote.empty()) s += " (" + m_opt.scannerNote + ")";
+    if (ctx.print)
+        s += "  ·  " + text.format(l, "status.printer", {{"state", text.stateWord(l, ctx.printer.state)}});
+    else
+        s += "  ·  " + text.get(l, "status.no_printer");
+    if (!m_sound.available()) s += "  ·  " + text.get(l, "status.no_audio");
+    return s;
+}
+
+void AttendeeController::draw(const ShellContext& ctx, bool cameraAvailable, IntentSink& sink) {
+    const Strings& text = ctx.text;
+    const Fonts& f = *ctx.fonts;
+    const core::Language l = m_state.kioskLanguage;
+    AttendeeView v;
+    v.screen = describe(m_state, text, cameraAvailable, m_opt.badgePickup);
+    v.language = m_state.shownLanguage;  // a result shows in the attendee's own language
+    v.languageNames = {text.get(core::Language::Fr, "language.fr"),
+                       text.get(core::Language::Nl, "language.nl"),
+                       text.get(core::Language::En, "language.en")};
+    v.fonts = &f;
+    // A name with letters outside the large font's set is drawn in the body font instead.
+    if (!m_state.firstName.empty() && !FontLoader::hasAllGlyphs(f.title, v.screen.headline)) {
+        m_fallbackFonts = f;
+        m_fallbackFonts.title = f.body;
+        v.fonts = &m_fallbackFonts;
+    }
+    v.pixelsPerMm = ctx.pixelsPerMm;
+    v.largeText = ctx.largeText;
+    v.largeTextLabel = text.get(l, ctx.largeText ? "attendee.normal_text" : "attendee.larger_text");
+    v.staffLabel = text.get(l, "attendee.staff");
+    if (m_previewTexture && cameraAvailable) {
+        v.previewTexture = m_previewTexture;
+        v.previewWidth = m_textureW;
+        v.previewHeight = m_textureH;
+        v.previewHasCode = m_preview.hasCode;
+        for (int i = 0; i < 4; ++i)
+            v.previewCorners[i] = {static_cast<float>(m_preview.corners[i].x),
+                                   static_cast<float>(m_preview.corners[i].y)};
+    }
+    v.statusLine = statusLine(ctx);
+    v.statusWarning = !ctx.writeProblem.empty();
+    v.lockdown = m_opt.lockdown;
+    drawAttendee(v, sink);
+}
+
+}  // namespace kiosk::ui

@@ -1,0 +1,109 @@
+#include "pin_gate.hpp"
+
+#include <utility>
+
+namespace kiosk::ui {
+
+PinGate::~PinGate() {
+    if (m_check) m_check->wait();
+}
+
+void PinGate::configure(PinConfig config) {
+    m_config = std::move(config);
+    m_lock = PinLock(m_config.hash);
+}
+
+std::string PinGate::noPinText(const Strings& text, core::Language l) const {
+    return m_config.problem.empty() ? text.get(l, "lock.no_pin") : m_config.problem;
+}
+
+void PinGate::open(const Strings& text, core::Language l) {
+    m_open = true;
+    m_entry.clear();
+    m_message.clear();
+    m_messageIsError = false;
+    if (!m_lock.hasPin()) {
+        m_message = noPinText(text, l);
+        m_messageIsError = true;
+    }
+}
+
+void PinGate::close() {
+    m_open = false;
+    m_entry.clear();
+}
+
+void PinGate::key(char k, Clock::time_point now, const Strings& text, core::Language l) {
+    if (!m_open || m_check) return;
+    if (k >= '0' && k <= '9' && m_entry.size() < kPinMaxLength)
+        m_entry.push_back(k);
+    else if (k == '\b' && !m_entry.empty())
+        m_entry.pop_back();
+    else if (k == 'c')
+        m_entry.clear();
+    else if (k == '\n')
+        submit(now, text, l);
+}
+
+void PinGate::enter(std::string pin, Clock::time_point now, const Strings& text, core::Language l) {
+    if (!m_open || m_check) return;
+    m_entry = std::move(pin);
+    submit(now, text, l);
+}
+
+void PinGate::submit(Clock::time_point now, const Strings& text, core::Language l) {
+    if (m_check) return;
+    const std::string pin = std::exchange(m_entry, {});
+    if (auto gate = m_lock.beginAttempt(now)) {
+        m_messageIsError = true;
+        if (*gate == PinAttempt::NoPin) {
+            m_message = noPinText(text, l);
+        } else {
+            const auto wait =
+                std::chrono::duration_cast<std::chrono::seconds>(m_lock.waitRemaining(now)).count() + 1;
+            m_message = text.format(l, "lock.wait", {{"seconds", std::to_string(wait)}});
+        }
+        return;
+    }
+    m_message = text.get(l, "lock.checking");
+    m_messageIsError = false;
+    m_check = std::async(std::launch::async, [hash = m_lock.hash(), pin] { return verifyPin(hash, pin); });
+}
+
+bool PinGate::poll(Clock::time_point now, const Strings& text, core::Language l) {
+    if (!m_check) return false;
+    if (m_check->wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+    const bool matched = m_check->get();
+    m_check.reset();
+    const PinAttempt a = m_lock.finishAttempt(matched, now);
+    if (a == PinAttempt::Opened && m_lock.unlocked()) {
+        m_open = false;
+        m_message.clear();
+        m_lock.touch(now);
+        return true;
+    }
+    m_messageIsError = true;
+    m_message = text.get(l, "lock.wrong");
+    const auto wait = m_lock.waitRemaining(now);
+    if (wait.count() > 0) {
+        const auto s = std::chrono::duration_cast<std::chrono::seconds>(wait).count() + 1;
+        m_message += "  ·  " + text.format(l, "lock.wait", {{"seconds", std::to_string(s)}});
+    }
+    return false;
+}
+
+LockView PinGate::view(const Strings& text, core::Language l) const {
+    LockView v;
+    v.title = text.get(l, "lock.title");
+    v.prompt = text.get(l, "lock.prompt");
+    v.digits = m_entry.size();
+    v.message = m_message;
+    v.messageIsError = m_messageIsError;
+    v.busy = m_check.has_value();
+    v.cancelLabel = text.get(l, "lock.cancel");
+    v.enterLabel = text.get(l, "lock.enter");
+    v.clearLabel = text.get(l, "lock.clear");
+    return v;
+}
+
+}  // namespace kiosk::ui
