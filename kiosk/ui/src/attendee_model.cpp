@@ -32,10 +32,12 @@ void applyScanResult(AttendeeState& s, const core::ScanResult& r, bool hasPrinte
     s.outcome = r.outcome;
     s.shownAt = now;
     ++s.generation;
-    // The attendee's registered language once their code is read; unknown codes keep the
-    // kiosk's language (there is no person to ask).
-    s.shownLanguage = r.attendee ? r.attendee->language : s.kioskLanguage;
+    // The attendee's own language on a welcome only. A refusal keeps the kiosk's language: a
+    // stranger holding someone else's confirmation must not learn that the code is genuine
+    // (nor its owner's language) from the screen switching.
+    s.shownLanguage = s.kioskLanguage;
     if (r.outcome == core::Outcome::CheckedIn) {
+        if (r.attendee) s.shownLanguage = r.attendee->language;
         s.screen = AttendeeScreen::Welcome;
         if (r.attendee) {
             s.firstName = r.attendee->firstName;
@@ -101,18 +103,10 @@ void setLanguage(AttendeeState& s, core::Language l) {
 }
 
 Tone toneFor(std::optional<core::Outcome> o) {
-    if (!o) return Tone::Attention;
-    switch (*o) {
-        case core::Outcome::CheckedIn: return Tone::Success;
-        case core::Outcome::AlreadyCheckedIn:
-        case core::Outcome::NotOpenYet:
-        case core::Outcome::Closed:
-        case core::Outcome::Revoked:
-        case core::Outcome::Cancelled: return Tone::Attention;
-        case core::Outcome::UnknownCode:
-        case core::Outcome::WrongEvent:
-        case core::Outcome::InvalidPayload: return Tone::Refused;
-    }
+    // One tone (and so one icon, colour and sound) for every refusal: a repeat scan, a revoked,
+    // a cancelled and an unknown code must not look or sound different to the person at the
+    // screen. The reason is for the desk, which finds it under the case reference.
+    if (o && *o == core::Outcome::CheckedIn) return Tone::Success;
     return Tone::Attention;
 }
 
@@ -136,9 +130,8 @@ PublicScreen describe(const AttendeeState& s, const Strings& text, bool cameraAv
     }
 
     p.tone = toneFor(s.outcome);
-    const std::string code = s.outcome ? std::string(core::reasonCode(*s.outcome)) : std::string("error");
-    p.word = tr("outcome." + code + ".word");
     if (s.screen == AttendeeScreen::Welcome) {
+        p.word = tr("outcome.checked_in.word");
         p.headline = text.format(lang, "attendee.welcome.hello", {{"name", s.firstName}});
         if (!s.workingGroup.empty())
             p.lines.push_back(text.format(lang, "attendee.welcome.group", {{"group", s.workingGroup}}));
@@ -169,13 +162,13 @@ PublicScreen describe(const AttendeeState& s, const Strings& text, bool cameraAv
         return p;
     }
 
-    // Help: the kind words, the reason in plain terms where it helps, the case reference. A
-    // repeat scan says only "please see the help desk": a stranger holding someone else's code
-    // learns nothing.
+    // Help: the same words for every refusal — "please see the help desk", the kind line and
+    // the case reference — whatever the reason (repeat scan, revoked, cancelled, unknown, wrong
+    // event, doors): a stranger holding someone else's code learns nothing, and the desk reads
+    // the reason under the reference. Only a failure on our side (no outcome at all) says so.
+    p.word = tr("attendee.help.word");
     p.headline = tr("attendee.help.title");
     if (!s.outcome) p.lines.push_back(tr("attendee.help.error"));
-    const std::string& line = tr("outcome." + code + ".line");
-    if (!line.empty() && line != "outcome." + code + ".line") p.lines.push_back(line);
     p.lines.push_back(tr("attendee.help.kind"));
     if (!s.caseRef.empty()) p.reference = text.format(lang, "attendee.help.ref", {{"ref", s.caseRef}});
     return p;
