@@ -53,6 +53,7 @@ struct Options {
     std::string db;
     std::string kiosk = "cli";
     std::string payload;
+    std::string nonce;
     std::string at;
     std::string actor;
     std::string attendee;
@@ -114,6 +115,9 @@ void registerCoreCommands(CLI::App& app, CommandContext& ctx) {
     checkin->add_option("--kiosk", opt->kiosk, "Kiosk name recorded with the check-in");
     checkin->add_option("--at", opt->at, "Time of the scan, ISO 8601 (default: now)");
     checkin->add_flag("--json", opt->json, "Print one JSON object");
+    checkin->add_option("--nonce", opt->nonce,
+                        "Unique id of this scan: a retry with the same nonce (after a timeout) is answered "
+                        "with the first answer and writes nothing twice");
     checkin->add_option("PAYLOAD", opt->payload, "Scanned text")->required();
     checkin->callback([opt, &ctx] {
         core::TimePoint at = core::nowUtc();
@@ -128,6 +132,7 @@ void registerCoreCommands(CLI::App& app, CommandContext& ctx) {
         req.payload = opt->payload;
         req.kiosk = opt->kiosk;
         req.at = at;
+        req.nonce = opt->nonce;
         auto r = db->checkIn(req);
         if (!r) return fail(ctx, "checkin", r.error().message + " [" + r.error().code + "]");
         const std::string outcome(core::reasonCode(r->outcome));

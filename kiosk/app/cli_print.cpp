@@ -3,6 +3,7 @@
 #include "commands.hpp"
 
 #include <kiosk/core.hpp>
+#include <kiosk/core/file.hpp>
 #include <kiosk/printing/badge.hpp>
 
 #include <unistd.h>
@@ -51,17 +52,10 @@ std::optional<Database> openDb(CommandContext& ctx, const std::string& cmd, cons
 core::Status writeFile(const fs::path& path, const std::string& bytes) {
     std::error_code ec;
     if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
-    // Write beside, then rename: a half-written badge never sits under the final name.
-    const fs::path tmp = path.string() + ".part";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) return core::Error{"io.open", "cannot write " + tmp.string() + "; check the folder exists and is writable"};
-        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        if (!out) return core::Error{"io.write", "writing " + tmp.string() + " failed (disk full?)"};
-    }
-    fs::rename(tmp, path, ec);
-    if (ec) return core::Error{"io.rename", "cannot move " + tmp.string() + " to " + path.string() + ": " + ec.message()};
-    return {};
+    // A private temporary beside the file, then a rename: a half-written badge never sits under
+    // the final name, and a planted "NAME.part" symlink is never followed. 0600: badges and
+    // confirmations carry names and scannable codes.
+    return core::writeFileAtomically(path.string(), bytes, 0600, core::AtomicFile::Sync::Fast);
 }
 
 // Our own QR payload maps to its attendee through primaryCode; other systems' codes need a scan.

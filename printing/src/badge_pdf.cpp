@@ -3,6 +3,8 @@
 // only load TrueType from a file name.
 #include "badge_internal.hpp"
 
+#include <kiosk/core/file.hpp>
+
 #include <hpdf.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -27,22 +29,6 @@ void recordError(HPDF_STATUS error, HPDF_STATUS detail, void* user) noexcept {
     }
 }
 
-struct Fd {
-    int fd = -1;
-    ~Fd() {
-        if (fd >= 0) ::close(fd);
-    }
-};
-
-core::Status writeAll(int fd, const std::string& bytes) {
-    size_t done = 0;
-    while (done < bytes.size()) {
-        ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n <= 0) return core::Error{"font.io", "could not write a font subset to a memory file"};
-        done += static_cast<size_t>(n);
-    }
-    return {};
-}
 }  // namespace
 
 void PdfDoc::Deleter::operator()(HPDF_Doc d) const { HPDF_Free(d); }
@@ -82,12 +68,11 @@ core::Status PdfDoc::prepareFonts(FontLibrary& fonts, const std::vector<const Te
     for (auto& [face, chars] : used) {
         auto bytes = fonts.subset(face, chars);
         if (!bytes) return bytes.error();
-        Fd fd;
-        fd.fd = memfd_create("kiosk-font", MFD_CLOEXEC);
-        if (fd.fd < 0) return core::Error{"font.io", "memfd_create failed; is /proc mounted?"};
-        if (auto st = writeAll(fd.fd, **bytes); !st) return st;
+        core::UniqueFd fd(memfd_create("kiosk-font", MFD_CLOEXEC));
+        if (!fd) return core::Error{"font.io", "memfd_create failed; is /proc mounted?"};
+        if (auto st = core::writeAll(fd.get(), **bytes, "a font subset (memory file)"); !st) return st;
         char path[64];
-        std::snprintf(path, sizeof path, "/proc/self/fd/%d", fd.fd);
+        std::snprintf(path, sizeof path, "/proc/self/fd/%d", fd.get());
         // libharu opens its own descriptor onto the memfd, so ours can close right after.
         const char* name = HPDF_LoadTTFontFromFile(doc(), path, HPDF_TRUE);
         if (!name || failed()) return error("loading font subset of " + fonts.path(face));

@@ -325,3 +325,22 @@ TEST_CASE("cli: a database in a read-only folder says the folder is read-only (n
     CHECK(out.find("read-only") != std::string::npos);
     CHECK(out.find("-wal") != std::string::npos);
 }
+
+TEST_CASE("cli: checkin --nonce: a script's retry after a timeout is answered as the same scan") {
+    DemoDb d;
+    const auto& [id, name, payload] = d.codes[1];
+    const auto first = runKiosk({"checkin", "--db", d.file.path(), "--nonce", "script-42", "--json", payload});
+    CHECK(first.status == 0);
+    CHECK(nlohmann::json::parse(first.out)["outcome"] == "checked_in");
+    // The same scan again (the script never saw the first answer): checked_in again, one arrival.
+    const auto retry = runKiosk({"checkin", "--db", d.file.path(), "--nonce", "script-42", "--json", payload});
+    CHECK(retry.status == 0);
+    CHECK(nlohmann::json::parse(retry.out)["outcome"] == "checked_in");
+    // A new scan of the same code is a repeat arrival.
+    const auto again = runKiosk({"checkin", "--db", d.file.path(), "--nonce", "script-43", "--json", payload});
+    CHECK(again.status == 3);
+    CHECK(nlohmann::json::parse(again.out)["outcome"] == "already_checked_in");
+    auto db = d.file.open();
+    CHECK(db.history(id).value().size() == 1);
+    CHECK(db.refusedScans(false, 10).value().size() == 1);
+}

@@ -180,7 +180,7 @@ TEST_CASE("db file: a damaged page is found at open (quick_check), not at the ne
     CHECK_MESSAGE(db.error().message.find("damaged") != std::string::npos, db.error().message);
 }
 
-TEST_CASE("db file: a new database and its -wal/-shm are created 0600; backups and exports too") {
+TEST_CASE("db file: a new database and its -wal/-shm are created 0600, and so are backups and exports") {
     TempDb file;
     Database db = file.open();
     const std::string code = seed(db);

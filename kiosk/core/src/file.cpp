@@ -59,10 +59,11 @@ Status writeAll(int fd, std::string_view bytes, const std::string& what) {
     return {};
 }
 
-Result<AtomicFile> AtomicFile::create(const std::string& target, mode_t mode) {
+Result<AtomicFile> AtomicFile::create(const std::string& target, mode_t mode, Sync sync) {
     if (target.empty()) return Error{"io.open", "no output file named"};
     AtomicFile f;
     f.m_target = target;
+    f.m_sync = sync;
     // ".NAME.XXXXXX" in the target's folder: rename() stays on one file system, and the dot
     // keeps half-written files out of a casual `ls`.
     const std::filesystem::path p(target);
@@ -93,6 +94,7 @@ AtomicFile& AtomicFile::operator=(AtomicFile&& o) noexcept {
         m_fd = std::move(o.m_fd);
         m_target = std::move(o.m_target);
         m_temp = std::move(o.m_temp);
+        m_sync = o.m_sync;
         m_done = o.m_done;
         o.m_done = true;
     }
@@ -111,7 +113,8 @@ Status AtomicFile::write(std::string_view bytes) {
 
 Status AtomicFile::closeFd() {
     if (!m_fd) return {};
-    if (::fsync(m_fd.get()) != 0) return ioError("io.write", "cannot save " + m_target, errno);
+    if (m_sync == Sync::Durable && ::fsync(m_fd.get()) != 0)
+        return ioError("io.write", "cannot save " + m_target, errno);
     return m_fd.close();
 }
 
@@ -119,7 +122,7 @@ Status AtomicFile::commit() {
     if (m_done) return Error{"io.write", "file already committed: " + m_target};
     if (m_fd) {
         if (auto s = closeFd(); !s) return s;
-    } else {
+    } else if (m_sync == Sync::Durable) {
         // Written by path (closeFd() earlier): flush what the library wrote.
         UniqueFd again(::open(m_temp.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
         if (!again || ::fsync(again.get()) != 0) return ioError("io.write", "cannot save " + m_target, errno);
@@ -127,14 +130,16 @@ Status AtomicFile::commit() {
     if (::rename(m_temp.c_str(), m_target.c_str()) != 0)
         return ioError("io.write", "cannot replace " + m_target, errno);
     m_done = true;
+    if (m_sync == Sync::Fast) return {};
     // The rename itself must reach the disk, or a power cut brings back the old file.
     UniqueFd dir(::open(folderOf(m_target).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (dir) ::fsync(dir.get());
     return {};
 }
 
-Status writeFileAtomically(const std::string& path, std::string_view bytes, mode_t mode) {
-    auto f = AtomicFile::create(path, mode);
+Status writeFileAtomically(const std::string& path, std::string_view bytes, mode_t mode,
+                           AtomicFile::Sync sync) {
+    auto f = AtomicFile::create(path, mode, sync);
     if (!f) return f.error();
     if (auto s = f->write(bytes); !s) return s;
     return f->commit();

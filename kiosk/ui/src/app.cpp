@@ -7,6 +7,7 @@
 //   FrameStats          frame times, latencies, whether a frame must be rendered (frame_stats.cpp)
 //
 // Sections: Impl · create · input · drainQueues · frame · handleIntents · runFrame · observation.
+#include <kiosk/core/file.hpp>
 #include <kiosk/printing/printer.hpp>
 #include <kiosk/scanner.hpp>
 #include <kiosk/ui.hpp>
@@ -173,14 +174,9 @@ struct KioskApp::Impl {
         std::string s = statusJson();
         if (s == lastStatus) return;
         lastStatus = s;
-        // Test hook only (the --status-file option): a tiny write to a temp file and a rename.
-        const std::string tmp = opt.statusFile + ".tmp";
-        if (std::FILE* f = std::fopen(tmp.c_str(), "w")) {
-            std::fputs(s.c_str(), f);
-            std::fputc('\n', f);
-            std::fclose(f);
-            std::rename(tmp.c_str(), opt.statusFile.c_str());
-        }
+        // Test hook only (the --status-file option): a tiny write to a private temporary and a
+        // rename, without fsync (the UI thread never waits on the disk).
+        (void)core::writeFileAtomically(opt.statusFile, s + "\n", 0600, core::AtomicFile::Sync::Fast);
     }
 };
 

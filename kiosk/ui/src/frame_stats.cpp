@@ -1,5 +1,7 @@
 #include "frame_stats.hpp"
 
+#include <kiosk/core/file.hpp>
+
 #include <imgui.h>
 #include <nlohmann/json.hpp>
 
@@ -113,9 +115,8 @@ void FrameStats::write(const std::string& path) const {
     j["welcome_to_cups_accepted_ms"] = percentiles(m_welcomeToAcceptedMs);
     j["welcome_to_cups_accepted_samples"] = m_welcomeToAcceptedMs;
     j["checkin_db_ms"] = percentiles(m_checkinDbMs);
-    const std::string tmp = path + ".tmp";
-    std::ofstream(tmp) << j.dump(1) << "\n";
-    std::rename(tmp.c_str(), path.c_str());
+    // A private temporary and a rename (kiosk/core/file.hpp), without fsync: figures, made again.
+    (void)core::writeFileAtomically(path, j.dump(1) + "\n", 0600, core::AtomicFile::Sync::Fast);
 }
 
 void FrameStats::writeIfDue(const std::string& path, Clock::time_point now) {

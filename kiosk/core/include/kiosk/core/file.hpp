@@ -53,7 +53,12 @@ Status writeAll(int fd, std::string_view bytes, const std::string& what);
 /// never share a temporary; the last commit wins.
 class AtomicFile {
 public:
-    static Result<AtomicFile> create(const std::string& target, mode_t mode = 0600);
+    /// Durable: fsync the file and its folder at commit (exports, backups, the PIN). Fast: only
+    /// the rename is atomic (files made again on demand: badge PDFs, the window's status files;
+    /// an fsync per badge made `kiosk badges` for 10,000 people wait on the disk 20,000 times).
+    enum class Sync { Durable, Fast };
+    static Result<AtomicFile> create(const std::string& target, mode_t mode = 0600,
+                                     Sync sync = Sync::Durable);
     AtomicFile(AtomicFile&&) noexcept;
     AtomicFile& operator=(AtomicFile&&) noexcept;
     AtomicFile(const AtomicFile&) = delete;
@@ -75,10 +80,12 @@ private:
     UniqueFd m_fd;
     std::string m_target;
     std::string m_temp;
+    Sync m_sync = Sync::Durable;
     bool m_done = false;
 };
 
 /// `bytes` as the new content of `path`, through an AtomicFile.
-Status writeFileAtomically(const std::string& path, std::string_view bytes, mode_t mode = 0600);
+Status writeFileAtomically(const std::string& path, std::string_view bytes, mode_t mode = 0600,
+                           AtomicFile::Sync sync = AtomicFile::Sync::Durable);
 
 }  // namespace kiosk::core
