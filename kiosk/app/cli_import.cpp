@@ -106,9 +106,13 @@ void runExport(const ExportOptions& o, CommandContext& ctx) {
     if (!db) return fail(ctx, "export", db.error());
     auto rows = db->exportArrivalsCsv(o.out);
     if (!rows) return fail(ctx, "export", rows.error());
+    const std::string warning = "the file holds personal data (names, e-mail addresses, arrival times): it is "
+                                "readable only by you (mode 0600); keep it off shared folders and delete it when "
+                                "it has served";
     if (o.json) {
-        std::printf("%s\n", dump({{"rows", *rows}, {"out", o.out}}).c_str());
+        std::printf("%s\n", dump({{"rows", *rows}, {"out", o.out}, {"warning", warning}}).c_str());
     } else {
+        std::fprintf(stderr, "kiosk export: %s: %s\n", core::escapeForDisplay(o.out).c_str(), warning.c_str());
         std::printf("wrote %d arrival%s to %s\n", *rows, *rows == 1 ? "" : "s",
                     core::escapeForDisplay(o.out).c_str());
     }

@@ -344,3 +344,18 @@ TEST_CASE("cli: checkin --nonce: a script's retry after a timeout is answered as
     CHECK(db.history(id).value().size() == 1);
     CHECK(db.refusedScans(false, 10).value().size() == 1);
 }
+
+TEST_CASE("cli: export warns that the file holds personal data, and the file is 0600") {
+    DemoDb d;
+    REQUIRE(runKiosk({"checkin", "--db", d.file.path(), d.codes[0][2]}).status == 0);
+    const std::string out = d.file.path() + ".arrivals.csv";
+    const auto r = runKiosk({"export", "--db", d.file.path(), "--out", out});
+    CHECK(r.status == 0);
+    CHECK(r.err.find("personal data") != std::string::npos);
+    const auto j = runKiosk({"export", "--db", d.file.path(), "--out", out, "--json"});
+    CHECK(j.status == 0);
+    CHECK(nlohmann::json::parse(j.out)["warning"].get<std::string>().find("personal data") != std::string::npos);
+    CHECK((std::filesystem::status(out).permissions() & std::filesystem::perms::all) ==
+          (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+    std::filesystem::remove(out);
+}

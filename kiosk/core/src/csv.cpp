@@ -12,20 +12,27 @@ namespace kiosk::core::csv {
 // ---------------------------------------------------------------------------------------------
 // Writer
 
+namespace {
+bool isFormulaStart(char c) { return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r'; }
+/// Where a spreadsheet may start a cell inside ours: Belgian and French Excel open a .csv with
+/// ';' as the separator, others with ','; a cell split there is a cell of its own.
+bool isSplitPoint(std::string_view cell, std::size_t i) { return i == 0 || cell[i - 1] == ',' || cell[i - 1] == ';'; }
+}  // namespace
+
 bool needsNeutralizing(std::string_view cell) {
-    if (cell.empty()) return false;
-    switch (cell.front()) {
-        case '=': case '+': case '-': case '@': case '\t': case '\r': return true;
-        default: return false;
-    }
+    for (std::size_t i = 0; i < cell.size(); ++i)
+        if (isFormulaStart(cell[i]) && isSplitPoint(cell, i)) return true;
+    return false;
 }
 
 std::string neutralizeFormula(std::string_view cell) {
     if (!needsNeutralizing(cell)) return std::string(cell);
     std::string out;
-    out.reserve(cell.size() + 1);
-    out += '\'';
-    out += cell;
+    out.reserve(cell.size() + 2);
+    for (std::size_t i = 0; i < cell.size(); ++i) {
+        if (isFormulaStart(cell[i]) && isSplitPoint(cell, i)) out += '\'';
+        out += cell[i];
+    }
     return out;
 }
 

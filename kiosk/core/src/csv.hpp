@@ -4,7 +4,9 @@
 // Writer API (used by the arrivals export):
 //   std::string neutralizeFormula(std::string_view cell)
 //       Cells starting with = + - @ TAB CR (after nothing: the very first byte) get a leading
-//       apostrophe so no spreadsheet evaluates them. Everything else is returned unchanged.
+//       apostrophe so no spreadsheet evaluates them; so does each such character right after a
+//       ',' or ';' inside the cell (a spreadsheet that splits on the other separator starts a
+//       cell there). Everything else is returned unchanged.
 //   std::string csvCell(std::string_view cell, char delimiter = ',')
 //       RFC 4180 quoting only: quoted (inner quotes doubled) when the cell holds the delimiter,
 //       a quote, CR, LF, or leading/trailing spaces; otherwise unchanged. No neutralisation.
@@ -38,7 +40,8 @@ namespace kiosk::core::csv {
 enum class LineEnding { Crlf, Lf };
 
 /// Makes a cell inert for spreadsheets (OWASP "CSV injection"): a leading = + - @ TAB or CR gets
-/// an apostrophe in front. The apostrophe is visible text for CSV readers, which is the point:
+/// an apostrophe in front, and so does one right after a ',' or ';' in the cell: Excel in
+/// Belgium and France splits a .csv on ';', elsewhere on ',', and either split starts a cell. The apostrophe is visible text for CSV readers, which is the point:
 /// the value read back is the neutralised text, never a formula.
 std::string neutralizeFormula(std::string_view cell);
 /// True when neutralizeFormula would change the cell.

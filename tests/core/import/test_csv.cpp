@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -235,4 +236,31 @@ TEST_CASE("csv writer: Python's csv module reads the neutralised text back") {
         CHECK(rows[i + 1][1].get<std::string>() == csv::neutralizeFormula(kHostileCells[i]));
     }
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("csv writer: a formula after a ';' or ',' inside a cell is neutralised for both separators") {
+    // A comma file opened by a ';' Excel (Belgium, France) and the other way round.
+    CHECK(csv::neutralizeFormula("Acme;=HYPERLINK(\"http://x\")") == "Acme;'=HYPERLINK(\"http://x\")");
+    CHECK(csv::neutralizeFormula("Acme,=1+1") == "Acme,'=1+1");
+    CHECK(csv::neutralizeFormula("a;+1;-2,@3") == "a;'+1;'-2,'@3");
+    CHECK(csv::neutralizeFormula("R&D; research") == "R&D; research");
+    CHECK(csv::needsNeutralizing("x;\t=1"));
+    for (char delim : {',', ';'}) {
+        CsvWriter w({.delimiter = delim, .lineEnding = csv::LineEnding::Crlf, .neutralize = true});
+        w.row({"Zoë", "Acme;=cmd|' /C calc'!A0", "B,+1"});
+        // Split the written line on either separator, ignoring quotes as a spreadsheet set to
+        // the other separator would: no piece starts like a formula.
+        const std::string line = w.data().substr(0, w.data().size() - 2);
+        for (char split : {',', ';'}) {
+            std::size_t start = 0;
+            while (start <= line.size()) {
+                const std::size_t end = std::min(line.find(split, start), line.size());
+                std::string piece = line.substr(start, end - start);
+                if (!piece.empty() && piece.front() == '"') piece.erase(0, 1);
+                INFO("delimiter " << delim << " split on " << split << ": " << piece);
+                CHECK_FALSE((!piece.empty() && std::string("=+-@\t\r").find(piece.front()) != std::string::npos));
+                start = end + 1;
+            }
+        }
+    }
 }

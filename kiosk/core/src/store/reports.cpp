@@ -124,6 +124,8 @@ Result<int> Database::exportArrivalsCsv(const std::string& path) const {
     auto f = AtomicFile::create(path);
     if (!f) return f.error();
     csv::CsvWriter w;
+    // A UTF-8 byte-order mark: without it Excel reads the file as Windows-1252 ("ÅžÃ¼krÃ¼").
+    if (auto s = f->write("\xEF\xBB\xBF"); !s) return s.error();
     w.row({"attendee_id", "first_name", "last_name", "badge_name", "organisation", "category", "working_group",
            "email", "checked_in_at", "kiosk", "actor", "external_source", "external_id"});
     KIOSK_STMT(st, c,
