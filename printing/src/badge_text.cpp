@@ -1,6 +1,8 @@
 // UTF-8 handling and the typesetting policy: which characters a badge may draw.
 #include "badge_internal.hpp"
 
+#include <kiosk/core/text.hpp>
+
 #include <hb.h>
 
 #include <cstdio>
@@ -31,11 +33,7 @@ std::u32string composeCanonical(const std::u32string& s) {
     return out;
 }
 
-bool invisibleFormat(char32_t c) {
-    return (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x206F) ||
-           (c >= 0xFE00 && c <= 0xFE0F) || c == 0xFEFF || c == 0x00AD || (c >= 0xE0000 && c <= 0xE007F) ||
-           c < 0x20 || (c >= 0x7F && c < 0xA0);
-}
+bool invisibleFormat(char32_t c) { return core::text::isInvisible(c); }
 
 bool typesettable(char32_t c) {
     struct Range {

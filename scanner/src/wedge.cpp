@@ -4,6 +4,7 @@
 // to Belgian AZERTY turns them into other characters ("1" arrives as "&", "a" as "q", ":" as
 // "M"). We invert that table, and use the result only when the text as typed fits none of our
 // payload shapes and the repaired text fits one (docs/scanner.md, "Keyboard-wedge scanners").
+#include <kiosk/core/text.hpp>
 #include <kiosk/core/utf8.hpp>
 #include <kiosk/scanner.hpp>
 
@@ -37,7 +38,7 @@ void Debouncer::reset() { m_seen.clear(); }
 
 namespace {
 
-bool isControl(char32_t c) { return c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0); }
+using core::text::isControl;
 
 // ---------------------------------------------------------------------------------------------
 // Payload shapes (FORMATS.md, core/payload.hpp). Deliberately strict: they decide whether a

@@ -359,3 +359,14 @@ TEST_CASE("cli: export warns that the file holds personal data, and the file is 
           (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
     std::filesystem::remove(out);
 }
+
+TEST_CASE("cli: event refuses a bidi control in the name and keeps nothing of it") {
+    TempDb file;
+    const auto r = runKiosk({"event", "--db", file.path(), "--id", "civic-2026", "--name", "Civic \u202eTech"});
+    CHECK(r.status == 2);
+    CHECK(r.err.find("bidirectional") != std::string::npos);
+    const auto ok = runKiosk({"event", "--db", file.path(), "--id", "civic-2026", "--name", "Civic\u2060 Tech", "--json"});
+    CHECK(ok.status == 0);
+    auto db = file.open();
+    CHECK(db.event().value()->name == "Civic Tech");
+}

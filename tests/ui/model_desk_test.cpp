@@ -331,6 +331,9 @@ TEST_CASE("desk: settings export the arrivals as CSV beside the database") {
     REQUIRE(in);
     std::string header, line;
     std::getline(in, header);
+    // A UTF-8 byte-order mark first, so Excel reads the names right (issue 9).
+    CHECK(header.rfind("\xEF\xBB\xBF", 0) == 0);
+    if (header.rfind("\xEF\xBB\xBF", 0) == 0) header.erase(0, 3);
     CHECK(header.rfind("attendee_id,first_name,last_name", 0) == 0);
     int rows = 0;
     std::string all;

@@ -1,5 +1,7 @@
 #include "font_loader.hpp"
 
+#include <kiosk/core/text.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -110,7 +112,7 @@ bool FontLoader::build(int fbHeight, bool largeText) {
 bool FontLoader::hasAllGlyphs(ImFont* font, std::string_view utf8) {
     if (!font) return false;
     for (char32_t cp : decodeUtf8(utf8)) {
-        if (cp < 0x20 || cp > 0xFFFF) return false;
+        if (core::text::isControl(cp) || cp > 0xFFFF) return false;
         if (!font->FindGlyphNoFallback(static_cast<ImWchar>(cp))) return false;
     }
     return true;

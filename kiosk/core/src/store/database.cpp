@@ -4,12 +4,15 @@
 #include "util_ids.hpp"
 
 #include <kiosk/core/payload.hpp>
+#include <kiosk/core/text.hpp>
+#include <kiosk/core/utf8.hpp>
 
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <sys/stat.h>
@@ -432,10 +435,41 @@ Result<std::optional<Event>> Database::event() const {
     return std::optional<Event>((*row)->event);
 }
 
-Status Database::setEvent(const Event& e) {
+namespace {
+
+/// Names and venues are shown on every screen and badge: a control or bidi character would
+/// hide or reorder what is drawn. Zero-width characters are dropped (they show nothing).
+Status cleanEventText(std::string& value, const char* what) {
+    if (!utf8::isValid(value))
+        return Error{"event.bad_text", std::string("the event's ") + what + " is not valid UTF-8"};
+    value = text::stripZeroWidth(value);
+    for (auto pred : {&text::isControl, &text::isBidiControl}) {
+        const auto at = text::findFirst(value, pred);
+        if (at == std::string::npos) continue;
+        char32_t cp = 0;
+        utf8::decodeAt(value, at, cp);
+        char hex[16];
+        std::snprintf(hex, sizeof hex, "U+%04X", static_cast<unsigned>(cp));
+        return Error{"event.bad_text", std::string("the event's ") + what + " holds " +
+                                           (pred == &text::isControl ? "a control character" : "a bidirectional control character") +
+                                           " (" + hex + "): type it again without it"};
+    }
+    return {};
+}
+
+}  // namespace
+
+Status Database::setEvent(const Event& input) {
     if (auto s = m_impl->requireWritable("set event"); !s) return s;
+    Event e = input;
     if (e.id.empty() || e.id.size() > 64)
         return Error{"event.bad_id", "the event id must be 1–64 characters (it is carried in every QR code)"};
+    if (!utf8::isValid(e.id) || text::findFirst(e.id, &text::isInvisible) != std::string::npos)
+        return Error{"event.bad_id", "the event id must be valid UTF-8 without control or invisible characters "
+                                     "(it is carried in every QR code)"};
+    using Field = std::pair<std::string*, const char*>;
+    for (auto [field, what] : {Field{&e.name, "name"}, Field{&e.venue, "venue"}, Field{&e.city, "city"}})
+        if (auto s = cleanEventText(*field, what); !s) return s;
     const auto& c = m_impl->conn;
     store::Transaction tx(c);
     if (auto s = tx.begin(); !s) return s;
