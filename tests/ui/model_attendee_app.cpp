@@ -271,6 +271,46 @@ TEST_CASE("fonts: every attendee's first name has all its glyphs in the welcome 
     CHECK(b.fontBuilds >= 1);
 }
 
+TEST_CASE("fonts: a person added while the kiosk runs is welcomed in the large font, letters no one had before") {
+    Fixture f;
+    HeadlessBackend b;
+    auto app = f.makeApp();
+    app->runFrame(b);
+    const int buildsAtStart = b.fontBuilds;
+    // Added by a walk-in or an import after start-up: "Мария" and "Şükrü" have letters (М, я, Ş)
+    // that no name at start-up had.
+    std::string mariaCode, sukruCode;
+    {
+        auto db = core::Database::open(f.tmp.path, core::Database::Mode::OpenExisting);
+        REQUIRE(db.ok());
+        mariaCode = *db->primaryCode(ui::test::addPerson(*db, "Мария", "Петрова", "WG 1", core::Language::Fr));
+        sukruCode = *db->primaryCode(ui::test::addPerson(*db, "Şükrü", "Dvořák", "WG 2", core::Language::Fr));
+    }
+    ImFont* title = ImGui::GetIO().Fonts->Fonts[2];
+    CHECK_FALSE(ui::FontLoader::hasAllGlyphs(title, "Мария"));
+    for (const std::string& code : {mariaCode, sukruCode}) {
+        const int generation = status(*app)["generation"];
+        wedgeType(*app, code);
+        const auto until = std::chrono::steady_clock::now() + 3s;
+        while (status(*app)["generation"] == generation && std::chrono::steady_clock::now() < until) {
+            app->runFrame(b);
+            std::this_thread::sleep_for(2ms);
+        }
+        REQUIRE(app->screenName() == "welcome");
+        app->runFrame(b);
+        CHECK(status(*app)["largeFontMissing"] == 0);
+        for (int i = 0; i < 3; ++i) app->runFrame(b);
+    }
+    title = ImGui::GetIO().Fonts->Fonts[2];
+    CHECK(ui::FontLoader::hasAllGlyphs(title, "Мария"));
+    CHECK(ui::FontLoader::hasAllGlyphs(title, "Şükrü"));
+    // One rebuild per new set of letters, not one per frame.
+    CHECK(b.fontBuilds - buildsAtStart <= 2);
+    const int after = b.fontBuilds;
+    for (int i = 0; i < 5; ++i) app->runFrame(b);
+    CHECK(b.fontBuilds == after);
+}
+
 TEST_CASE("app: the database file deleted while the kiosk runs: no welcome, the status says it is not saved") {
     Fixture f;
     HeadlessBackend b;

@@ -129,6 +129,32 @@ struct KioskApp::Impl {
         return h;
     }
 
+    /// The names the large fonts are about to draw: the welcome's first name, the desk's heading.
+    bool requestGlyphs() {
+        bool added = fonts.request(attendee->state().firstName);
+        if (desk && mode == Mode::Desk && desk->model().selected) {
+            const core::Attendee& a = desk->model().selected->attendee;
+            added = fonts.request(a.firstName) || added;
+            added = fonts.request(a.lastName) || added;
+        }
+        return added;
+    }
+
+    /// Letters of the name the large font draws on this screen (the welcome's first name, the
+    /// desk's heading) that it lacks: 0 when the whole name is drawn in the large font.
+    int largeFontMissing() const {
+        std::string name;
+        if (mode == Mode::Attendee && !gate.isOpen() && attendee->welcomeOnScreen()) name = attendee->state().firstName;
+        if (mode == Mode::Desk && desk && desk->model().selected)
+            name = desk->model().selected->attendee.firstName + " " + desk->model().selected->attendee.lastName;
+        const ImFont* title = fonts.fonts().title;
+        if (name.empty() || !title) return 0;
+        int missing = 0;
+        for (char32_t cp : decodeUtf8(name))
+            if (cp > 0xFFFF || !title->FindGlyphNoFallback(static_cast<ImWchar>(cp))) ++missing;
+        return missing;
+    }
+
     bool cameraAvailable() const { return scan && !opt.noCamera && ctx.scanner.state != "failed"; }
 
     void leaveDesk() {
@@ -160,6 +186,7 @@ struct KioskApp::Impl {
         j["generation"] = a.generation;
         j["pinMessage"] = gate.message();
         j["largeText"] = largeText;
+        j["largeFontMissing"] = largeFontMissing();
         j["writeProblem"] = ctx.writeProblem;  // "db.replaced: …" while check-ins are not saved
         // The headcount the dashboard shows, for the Xvfb test of `--mode dashboard`.
         if (dashboard && mode == Mode::Dashboard) {
@@ -222,7 +249,10 @@ core::Result<std::unique_ptr<KioskApp>> KioskApp::create(AppOptions options, cor
     // The large fonts get exactly the letters this event's names and texts need.
     for (std::string_view t : m.text.allTexts()) m.fonts.addText(t);
     if (auto people = m.db.attendees()) {
-        for (const auto& a : *people) m.fonts.addText(a.firstName);
+        for (const auto& a : *people) {
+            m.fonts.addText(a.firstName);
+            m.fonts.addText(a.lastName);  // the desk's heading shows the whole name
+        }
     }
 
     const bool isDemo = ev && ev->has_value() && (*ev)->id.rfind("rrbsi", 0) == 0;
@@ -405,12 +435,15 @@ bool KioskApp::runFrame(Backend& backend) {
 
     m.pixelsPerMm = backend.pixelsPerMm();
     const int fbHeight = backend.framebufferHeight();
-    // Rebuild the atlas when the screen size class changes (not for a few pixels of resize).
+    // Rebuild the atlas when the screen size class changes (not for a few pixels of resize), and
+    // before the first frame that draws a name with a letter the large fonts do not have yet.
+    if (m.requestGlyphs()) m.fontsDirty = true;
     const int built = m.fonts.builtForHeight();
     bool mustRender = false;  // the picture changed in a way the draw lists do not show
     if (m.fontsDirty || built == 0 || std::abs(fbHeight - built) > built / 8) {
         mustRender = true;
         m.fonts.build(fbHeight, m.largeText);
+        m.stats.fontAtlas(m.fonts.lastBuildMs(), m.fonts.atlasWidth(), m.fonts.atlasHeight());
         theme::applyStyle(m.fonts.bodyPx(), m.pixelsPerMm);
         backend.fontsChanged();
         m.fontsDirty = false;

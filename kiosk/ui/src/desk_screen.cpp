@@ -151,7 +151,12 @@ void drawSearch(const DeskModel& m, IntentSink& sink) {
     std::string changed;
     if (inputText("##query", tr(m, "desk.search.hint").c_str(), m.query, changed))
         sink.push(SearchAttendees{changed});
+    // Enter opens the first result: a desk works from the keyboard alone.
+    const bool enter = ImGui::IsItemDeactivated() &&
+                       (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)) ||
+                        ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter)));
     popFont(f);
+    if (enter && !m.results.empty()) sink.push(SelectAttendee{m.results.front().id});
     if (m.query.empty()) {
         textColored(kMuted, tr(m, "desk.search.empty"));
         return;

@@ -3,6 +3,7 @@
 #include <kiosk/core/text.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 
@@ -44,14 +45,31 @@ std::string firstExisting(const char* const* list, std::size_t n) {
 
 }  // namespace
 
-void FontLoader::addText(std::string_view utf8) {
-    for (char32_t cp : decodeUtf8(utf8))
-        if (cp > 0xFF && cp <= 0xFFFF) m_extra.push_back(static_cast<ImWchar>(cp));
-    std::sort(m_extra.begin(), m_extra.end());
-    m_extra.erase(std::unique(m_extra.begin(), m_extra.end()), m_extra.end());
+bool FontLoader::request(std::string_view utf8) {
+    bool added = false;
+    for (char32_t cp : decodeUtf8(utf8)) {
+        if (cp <= 0xFF || cp > 0xFFFF) continue;  // Latin-1 is always in; ImWchar is 16-bit
+        const auto c = static_cast<ImWchar>(cp);
+        const auto it = std::lower_bound(m_extra.begin(), m_extra.end(), c);
+        if (it != m_extra.end() && *it == c) continue;
+        m_extra.insert(it, c);
+        added = true;
+    }
+    return added;
 }
 
 bool FontLoader::build(int fbHeight, bool largeText) {
+    const auto started = std::chrono::steady_clock::now();
+    const bool ok = buildAtlas(fbHeight, largeText);
+    ImGuiIO& io = ImGui::GetIO();
+    m_atlasW = io.Fonts->TexWidth;
+    m_atlasH = io.Fonts->TexHeight;
+    m_buildMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    ++m_builds;
+    return ok;
+}
+
+bool FontLoader::buildAtlas(int fbHeight, bool largeText) {
     ImGuiIO& io = ImGui::GetIO();
     io.Fonts->Clear();
     m_height = fbHeight;

@@ -4,9 +4,10 @@
 //
 // Atlas budget: the body font carries the full Latin, Latin Extended, Greek and Cyrillic ranges;
 // the large fonts would cost ~10× the texture at 4K with full ranges, so they carry Latin-1 plus
-// only the code points that actually occur in the event's names and the UI's texts. A name
-// whose letters are not all in the large font is drawn with the body font scaled up
-// (hasAllGlyphs) — a little softer, never a "?".
+// the code points of the event's names and the UI's texts known at start-up, and grow when a
+// name with a new letter is about to be drawn (request(): the shell rebuilds the atlas before
+// that frame, so a walk-in or an imported "Dvořák" is drawn in the large font at once). A letter
+// no font file has is drawn with the body font (hasAllGlyphs) — never a "?".
 #include "fonts.hpp"
 
 #include <imgui.h>
@@ -21,7 +22,16 @@ namespace kiosk::ui {
 class FontLoader {
 public:
     /// Adds the code points of `text` to the large fonts' set (call before build()).
-    void addText(std::string_view utf8);
+    void addText(std::string_view utf8) { (void)request(utf8); }
+    /// Adds the code points of `text` that were never asked for. True when there were any: the
+    /// atlas must be rebuilt before the text is drawn. Each code point is asked for once, so a
+    /// letter that no font file has does not rebuild the atlas every frame.
+    bool request(std::string_view utf8);
+    /// The last build: its duration and the atlas texture's size (the stats file reports them).
+    double lastBuildMs() const { return m_buildMs; }
+    int atlasWidth() const { return m_atlasW; }
+    int atlasHeight() const { return m_atlasH; }
+    int builds() const { return m_builds; }
     /// Rebuilds io.Fonts for the given framebuffer height. Returns false when no TrueType font was
     /// found (ImGui's built-in font is used; the status line says so).
     bool build(int framebufferHeight, bool largeText);
@@ -34,6 +44,8 @@ public:
     float bodyPx() const { return m_bodyPx; }
 
 private:
+    bool buildAtlas(int framebufferHeight, bool largeText);
+
     std::vector<ImWchar> m_extra;  ///< sorted unique code points for the large fonts
     ImVector<ImWchar> m_titleRanges;
     ImVector<ImWchar> m_hugeRanges;
@@ -42,6 +54,10 @@ private:
     bool m_large = false;
     float m_bodyPx = 13.f;
     std::string m_file;
+    double m_buildMs = 0;
+    int m_atlasW = 0;
+    int m_atlasH = 0;
+    int m_builds = 0;
 };
 
 /// Decode UTF-8 into code points (invalid bytes become U+FFFD).

@@ -115,6 +115,8 @@ void FrameStats::write(const std::string& path) const {
     j["welcome_to_cups_accepted_ms"] = percentiles(m_welcomeToAcceptedMs);
     j["welcome_to_cups_accepted_samples"] = m_welcomeToAcceptedMs;
     j["checkin_db_ms"] = percentiles(m_checkinDbMs);
+    j["font_atlas_build_ms"] = m_fontBuildMs;
+    j["font_atlas_size"] = {m_atlasW, m_atlasH};
     // A private temporary and a rename (kiosk/core/file.hpp), without fsync: figures, made again.
     (void)core::writeFileAtomically(path, j.dump(1) + "\n", 0600, core::AtomicFile::Sync::Fast);
 }

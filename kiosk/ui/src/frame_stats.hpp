@@ -34,6 +34,12 @@ public:
     void frameDone(double workMs);
 
     void checkinDb(double ms) { m_checkinDbMs.push_back(ms); }
+    /// The font atlas was (re)built: how long it took and the texture's size.
+    void fontAtlas(double ms, int width, int height) {
+        m_fontBuildMs.push_back(ms);
+        m_atlasW = width;
+        m_atlasH = height;
+    }
     /// A welcome is about to be drawn for a code entered at `codeAt`.
     void welcomeComing(Clock::time_point codeAt, std::string printJobId);
     /// The welcome was on screen at the end of this frame (steady and UTC clocks).
@@ -54,6 +60,9 @@ private:
     std::vector<double> m_scanToWelcomeMs;  ///< code entered (last key / frame capture) → welcome swapped
     std::vector<double> m_welcomeToAcceptedMs;  ///< welcome on screen → CUPS accepted the badge job
     std::vector<double> m_checkinDbMs;          ///< worker's checkIn + enqueuePrint
+    std::vector<double> m_fontBuildMs;          ///< font atlas builds (start-up, resize, new letters)
+    int m_atlasW = 0;
+    int m_atlasH = 0;
     std::optional<Clock::time_point> m_welcomeCodeAt;
     std::string m_welcomeJobId;
     std::optional<core::TimePoint> m_welcomeShownUtc;
