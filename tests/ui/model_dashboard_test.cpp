@@ -1,6 +1,7 @@
 // The organiser dashboard's numbers from a seeded database, and no names anywhere in it.
 #include "../../kiosk/ui/src/dashboard_controller.hpp"
 #include "../../kiosk/ui/src/dashboard_screen.hpp"
+#include "../../kiosk/ui/src/font_loader.hpp"
 #include "../../kiosk/ui/src/strings.hpp"
 
 #include <doctest/doctest.h>
@@ -232,4 +233,67 @@ TEST_CASE("dashboard: the controller refreshes once a second and keeps health fr
     }
     CHECK(sink.empty());
     ImGui::DestroyContext(im);
+}
+
+namespace {
+/// Vertices of text and shapes that fall outside the clip rectangle of their draw command: what
+/// a window cuts off ("1500 /" instead of "1500 / 10000").
+int clippedVertices(const ImDrawData* dd) {
+    int n = 0;
+    for (int l = 0; l < dd->CmdListsCount; ++l) {
+        const ImDrawList* list = dd->CmdLists[l];
+        for (const ImDrawCmd& c : list->CmdBuffer) {
+            for (unsigned i = 0; i < c.ElemCount; ++i) {
+                const ImDrawVert& v = list->VtxBuffer[list->IdxBuffer[static_cast<int>(c.IdxOffset + i)] + c.VtxOffset];
+                if (v.pos.x < c.ClipRect.x - 1 || v.pos.x > c.ClipRect.z + 1 || v.pos.y < c.ClipRect.y - 1 ||
+                    v.pos.y > c.ClipRect.w + 1)
+                    ++n;
+            }
+        }
+    }
+    return n;
+}
+}  // namespace
+
+TEST_CASE("dashboard: the headline fits at 10,000 registered, at 720p and 1080p") {
+    auto strings = Strings::load(KIOSK_ASSETS_DIR);
+    REQUIRE(strings.ok());
+    for (int height : {720, 1080}) {
+        INFO(height);
+        ImGuiContext* im = ImGui::CreateContext();
+        ImGuiIO& io = ImGui::GetIO();
+        io.IniFilename = nullptr;
+        io.DisplaySize = ImVec2(static_cast<float>(height) * 16 / 9, static_cast<float>(height));
+        FontLoader fonts;
+        fonts.addText("Civic Tech Summit 2026");
+        REQUIRE(fonts.build(height, false));
+        unsigned char* px = nullptr;
+        int w = 0, h = 0;
+        io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
+        DashboardModel m;
+        m.env.text = &*strings;
+        m.env.language = core::Language::En;
+        m.env.fonts = &fonts.fonts();
+        m.eventName = "Civic Tech Summit 2026";
+        IntentSink sink;
+        auto clippedAt = [&](int64_t arrived, int64_t registered) {
+            m.arrived = arrived;
+            m.registered = registered;
+            m.expected = registered - arrived;
+            int clipped = 0;
+            for (int i = 0; i < 2; ++i) {
+                ImGui::NewFrame();
+                drawDashboard(m, sink);
+                ImGui::Render();
+                clipped = clippedVertices(ImGui::GetDrawData());
+            }
+            return clipped;
+        };
+        // Whatever a small event already clips elsewhere (nothing of the headline), a big one
+        // clips no more.
+        const int small = clippedAt(17, 100);
+        CHECK(clippedAt(1500, 10000) <= small);
+        CHECK(clippedAt(38512, 40000) <= small);
+        ImGui::DestroyContext(im);
+    }
 }

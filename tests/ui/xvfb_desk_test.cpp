@@ -318,3 +318,85 @@ TEST_CASE("xvfb desk: headings of people added while the kiosk runs have every l
     }
     CHECK(kiosk.running());
 }
+
+namespace {
+/// An event of 10,000 registered (a generic CSV through `kiosk import`), `arrived` of them in.
+void seedBigEvent(const std::string& exe, const std::string& dir, const std::string& db, int arrived) {
+    const std::string csv = dir + "/big.csv";
+    {
+        std::ofstream out(csv);
+        out << "first_name,last_name,organisation,category,working_group,email,code,external_id\n";
+        for (int i = 0; i < 10000; ++i)
+            out << "P" << i << ",Person,Org " << i % 40 << "," << (i % 10 ? "participant" : "speaker") << ",WG "
+                << i % 7 << ",p" << i << "@example.org,CODE-" << i << ",ext-" << i << "\n";
+    }
+    REQUIRE(std::system((exe + " demo --db " + db + " >/dev/null").c_str()) == 0);
+    REQUIRE(std::system((exe + " event --db " + db + " --name 'Civic Tech Summit 2026' >/dev/null").c_str()) == 0);
+    REQUIRE(std::system((exe + " import --db " + db + " " + csv + " >/dev/null").c_str()) == 0);
+    auto d = kiosk::core::Database::open(db, kiosk::core::Database::Mode::OpenExisting);
+    REQUIRE(d.ok());
+    const auto now = kiosk::core::nowUtc();
+    for (int i = 0; i < arrived; ++i) {
+        kiosk::core::ScanRequest r;
+        r.payload = "CODE-" + std::to_string(i);
+        r.kiosk = i % 2 ? "entrance-1" : "entrance-2";
+        r.at = now - std::chrono::minutes(50) + std::chrono::seconds(2 * i);
+        auto res = d->checkIn(r, {.enforceDoors = false});
+        REQUIRE(res.ok());
+    }
+}
+}  // namespace
+
+TEST_CASE("xvfb dashboard: the headline fits at 10,000 registered (720p and 1080p)") {
+    if (!haveTool("Xvfb") || !haveTool("xdotool") || !haveTool("import")) {
+        MESSAGE("Xvfb, xdotool or ImageMagick missing: skipped");
+        return;
+    }
+    Workdir w("big");
+    const std::string db = w.path("event.db");
+    const std::string exe = KIOSK_EXE;
+    seedBigEvent(exe, w.dir.string(), db, 1500);
+    for (const char* res : {"1280x720x24", "1920x1080x24"}) {
+        INFO(res);
+        const std::string status = w.path("status.json");
+        std::filesystem::remove(status);
+        const std::string display = ":" + std::to_string(150 + ::getpid() % 40);
+        Child server({"Xvfb", display, "-screen", "0", res, "-nolisten", "tcp"}, {}, "/dev/null");
+        REQUIRE(waitFor([&] { return fs::exists("/tmp/.X11-unix/X" + display.substr(1)); }, 10s));
+        Child dash({exe, "run", "--mode", "dashboard", "--db", db, "--kiosk", "hall", "--status-file", status},
+                   {"DISPLAY=" + display}, w.path("dash.log"));
+        REQUIRE(waitFor([&] { return readJson(status).value("registered", -1) > 10000; }, 30s));
+        CHECK(readJson(status).value("arrived", -1) == 1500);
+        std::this_thread::sleep_for(800ms);
+        std::system(("DISPLAY=" + display + " import -window root " + shots() + "dashboard-10000-" +
+                     std::string(res).substr(0, std::string(res).rfind('x')) + ".png")
+                        .c_str());
+        dash.stop();
+        server.stop();
+    }
+}
+
+TEST_CASE("xvfb attendee: large text at 1280x720 with a long event name") {
+    if (!haveTool("Xvfb") || !haveTool("import")) {
+        MESSAGE("Xvfb or ImageMagick missing: skipped");
+        return;
+    }
+    Workdir w("large");
+    const std::string db = w.path("event.db");
+    const std::string exe = KIOSK_EXE;
+    REQUIRE(std::system((exe + " demo --db " + db + " >/dev/null").c_str()) == 0);
+    REQUIRE(std::system((exe + " event --db " + db +
+                         " --name 'Civic Tech Summit 2026 — Rencontre européenne des technologies civiques et des "
+                         "données ouvertes' >/dev/null")
+                            .c_str()) == 0);
+    Display x;
+    REQUIRE(x.ok());
+    const std::string status = w.path("status.json");
+    Child kiosk({exe, "run", "--db", db, "--kiosk", "xvfb-large", "--large-text", "--status-file", status}, {x.env()},
+                w.path("kiosk.log"));
+    REQUIRE_MESSAGE(waitFor([&] { return screen(status) == "idle"; }, 30s), "kiosk did not reach idle");
+    CHECK(readJson(status).value("largeText", false));
+    std::this_thread::sleep_for(800ms);
+    x.screenshot(shots() + "attendee-large-text-720p.png");
+    CHECK(kiosk.running());
+}

@@ -118,12 +118,38 @@ void drawPreview(const AttendeeView& v, ImVec2 min, ImVec2 max) {
         }
 }
 
+/// Height of the idle screen's left column at font scale `s` (wrapped at `wrapW` pixels).
+float idleColumnHeight(const AttendeeView& v, float wrapW, float gap, float s) {
+    const PublicScreen& p = v.screen;
+    const ImGuiStyle& st = ImGui::GetStyle();
+    float h = 0;
+    auto add = [&](ImFont* f, const std::string& t) {
+        ImGui::PushFont(f);
+        // At scale s the text wraps as the unscaled text would at wrapW / s.
+        h += ImGui::CalcTextSize(t.c_str(), nullptr, false, wrapW / s).y * s + st.ItemSpacing.y;
+        ImGui::PopFont();
+    };
+    ImFont* body = v.fonts ? v.fonts->body : nullptr;
+    add(body, p.word);
+    add(body, p.title);
+    add(v.fonts ? v.fonts->title : nullptr, p.instruction);
+    for (const auto& other : p.otherLanguages) add(body, other);
+    add(body, p.hint);
+    if (!p.headline.empty()) add(body, p.headline);
+    return h + 4 * (gap * 0.5f + st.ItemSpacing.y);
+}
+
 void drawIdle(const AttendeeView& v, ImVec2 origin, ImVec2 size) {
     const PublicScreen& p = v.screen;
     const float gap = size.y * 0.04f;
     const float leftW = size.x * 0.54f;
+    // Large text, a long event name, a small screen: the column shrinks until it fits above the
+    // status line instead of running into it (never below 55 % of its size).
+    float scale = 1.f;
+    while (scale > 0.55f && idleColumnHeight(v, leftW, gap, scale) > size.y - gap) scale -= 0.05f;
     // Left column: welcome, event, instruction (kiosk language), then the other two languages.
     ImGui::SetCursorScreenPos({origin.x, origin.y + gap});
+    ImGui::SetWindowFontScale(scale);
     ImGui::BeginGroup();
     ImGui::PushTextWrapPos(origin.x + leftW - ImGui::GetWindowPos().x);
     ImGui::PushFont(v.fonts ? v.fonts->body : nullptr);
@@ -150,6 +176,7 @@ void drawIdle(const AttendeeView& v, ImVec2 origin, ImVec2 size) {
     ImGui::PopFont();
     ImGui::PopTextWrapPos();
     ImGui::EndGroup();
+    ImGui::SetWindowFontScale(1.f);
 
     // Right column: the live, mirrored preview with its target frame.
     const ImVec2 pMin{origin.x + leftW + gap, origin.y + gap};

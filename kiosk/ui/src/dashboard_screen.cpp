@@ -56,19 +56,34 @@ void drawHeadcount(const DashboardModel& m, ImVec2 size) {
     // The number readable across a room: the huge font, the registered total beside it.
     const std::string big = std::to_string(m.arrived);
     const std::string small = " / " + std::to_string(m.registered);
-    const bool h = pushFont(m.env, FontRole::Huge);
+    // Numbers of any size fit: both parts shrink together when "12345 / 40000" is wider than the
+    // box (the fonts are sized for three or four digits).
+    const float room = ImGui::GetContentRegionAvail().x;
+    bool h = pushFont(m.env, FontRole::Huge);
+    const float bigW = ImGui::CalcTextSize(big.c_str()).x;
+    popFont(h);
+    bool t = pushFont(m.env, FontRole::Title);
+    const float smallW = ImGui::CalcTextSize(small.c_str()).x;
+    popFont(t);
+    const float need = bigW + ImGui::GetStyle().ItemSpacing.x + smallW;
+    const float scale = need > room && need > 0 ? room / need * 0.98f : 1.0f;
+    h = pushFont(m.env, FontRole::Huge);
+    ImGui::SetWindowFontScale(scale);
     textColored(kGood, big);
     popFont(h);
     ImGui::SameLine();
-    const bool t = pushFont(m.env, FontRole::Title);
+    t = pushFont(m.env, FontRole::Title);
+    ImGui::SetWindowFontScale(scale);
     ImGui::SetCursorPosY(ImGui::GetCursorPosY() + ImGui::GetTextLineHeight() * 0.3f);
     text(small);
     popFont(t);
+    ImGui::SetWindowFontScale(1.0f);
     const float frac = m.registered > 0 ? static_cast<float>(m.arrived) / static_cast<float>(m.registered) : 0.0f;
     char pct[32];
     std::snprintf(pct, sizeof pct, "%.0f %%", frac * 100.0f);
     ImGui::PushStyleColor(ImGuiCol_PlotHistogram, kGood);
-    ImGui::ProgressBar(frac, ImVec2(-1.0f, m.env.mm(8)), pct);
+    // As tall as its own text at every resolution (at 1080p the body font is taller than 8 mm).
+    ImGui::ProgressBar(frac, ImVec2(-1.0f, std::max(m.env.mm(8), ImGui::GetFrameHeight())), pct);
     ImGui::PopStyleColor();
     const bool b = pushFont(m.env, FontRole::Bold);
     text(m.env.fmt("dashboard.expected", {{"count", std::to_string(m.expected)}}));
