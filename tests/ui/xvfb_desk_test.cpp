@@ -106,16 +106,21 @@ std::string shellQuote(const std::string& s) {
 /// One Xvfb server on a free display number, with helpers for xdotool and screenshots.
 class Display {
 public:
-    Display() {
-        for (int n = 90 + static_cast<int>(::getpid() % 60); n < 200; ++n) {
+    explicit Display(const std::string& screen = "1280x720x24") {
+        for (int n = 100 + static_cast<int>(::getpid() % 100); n < 260; ++n) {
             if (fs::exists("/tmp/.X11-unix/X" + std::to_string(n)) || fs::exists("/tmp/.X" + std::to_string(n) + "-lock"))
                 continue;
             m_name = ":" + std::to_string(n);
             m_server = std::make_unique<Child>(
-                std::vector<std::string>{"Xvfb", m_name, "-screen", "0", "1280x720x24", "-nolisten", "tcp"},
+                std::vector<std::string>{"Xvfb", m_name, "-screen", "0", screen, "-nolisten", "tcp"},
                 std::vector<std::string>{}, "/dev/null");
             const std::string socket = "/tmp/.X11-unix/X" + std::to_string(n);
-            if (waitFor([&] { return fs::exists(socket); }, 10s)) return;
+            // Our server must be the one listening: when another test (or another engineer's run)
+            // took the number meanwhile, ours exits, and two kiosks would share one keyboard.
+            if (waitFor([&] { return fs::exists(socket) || !m_server->running(); }, 10s) && m_server->running()) {
+                std::this_thread::sleep_for(200ms);
+                if (m_server->running()) return;
+            }
             m_server.reset();
         }
         m_name.clear();
@@ -360,19 +365,15 @@ TEST_CASE("xvfb dashboard: the headline fits at 10,000 registered (720p and 1080
         INFO(res);
         const std::string status = w.path("status.json");
         std::filesystem::remove(status);
-        const std::string display = ":" + std::to_string(150 + ::getpid() % 40);
-        Child server({"Xvfb", display, "-screen", "0", res, "-nolisten", "tcp"}, {}, "/dev/null");
-        REQUIRE(waitFor([&] { return fs::exists("/tmp/.X11-unix/X" + display.substr(1)); }, 10s));
+        Display x(res);
+        REQUIRE(x.ok());
         Child dash({exe, "run", "--mode", "dashboard", "--db", db, "--kiosk", "hall", "--status-file", status},
-                   {"DISPLAY=" + display}, w.path("dash.log"));
+                   {x.env()}, w.path("dash.log"));
         REQUIRE(waitFor([&] { return readJson(status).value("registered", -1) > 10000; }, 30s));
         CHECK(readJson(status).value("arrived", -1) == 1500);
         std::this_thread::sleep_for(800ms);
-        std::system(("DISPLAY=" + display + " import -window root " + shots() + "dashboard-10000-" +
-                     std::string(res).substr(0, std::string(res).rfind('x')) + ".png")
-                        .c_str());
+        x.screenshot(shots() + "dashboard-10000-" + std::string(res).substr(0, std::string(res).rfind('x')) + ".png");
         dash.stop();
-        server.stop();
     }
 }
 

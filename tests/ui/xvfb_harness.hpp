@@ -174,10 +174,14 @@ public:
             m_server = Process({"Xvfb", m_display, "-screen", "0", screen, "-nolisten", "tcp", "-noreset"}, {},
                                (artefactDir() / ("xvfb-" + std::to_string(n) + ".log")).string());
             const std::string socket = "/tmp/.X11-unix/X" + std::to_string(n);
+            // A socket left by another server (a parallel test took the number first) would make
+            // two kiosks share one keyboard: ours must still run once the socket is there.
             if (waitFor([&] { return std::filesystem::exists(socket) || !m_server.alive(); },
                         std::chrono::seconds(10)) &&
-                m_server.alive())
-                return;
+                m_server.alive()) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(200));
+                if (m_server.alive()) return;
+            }
             m_server.stop();
         }
         m_display.clear();
