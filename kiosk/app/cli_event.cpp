@@ -25,6 +25,8 @@ using kiosk::core::TimePoint;
 struct EventOptions {
     std::string db;
     std::optional<std::string> id, name, venue, city, starts, ends, doorsOpen, doorsClose, language;
+    std::optional<std::string> pretixKeys;  // file: pretix's event JSON or a PEM
+    bool clearPretixKeys = false;
     bool json = false;
 };
 
@@ -93,9 +95,28 @@ nlohmann::json toJson(const core::Event& e) {
             {"language", std::string(core::languageCode(e.defaultLanguage))}};
 }
 
+/// --clear-pretix-keys, then --pretix-keys FILE: added to the keys already loaded (a rotation
+/// keeps the old key valid until pretix drops it). Empty message = done.
+std::string applyPretixKeys(const EventOptions& o, Database& db) {
+    const auto now = core::nowUtc();
+    if (o.clearPretixKeys)
+        if (auto s = db.clearPretixKeys("cli", now); !s) return s.error().message + " [" + s.error().code + "]";
+    if (!o.pretixKeys) return {};
+    auto text = core::readExportFile(*o.pretixKeys);
+    if (!text) return text.error().message + " [" + text.error().code + "]";
+    auto keys = core::parsePretixKeyFile(*text);
+    if (!keys) return "--pretix-keys " + *o.pretixKeys + ": " + keys.error().message + " [" + keys.error().code + "]";
+    auto added = db.addPretixKeys(*keys, *o.pretixKeys, "cli", now);
+    if (!added) return added.error().message + " [" + added.error().code + "]";
+    if (!o.json)
+        std::printf("pretix keys: %d new of %zu in %s\n", *added, keys->size(), o.pretixKeys->c_str());
+    return {};
+}
+
 void runEvent(const EventOptions& o, CommandContext& ctx) {
     const bool changing = o.id || o.name || o.venue || o.city || o.starts || o.ends || o.doorsOpen || o.doorsClose ||
                           o.language;
+    const bool keysChange = o.pretixKeys || o.clearPretixKeys;
     auto db = Database::open(o.db, changing ? Database::Mode::CreateIfMissing : Database::Mode::OpenExisting);
     if (!db) return fail(ctx, db.error().message + " [" + db.error().code + "]");
     auto current = db->event();
@@ -147,9 +168,18 @@ void runEvent(const EventOptions& o, CommandContext& ctx) {
     } else if (!current->has_value()) {
         return fail(ctx, o.db + " has no event yet: set one with kiosk event --db " + o.db + " --name \"…\"");
     }
+    if (keysChange)
+        if (auto problem = applyPretixKeys(o, *db); !problem.empty()) return fail(ctx, problem);
+    auto pretixKeys = db->pretixKeys();
+    if (!pretixKeys) return fail(ctx, pretixKeys.error().message);
 
     if (o.json) {
-        std::printf("%s\n", toJson(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+        auto j = toJson(e);
+        j["pretix_keys"] = nlohmann::json::array();
+        for (const auto& k : *pretixKeys)
+            j["pretix_keys"].push_back(
+                {{"fingerprint", k.fingerprint}, {"source", k.source}, {"added_at", core::formatIso8601(k.addedAt)}});
+        std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
         return;
     }
     std::printf("event        %s\nname         %s\nvenue        %s\ncity         %s\n", e.id.c_str(), e.name.c_str(),
@@ -159,6 +189,12 @@ void runEvent(const EventOptions& o, CommandContext& ctx) {
                 localText(e.doorsCloseAt).c_str(),
                 e.doorsOpenAt == TimePoint{} && e.doorsCloseAt == TimePoint{} ? "  (scans accepted at any time)" : "");
     std::printf("language     %s\n", std::string(core::languageCode(e.defaultLanguage)).c_str());
+    if (pretixKeys->empty())
+        std::printf("pretix keys  none (signed pretix tickets resolve only if the import carries them)\n");
+    for (std::size_t i = 0; i < pretixKeys->size(); ++i)
+        std::printf("%s  %s  added %s from %s\n", i == 0 ? "pretix keys " : "            ",
+                    (*pretixKeys)[i].fingerprint.c_str(), localText((*pretixKeys)[i].addedAt).c_str(),
+                    (*pretixKeys)[i].source.c_str());
 }
 
 }  // namespace
@@ -178,6 +214,10 @@ void registerEventCommand(CLI::App& app, CommandContext& ctx) {
     ev->add_option("--doors-open", o->doorsOpen, "Check-in opens ('' for no limit)");
     ev->add_option("--doors-close", o->doorsClose, "Check-in closes ('' for no limit)");
     ev->add_option("--language", o->language, "Language of the idle screen: fr, nl or en");
+    ev->add_option("--pretix-keys", o->pretixKeys,
+                   "Public keys for pretix signed tickets (pretix_sig1): pretix's event JSON from its REST API "
+                   "(valid_keys) or a PEM file; added to the keys already loaded");
+    ev->add_flag("--clear-pretix-keys", o->clearPretixKeys, "Forget every pretix key first");
     ev->add_flag("--json", o->json, "Print one JSON object");
     ev->callback([o, &ctx] { runEvent(*o, ctx); });
 }

@@ -164,7 +164,7 @@ TEST_CASE("every refusal looks and sounds the same: a repeat, a cancelled, a rev
     const auto reference = show(core::Outcome::UnknownCode, false);
     for (auto o : {core::Outcome::AlreadyCheckedIn, core::Outcome::Revoked, core::Outcome::Cancelled,
                    core::Outcome::WrongEvent, core::Outcome::NotOpenYet, core::Outcome::Closed,
-                   core::Outcome::InvalidPayload}) {
+                   core::Outcome::InvalidPayload, core::Outcome::TicketNotYetValid, core::Outcome::TicketExpired}) {
         INFO(core::reasonCode(o));
         const auto s = show(o);  // a genuine code, whose owner reads Dutch
         CHECK(allText(s.screen) == allText(reference.screen));
@@ -174,6 +174,19 @@ TEST_CASE("every refusal looks and sounds the same: a repeat, a cancelled, a rev
         // The reason stays for the desk: the state keeps the outcome code.
         REQUIRE(s.state.outcome.has_value());
         CHECK(*s.state.outcome == o);
+    }
+}
+
+TEST_CASE("ticket_not_yet_valid / ticket_expired: the same help-desk screen, the reason for the desk") {
+    for (auto o : {core::Outcome::TicketNotYetValid, core::Outcome::TicketExpired}) {
+        INFO(core::reasonCode(o));
+        requireHelpDesk(show(o));
+        const std::string code(core::reasonCode(o));
+        for (auto l : {core::Language::Fr, core::Language::Nl, core::Language::En}) {
+            CHECK(strings().has(l, "desk.reason." + code));
+            CHECK(strings().has(l, "desk.outcome." + code));
+            CHECK(strings().has(l, "dashboard.outcome." + code));
+        }
     }
 }
 
@@ -191,7 +204,8 @@ TEST_CASE("infrastructure error: help desk without reference, kind words") {
 TEST_CASE("a welcome differs from every refusal, and the public screen's words are translated") {
     for (auto o : {core::Outcome::AlreadyCheckedIn, core::Outcome::UnknownCode, core::Outcome::Revoked,
                    core::Outcome::Cancelled, core::Outcome::WrongEvent, core::Outcome::NotOpenYet,
-                   core::Outcome::Closed, core::Outcome::InvalidPayload})
+                   core::Outcome::Closed, core::Outcome::InvalidPayload, core::Outcome::TicketNotYetValid,
+                   core::Outcome::TicketExpired})
         CHECK(toneFor(o) != Tone::Success);
     CHECK(toneFor(core::Outcome::CheckedIn) == Tone::Success);
     for (auto l : {core::Language::Fr, core::Language::Nl, core::Language::En}) {

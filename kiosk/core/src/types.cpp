@@ -8,7 +8,7 @@
 namespace kiosk::core {
 
 namespace {
-constexpr std::array<std::pair<Outcome, std::string_view>, 9> kReasons{{
+constexpr std::array<std::pair<Outcome, std::string_view>, 11> kReasons{{
     {Outcome::CheckedIn, "checked_in"},
     {Outcome::AlreadyCheckedIn, "already_checked_in"},
     {Outcome::UnknownCode, "unknown_code"},
@@ -18,6 +18,8 @@ constexpr std::array<std::pair<Outcome, std::string_view>, 9> kReasons{{
     {Outcome::NotOpenYet, "not_open_yet"},
     {Outcome::Closed, "closed"},
     {Outcome::InvalidPayload, "invalid_payload"},
+    {Outcome::TicketNotYetValid, "ticket_not_yet_valid"},
+    {Outcome::TicketExpired, "ticket_expired"},
 }};
 }  // namespace
 

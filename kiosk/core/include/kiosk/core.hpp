@@ -1,6 +1,7 @@
 #pragma once
 /// kiosk::core facade: the event database, the check-in engine, importers and exporters.
 /// UI-free: the CLI, the window, the tests and the benchmarks all drive the kiosk through this.
+#include <kiosk/core/payload.hpp>
 #include <kiosk/core/result.hpp>
 #include <kiosk/core/types.hpp>
 
@@ -79,6 +80,14 @@ struct EngineOptions {
     bool enforceDoors = true;  ///< false: ignore doorsOpenAt/doorsCloseAt (desk override)
 };
 
+/// A pretix_sig1 public key the kiosk verifies signed pretix tickets with (docs/qr-format.md).
+struct PretixKeyInfo {
+    Ed25519PublicKey key{};
+    std::string fingerprint;  ///< keyFingerprint(key)
+    std::string source;       ///< the file it came from
+    TimePoint addedAt{};
+};
+
 /// A print job in the outbox (one per check-in that wants a badge, plus explicit reprints).
 struct PrintJob {
     std::string id;  ///< globally unique; the CUPS job title carries it, never a name
@@ -125,6 +134,15 @@ public:
     /// they registered with if there is one (even revoked: scanning it must say so), else our
     /// own code, created on demand. Stable across calls.
     Result<std::string> primaryCode(const std::string& attendeeId);
+
+    // --- pretix signed tickets (pretix_sig1): keys verify codes offline, also codes bought
+    // after the export (docs/checkin.md)
+    Result<std::vector<PretixKeyInfo>> pretixKeys() const;  ///< oldest first
+    /// Adds the keys not yet known (a rotation keeps the old ones valid); returns how many were
+    /// new. Audited as "event.pretix_keys".
+    Result<int> addPretixKeys(std::span<const Ed25519PublicKey> keys, const std::string& source,
+                              const std::string& actor, TimePoint at);
+    Status clearPretixKeys(const std::string& actor, TimePoint at);  ///< signed codes then need the list
 
     // --- attendees
     Result<Attendee> addAttendee(Attendee a, const std::string& actor);  ///< id generated

@@ -1,7 +1,8 @@
 // The check-in engine. One entry point, checks in a fixed order (docs/checkin.md), then one
 // BEGIN IMMEDIATE transaction that writes either the arrival or the refused scan:
 //   1 sanitize  2 classify / verify own code  3 resolve code  4 event  5 revoked  6 cancelled
-//   7 doors (not_open_yet / closed)  8 already checked in  9 write.
+//   6b the ticket's own validity (pretix_sig1)  7 doors (not_open_yet / closed)
+//   8 already checked in  9 write.
 // Reading and deciding inside the write transaction makes the decision race-free between
 // processes: two kiosks scanning the same code at once yield one checked_in.
 #include "store/database_impl.hpp"
@@ -18,6 +19,17 @@ constexpr std::size_t kStoredPayloadBytes = 4096;
 std::string escapedForLog(std::string_view raw) {
     if (raw.size() <= kStoredPayloadBytes) return escapeForDisplay(raw);
     return escapeForDisplay(raw.substr(0, kStoredPayloadBytes)) + "…[" + std::to_string(raw.size()) + " bytes]";
+}
+
+/// A pretix ticket's own validity (Unix seconds, 0 = no limit), separate from the door times.
+/// As pretix: valid from `validFrom` on, still valid at `validUntil`.
+std::optional<Outcome> ticketWindow(const PretixTicket& t, TimePoint at) {
+    const int64_t sec = std::chrono::floor<std::chrono::seconds>(at.time_since_epoch()).count();
+    const int64_t ms = toMs(at);
+    if (t.validFrom > 0 && sec < t.validFrom) return Outcome::TicketNotYetValid;
+    if (t.validUntil > 0 && (sec > t.validUntil || (sec == t.validUntil && ms % 1000 != 0)))
+        return Outcome::TicketExpired;
+    return std::nullopt;
 }
 
 struct Resolved {
@@ -53,6 +65,17 @@ struct EngineSteps {
             if (st.failed()) return db.conn.error("look up code prefix");
         }
         return std::optional<Resolved>{};
+    }
+
+    /// pretix_sig1 against the event's keys; nullopt when none are loaded.
+    Result<std::optional<PretixVerification>> verifyPretix(const std::string& scanned) const {
+        auto keys = db.loadPretixKeys();
+        if (!keys) return keys.error();
+        if (keys->empty()) return std::optional<PretixVerification>{};
+        std::vector<Ed25519PublicKey> raw;
+        raw.reserve(keys->size());
+        for (const auto& k : *keys) raw.push_back(k.key);
+        return std::optional<PretixVerification>(verifyPretixSigned(scanned, raw));
     }
 
     /// Attendee, current check-in id.
@@ -196,6 +219,7 @@ Result<ScanResult> Database::checkIn(const ScanRequest& req, const EngineOptions
     res.codeKind = clean ? std::string(codeKindName(cls.kind)) : "unknown";
     std::optional<Resolved> code;
     std::optional<std::string> currentCheckin;
+    std::optional<PretixVerification> pretix;  // pretix_sig1 with keys loaded
     auto decide = [&]() -> Result<Outcome> {
         if (!clean) return Outcome::InvalidPayload;
         if (cls.kind == CodeKind::Kiosk) {
@@ -207,9 +231,17 @@ Result<ScanResult> Database::checkIn(const ScanRequest& req, const EngineOptions
                 return Outcome::InvalidPayload;
             if (check == OwnCodeCheck::WrongEvent) return Outcome::WrongEvent;
         }
+        // pretix_sig1: verify with the event's pretix keys (none loaded: resolved by the list only).
+        if (cls.kind == CodeKind::PretixSigned) {
+            auto v = eng.verifyPretix(cls.lookup);
+            if (!v) return v.error();
+            pretix = *v;
+        }
         auto found = eng.findCode(cls.lookup);
         if (!found) return found.error();
         code = *found;
+        // A signed code the list does not carry: a forgery unless a key verifies it.
+        if (!code && pretix && pretix->check != PretixCheck::Valid) return Outcome::InvalidPayload;
         if (!code && cls.kind == CodeKind::Eventbrite) {
             auto byPrefix = eng.findByPrefix(cls.lookup);
             if (!byPrefix) return byPrefix.error();
@@ -225,6 +257,8 @@ Result<ScanResult> Database::checkIn(const ScanRequest& req, const EngineOptions
         currentCheckin = (*state)->second;
         if (code->revoked) return Outcome::Revoked;
         if (res.attendee->status == AttendeeStatus::Cancelled) return Outcome::Cancelled;
+        if (pretix && pretix->check == PretixCheck::Valid)
+            if (auto window = ticketWindow(pretix->ticket, req.at)) return *window;
         if (opt.enforceDoors && *ev) {
             const Event& e = (*ev)->event;
             if (e.doorsOpenAt != TimePoint{} && req.at < e.doorsOpenAt) return Outcome::NotOpenYet;

@@ -82,6 +82,8 @@ struct Database::Impl {
     /// New own code for an attendee, inside the caller's transaction.
     Result<std::string> insertOwnCode(const EventRow& ev, const std::string& attendeeId, TimePoint at) const;
     Status requireWritable(const char* what) const;
+    /// The pretix_sig1 keys (store/pretix.cpp), oldest first.
+    Result<std::vector<PretixKeyInfo>> loadPretixKeys() const;
 };
 
 }  // namespace kiosk::core

@@ -187,6 +187,26 @@ END;
 DROP INDEX attendees_by_category;
 DROP INDEX attendees_by_group;
 )sql"},
+    {6, "pretix signature keys, revoked secrets, Indico server", R"sql(
+-- pretix_sig1: the event's Ed25519 public keys (several during a key rotation); a signed code
+-- verified by one of them is genuine even if the imported list does not carry it.
+CREATE TABLE pretix_keys (
+  public_key BLOB PRIMARY KEY,  -- 32 bytes
+  fingerprint TEXT NOT NULL,    -- keyFingerprint(): first 8 bytes of SHA-256 over the DER
+  source TEXT NOT NULL DEFAULT '',
+  added_at INTEGER NOT NULL
+) WITHOUT ROWID;
+-- pretix's revoked-secrets list: signed codes that must not enter although their signature is
+-- valid (the code was replaced or the order cancelled after the export).
+CREATE TABLE revoked_secrets (
+  secret TEXT PRIMARY KEY,
+  source TEXT NOT NULL DEFAULT '',
+  added_at INTEGER NOT NULL
+) WITHOUT ROWID;
+-- Host of the Indico server whose tickets belong to this event ("indico.example.org"); a
+-- compact Indico code naming another host is wrong_event. '' = not known (host not checked).
+ALTER TABLE event ADD COLUMN indico_host TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 }  // namespace
 

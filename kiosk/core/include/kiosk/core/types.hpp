@@ -28,6 +28,8 @@ enum class Outcome {
     NotOpenYet,        ///< "not_open_yet"
     Closed,            ///< "closed"
     InvalidPayload,    ///< "invalid_payload"
+    TicketNotYetValid, ///< "ticket_not_yet_valid": before the ticket's own valid-from (pretix_sig1)
+    TicketExpired,     ///< "ticket_expired": after the ticket's own valid-until (pretix_sig1)
 };
 std::string_view reasonCode(Outcome o);
 std::optional<Outcome> outcomeFromReasonCode(std::string_view code);
