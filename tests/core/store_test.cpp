@@ -423,6 +423,10 @@ TEST_CASE("store: a version 4 database gets its running counters when it is upgr
             "DROP TABLE stat_arrivals; CREATE INDEX attendees_by_category ON attendees(category, status, "
             "checked_in_at); CREATE INDEX attendees_by_group ON attendees(working_group, status, checked_in_at); "
             "DELETE FROM schema_migrations WHERE version = 5; PRAGMA user_version = 4");
+    // … and without the later steps (6: pretix keys, revoked secrets, Indico host).
+    execRaw(file.path(),
+            "DROP TABLE pretix_keys; DROP TABLE revoked_secrets; ALTER TABLE event DROP COLUMN indico_host; "
+            "DELETE FROM schema_migrations WHERE version >= 6");
     Database db = file.open();
     CHECK(queryText(file.path(), "PRAGMA user_version") == std::to_string(Database::schemaVersion()) + "\n");
     CHECK(reportedStats(db, file.path()) == expected);
@@ -570,4 +574,21 @@ TEST_CASE("store: overview counts badges, open cases and recent activity from on
     REQUIRE(o.recentCheckins.size() == 3);
     CHECK(o.recentCheckins[0].attendeeId == ids[3]);  // newest first
     CHECK(o.recentRefused.size() == 2);
+}
+
+TEST_CASE("store: a version 5 database gets the pretix key and revoked-secret tables when it is upgraded") {
+    TempDb file;
+    {
+        Database db = file.open();
+        REQUIRE(db.setEvent(testEvent()).ok());
+    }
+    execRaw(file.path(),
+            "DROP TABLE pretix_keys; DROP TABLE revoked_secrets; ALTER TABLE event DROP COLUMN indico_host; "
+            "DELETE FROM schema_migrations WHERE version >= 6; PRAGMA user_version = 5");
+    Database db = file.open();
+    CHECK(queryText(file.path(), "PRAGMA user_version") == std::to_string(Database::schemaVersion()) + "\n");
+    CHECK(db.event().value()->id == testEvent().id);
+    CHECK(db.pretixKeys().value().empty());
+    CHECK(queryText(file.path(), "SELECT count(*) FROM revoked_secrets") == "0\n");
+    CHECK(queryText(file.path(), "SELECT indico_host FROM event") == "\n");
 }
