@@ -190,6 +190,23 @@ TEST_CASE("ticket_not_yet_valid / ticket_expired: the same help-desk screen, the
     }
 }
 
+TEST_CASE("checked_in on a ticket the list did not carry: welcome without a name, badge at the desk, reference") {
+    AttendeeState st;
+    st.kioskLanguage = st.shownLanguage = core::Language::Fr;
+    core::ScanResult r;
+    r.outcome = core::Outcome::CheckedIn;
+    r.attendee.emplace();
+    r.attendee->language = core::Language::Fr;
+    r.caseRef = "K7F-3QA";
+    applyScanResult(st, r, /*hasPrinter=*/true, std::chrono::steady_clock::time_point{} + 1s, AttendeeTimings{});
+    const auto p = describe(st, strings(), true, "");
+    CHECK(p.screen == AttendeeScreen::Welcome);
+    CHECK(p.tone == Tone::Success);
+    CHECK(p.headline == strings().get(core::Language::Fr, "attendee.welcome.hello_anonymous"));
+    CHECK(p.badgeLine == strings().get(core::Language::Fr, "attendee.welcome.print_failed"));
+    CHECK(p.reference.find("K7F-3QA") != std::string::npos);
+}
+
 TEST_CASE("infrastructure error: help desk without reference, kind words") {
     AttendeeState st;
     st.kioskLanguage = st.shownLanguage = core::Language::Fr;

@@ -45,6 +45,13 @@ void applyScanResult(AttendeeState& s, const core::ScanResult& r, bool hasPrinte
         }
         s.badge = hasPrinter ? BadgeStage::Queued : BadgeStage::NoPrinter;
         s.badgeProgress = hasPrinter ? 0.1f : 0.f;
+        if (!r.caseRef.empty()) {
+            // Admitted on a genuine ticket the list did not carry: no name yet, the badge is
+            // made at the desk, which finds the person under this reference.
+            s.caseRef = r.caseRef;
+            s.badge = BadgeStage::Failed;
+            s.badgeProgress = 0.f;
+        }
         s.until = now + t.welcomeFor;
         return;
     }
@@ -132,7 +139,9 @@ PublicScreen describe(const AttendeeState& s, const Strings& text, bool cameraAv
     p.tone = toneFor(s.outcome);
     if (s.screen == AttendeeScreen::Welcome) {
         p.word = tr("outcome.checked_in.word");
-        p.headline = text.format(lang, "attendee.welcome.hello", {{"name", s.firstName}});
+        p.headline = s.firstName.empty() ? tr("attendee.welcome.hello_anonymous")
+                                         : text.format(lang, "attendee.welcome.hello", {{"name", s.firstName}});
+        if (!s.caseRef.empty()) p.reference = text.format(lang, "attendee.help.ref", {{"ref", s.caseRef}});
         if (!s.workingGroup.empty())
             p.lines.push_back(text.format(lang, "attendee.welcome.group", {{"group", s.workingGroup}}));
         const std::string place = pickupPlace.empty() ? tr("attendee.pickup_default") : pickupPlace;

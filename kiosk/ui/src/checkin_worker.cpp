@@ -59,7 +59,9 @@ void CheckinWorker::run() {
             auto r = m_db.checkIn(job.request);
             if (r) {
                 done.result = *r;
-                if (job.enqueueBadge && r->outcome == core::Outcome::CheckedIn && r->attendee) {
+                // A check-in with a case reference came from a ticket the list did not carry: no
+                // name yet, so the desk prints the badge once it has one.
+                if (job.enqueueBadge && r->outcome == core::Outcome::CheckedIn && r->attendee && r->caseRef.empty()) {
                     const std::string checkinId = r->checkin ? r->checkin->id : std::string();
                     auto pj = m_db.enqueuePrint(r->attendee->id, checkinId, "badge", job.request.actor,
                                                 job.request.at);

@@ -75,7 +75,10 @@ core::Result<DashboardModel> buildDashboard(const core::Database& db, core::Time
                           {formatLocalTime(r.at, false), r.kiosk,
                            r.action == core::CheckinAction::Checkin ? "checked_in" : "annulled", r.actor != "self"}});
     for (const auto& r : ov->recentRefused)
-        recent.push_back({r.at, {formatLocalTime(r.at, false), r.kiosk, std::string(core::reasonCode(r.outcome)), false}});
+        // The desk case of an arrival on a ticket the list did not carry: the arrival is listed.
+        if (r.outcome != core::Outcome::CheckedIn)
+            recent.push_back(
+                {r.at, {formatLocalTime(r.at, false), r.kiosk, std::string(core::reasonCode(r.outcome)), false}});
     std::stable_sort(recent.begin(), recent.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     if (recent.size() > static_cast<std::size_t>(recentLimit)) recent.resize(static_cast<std::size_t>(recentLimit));
     for (auto& [at, a] : recent) m.recent.push_back(std::move(a));

@@ -3,6 +3,7 @@
 #include "core_test_util.hpp"
 
 #include <sodium.h>
+#include <sqlite3.h>
 #include <nlohmann/json.hpp>
 
 #include <sys/wait.h>
@@ -170,6 +171,81 @@ TEST_CASE("pretix keys in the database: added once, listed with fingerprints, cl
     CHECK(f.db.audit(10).value()[0].action == "event.pretix_keys");
     REQUIRE(f.db.clearPretixKeys("test", kDuringDoors).ok());
     CHECK(f.db.pretixKeys().value().empty());
+}
+
+TEST_CASE("pretix_sig1 not in the list: admitted without a name, an attendee from the ticket, a desk case") {
+    Fixture f;
+    auto t = ticket("seedNEW01");
+    t.variation = 3;
+    const std::string code = f.second.sign(t);
+    auto r = f.check(code);
+    REQUIRE(r.outcome == Outcome::CheckedIn);
+    REQUIRE(r.attendee);
+    REQUIRE(r.checkin);
+    CHECK(r.attendee->displayName().empty());
+    CHECK(r.attendee->externalSource == "pretix_ticket");
+    CHECK(r.attendee->externalId == "seedNEW01");
+    CHECK(r.attendee->ticketType == "pretix item 12 / variation 3");
+    CHECK(r.checkin->attendeeId == r.attendee->id);
+    // The desk's case: open, for this person, under the reference the screen shows.
+    CHECK_FALSE(r.caseRef.empty());
+    const auto cases = f.db.refusedScans(true, 10).value();
+    REQUIRE(cases.size() == 1);
+    CHECK(cases[0].caseRef == r.caseRef);
+    CHECK(cases[0].outcome == Outcome::CheckedIn);
+    CHECK(cases[0].attendeeId == r.attendee->id);
+    CHECK(f.db.stats().value().checkedIn == 1);
+    CHECK(f.db.stats().value().registered == 1);
+    CHECK(f.db.audit(10).value()[0].action == "attendee.from_ticket");
+    // A second scan of the same ticket: the same person, already checked in; nobody new.
+    auto again = f.check(code, kDuringDoors + std::chrono::minutes(1));
+    CHECK(again.outcome == Outcome::AlreadyCheckedIn);
+    CHECK(again.attendee->id == r.attendee->id);
+    CHECK(f.db.attendees().value().size() == 1);
+    // The desk names the person; the badge then carries the name.
+    REQUIRE(f.db.renameForBadge(r.attendee->id, "Ana Lima", "desk").ok());
+    CHECK(f.db.attendee(r.attendee->id).value()->displayName() == "Ana Lima");
+}
+
+TEST_CASE("pretix_sig1 not in the list: a repeated nonce returns the same arrival and case, nothing twice") {
+    Fixture f;
+    const std::string code = f.first.sign(ticket("seedNONCE"));
+    auto req = scan(code, kDuringDoors, "entrance-1", "nonce-1");
+    const auto a = f.db.checkIn(req).value();
+    const auto b = f.db.checkIn(req).value();
+    CHECK(a.outcome == Outcome::CheckedIn);
+    CHECK(b.outcome == Outcome::CheckedIn);
+    CHECK(b.checkin->id == a.checkin->id);
+    CHECK(b.caseRef == a.caseRef);
+    CHECK(f.db.attendees().value().size() == 1);
+    CHECK(f.db.refusedScans(false, 10).value().size() == 1);
+}
+
+TEST_CASE("pretix_sig1 not in the list: its own window and the doors still apply; nobody is created") {
+    Fixture f;
+    const std::string later = f.first.sign(ticket("seedLATER", unix("2018-03-16T14:00:00Z")));
+    CHECK(f.check(later).outcome == Outcome::TicketNotYetValid);
+    CHECK(f.check(f.first.sign(ticket("seedEARLY")), at("2018-03-16T07:00:00Z")).outcome == Outcome::NotOpenYet);
+    CHECK(f.db.attendees().value().empty());
+}
+
+TEST_CASE("pretix_sig1 on pretix's revoked list: revoked although the signature is valid") {
+    Fixture f;
+    const std::string notListed = f.first.sign(ticket("seedREVK1"));
+    const std::string listed = f.first.sign(ticket("seedREVK2"));
+    f.importWith(listed);
+    {
+        sqlite3* raw = nullptr;
+        REQUIRE(sqlite3_open(f.file.path().c_str(), &raw) == SQLITE_OK);
+        const std::string sql = "INSERT INTO revoked_secrets(secret, source, added_at) VALUES ('" + notListed +
+                                "', 't', 0), ('" + listed + "', 't', 0)";
+        REQUIRE(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_close(raw);
+    }
+    CHECK(f.check(notListed).outcome == Outcome::Revoked);
+    CHECK(f.check(listed).outcome == Outcome::Revoked);
+    CHECK(f.db.attendees().value().size() == 1);
+    CHECK(f.db.stats().value().checkedIn == 0);
 }
 
 namespace {

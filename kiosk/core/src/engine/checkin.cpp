@@ -78,6 +78,49 @@ struct EngineSteps {
         return std::optional<PretixVerification>(verifyPretixSigned(scanned, raw));
     }
 
+    /// pretix's revoked-secrets list (kiosk import --revoked).
+    Result<bool> revokedSecret(const std::string& value) const {
+        KIOSK_STMT(st, db.conn, "SELECT 1 FROM revoked_secrets WHERE secret = ?1");
+        st.bind(1, value);
+        if (st.step()) return true;
+        if (st.failed()) return db.conn.error("look up revoked secrets");
+        return false;
+    }
+
+    /// A genuine signed ticket the list does not carry: the attendee it stands for, created from
+    /// the ticket (no name: the desk adds it), with the scanned code, in the caller's transaction.
+    Result<Resolved> attendeeFromTicket(const PretixTicket& t, const std::string& value, Language language,
+                                        TimePoint at) const {
+        Attendee a;
+        a.externalSource = "pretix_ticket";
+        a.externalId = t.seed;
+        a.ticketType = "pretix item " + std::to_string(t.item);
+        if (t.variation != 0) a.ticketType += " / variation " + std::to_string(t.variation);
+        if (t.subevent != 0) a.ticketType += " / date " + std::to_string(t.subevent);
+        a.language = language;
+        {
+            // Seeds are random; should two tickets share one, the second keeps its own record.
+            KIOSK_STMT(st, db.conn, "SELECT 1 FROM attendees WHERE external_source = ?1 AND external_id = ?2");
+            st.bind(1, a.externalSource).bind(2, a.externalId);
+            if (st.step() || a.externalId.empty()) a.externalId += "~" + ids::newId().substr(0, 8);
+            if (st.failed()) return db.conn.error("look up ticket attendee");
+        }
+        if (auto s = db.insertAttendee(a, at); !s) return s.error();
+        Resolved r{ids::newId(), a.id, false};
+        KIOSK_STMT(st, db.conn,
+                   "INSERT INTO codes(id, attendee_id, kind, value, created_at) VALUES (?1, ?2, 'pretix', ?3, ?4)");
+        st.bind(1, r.codeId).bind(2, a.id).bind(3, value).bind(4, toMs(at));
+        st.step();
+        if (st.failed()) return db.conn.error("store ticket code");
+        if (auto s = db.insertAudit(at, "self", "attendee.from_ticket", a.id,
+                                    jsonDetail({{"seed", t.seed}, {"item", std::to_string(t.item)},
+                                                {"variation", std::to_string(t.variation)},
+                                                {"subevent", std::to_string(t.subevent)}}));
+            !s)
+            return s.error();
+        return r;
+    }
+
     /// Attendee, current check-in id.
     Result<std::optional<std::pair<Attendee, std::optional<std::string>>>> attendeeState(const std::string& id) const {
         static const std::string sql =
@@ -159,6 +202,12 @@ struct EngineSteps {
             }
         }
         std::optional<std::string> firstId;
+        if (out) {  // an arrival from a ticket not in the list carries its desk case
+            KIOSK_STMT(tk, db.conn, "SELECT case_ref FROM refused_scans WHERE nonce = ?1");
+            tk.bind(1, nonce + ":ticket");
+            if (tk.step()) out->caseRef = tk.text(0);
+            if (tk.failed()) return db.conn.error("read ticket case");
+        }
         if (!out) {
             KIOSK_STMT(st, db.conn,
                        "SELECT outcome, case_ref, code_kind, attendee_id, first_checkin_id FROM refused_scans "
@@ -220,6 +269,14 @@ Result<ScanResult> Database::checkIn(const ScanRequest& req, const EngineOptions
     std::optional<Resolved> code;
     std::optional<std::string> currentCheckin;
     std::optional<PretixVerification> pretix;  // pretix_sig1 with keys loaded
+    bool fromTicket = false;                   // genuine signed ticket, not in the list
+    auto doors = [&]() -> std::optional<Outcome> {
+        if (!opt.enforceDoors || !*ev) return std::nullopt;
+        const Event& e = (*ev)->event;
+        if (e.doorsOpenAt != TimePoint{} && req.at < e.doorsOpenAt) return Outcome::NotOpenYet;
+        if (e.doorsCloseAt != TimePoint{} && req.at >= e.doorsCloseAt) return Outcome::Closed;
+        return std::nullopt;
+    };
     auto decide = [&]() -> Result<Outcome> {
         if (!clean) return Outcome::InvalidPayload;
         if (cls.kind == CodeKind::Kiosk) {
@@ -242,6 +299,21 @@ Result<ScanResult> Database::checkIn(const ScanRequest& req, const EngineOptions
         code = *found;
         // A signed code the list does not carry: a forgery unless a key verifies it.
         if (!code && pretix && pretix->check != PretixCheck::Valid) return Outcome::InvalidPayload;
+        if (cls.kind == CodeKind::PretixSigned) {
+            // pretix's revoked list wins over a valid signature, in the list or not.
+            auto revoked = eng.revokedSecret(cls.lookup);
+            if (!revoked) return revoked.error();
+            if (*revoked && !code) return Outcome::Revoked;
+            if (*revoked) code->revoked = true;
+        }
+        if (!code && pretix) {
+            // Bought after the export, as pretix's own apps admit offline: the same checks as
+            // anyone else's, then an attendee is created from the ticket in the write below.
+            if (auto window = ticketWindow(pretix->ticket, req.at)) return *window;
+            if (auto d = doors()) return *d;
+            fromTicket = true;
+            return Outcome::CheckedIn;
+        }
         if (!code && cls.kind == CodeKind::Eventbrite) {
             auto byPrefix = eng.findByPrefix(cls.lookup);
             if (!byPrefix) return byPrefix.error();
@@ -259,11 +331,7 @@ Result<ScanResult> Database::checkIn(const ScanRequest& req, const EngineOptions
         if (res.attendee->status == AttendeeStatus::Cancelled) return Outcome::Cancelled;
         if (pretix && pretix->check == PretixCheck::Valid)
             if (auto window = ticketWindow(pretix->ticket, req.at)) return *window;
-        if (opt.enforceDoors && *ev) {
-            const Event& e = (*ev)->event;
-            if (e.doorsOpenAt != TimePoint{} && req.at < e.doorsOpenAt) return Outcome::NotOpenYet;
-            if (e.doorsCloseAt != TimePoint{} && req.at >= e.doorsCloseAt) return Outcome::Closed;
-        }
+        if (auto d = doors()) return *d;
         if (currentCheckin) return Outcome::AlreadyCheckedIn;
         return Outcome::CheckedIn;
     };
@@ -271,11 +339,28 @@ Result<ScanResult> Database::checkIn(const ScanRequest& req, const EngineOptions
     if (!outcome) return outcome.error();
     res.outcome = *outcome;
 
+    if (res.outcome == Outcome::CheckedIn && fromTicket) {
+        const Language language = *ev ? (*ev)->event.defaultLanguage : Language::Fr;
+        auto made = eng.attendeeFromTicket(pretix->ticket, cls.lookup, language, req.at);
+        if (!made) return made.error();
+        code = *made;
+        auto a = m_impl->loadAttendee(made->attendeeId);
+        if (!a) return a.error();
+        res.attendee = *a;
+    }
     if (res.outcome == Outcome::CheckedIn) {
         auto rec = eng.appendLog(nonce, res.attendee->id, req.at, req.kiosk, CheckinAction::Checkin, req.actor, "",
                                  code ? code->codeId : "");
         if (!rec) return rec.error();
         res.checkin = *rec;
+        if (fromTicket) {
+            // The desk's case: add the name, print the badge (docs/checkin.md). Its own nonce, so
+            // the nonce of the scan still names one fact, the arrival.
+            auto ref = eng.writeRefused(nonce + ":ticket", req.at, req.kiosk, Outcome::CheckedIn, res.codeKind,
+                                        escapedForLog(req.payload), res.attendee->id, rec->id);
+            if (!ref) return ref.error();
+            res.caseRef = *ref;
+        }
     } else {
         if (res.outcome == Outcome::AlreadyCheckedIn) {
             auto first = m_impl->loadCheckin(*currentCheckin);
