@@ -42,6 +42,7 @@ struct ImportOptions {
     std::string file;
     std::string format = "auto";
     std::string actor;
+    std::string revoked;  // pretix's revoked-secrets list
     bool json = false;
 };
 
@@ -51,7 +52,41 @@ struct ExportOptions {
     bool json = false;
 };
 
+/// kiosk import --revoked FILE: pretix's revoked secrets, after the export if both are given.
+void runRevoked(const ImportOptions& o, CommandContext& ctx) {
+    auto text = core::readExportFile(o.revoked);
+    if (!text) return fail(ctx, "import", text.error());
+    auto list = core::parseRevokedSecrets(*text);
+    if (!list) return fail(ctx, "import", list.error());
+    auto db = Database::open(o.db, Database::Mode::CreateIfMissing);
+    if (!db) return fail(ctx, "import", db.error());
+    auto sum = db->addRevokedSecrets(list->secrets, o.revoked, o.actor.empty() ? defaultActor() : o.actor,
+                                     core::nowUtc());
+    if (!sum) return fail(ctx, "import", sum.error());
+    if (list->morePages)
+        std::fprintf(stderr, "warning: %s is one page of pretix's list (\"next\" is set): import the other pages "
+                             "too, or fetch it with ?page_size=1000\n",
+                     core::escapeForDisplay(o.revoked).c_str());
+    if (o.json) {
+        std::printf("%s\n", dump({{"revoked_file", o.revoked}, {"listed", sum->listed}, {"added", sum->added},
+                                  {"codes_revoked", sum->codesRevoked}, {"more_pages", list->morePages}})
+                                .c_str());
+        return;
+    }
+    std::printf("pretix revoked secrets: %s\n  listed     %d\n  new        %d\n  codes revoked %d\n",
+                core::escapeForDisplay(o.revoked).c_str(), sum->listed, sum->added, sum->codesRevoked);
+}
+
 void runImport(const ImportOptions& o, CommandContext& ctx) {
+    if (o.file.empty()) {
+        if (o.revoked.empty()) {
+            std::fprintf(stderr, "kiosk import: give the export FILE, or --revoked FILE\n");
+            ctx.exitCode = 2;
+        } else {
+            runRevoked(o, ctx);
+        }
+        return;
+    }
     ImportFormat format = ImportFormat::Auto;
     if (o.format == "pretix") format = ImportFormat::Pretix;
     else if (o.format == "eventbrite") format = ImportFormat::Eventbrite;
@@ -92,6 +127,7 @@ void runImport(const ImportOptions& o, CommandContext& ctx) {
                                {"unchanged", sum->unchanged}, {"revoked", sum->revoked},
                                {"rejected_count", sum->rejected.size()}, {"rejected", rejected}};
         std::printf("%s\n", dump(j).c_str());
+        if (!o.revoked.empty()) runRevoked(o, ctx);
         return;
     }
     std::printf("%s export: %s\n", sum->source.c_str(), core::escapeForDisplay(o.file).c_str());
@@ -99,6 +135,7 @@ void runImport(const ImportOptions& o, CommandContext& ctx) {
                 sum->imported, sum->updated, sum->unchanged, sum->revoked, sum->rejected.size());
     for (const auto& r : sum->rejected)
         std::printf("line %d: %s\n", r.line, core::escapeForDisplay(r.reason).c_str());
+    if (!o.revoked.empty()) runRevoked(o, ctx);
 }
 
 void runExport(const ExportOptions& o, CommandContext& ctx) {
@@ -142,7 +179,10 @@ void registerImportCommands(CLI::App& app, CommandContext& ctx) {
         ->check(CLI::IsMember({"auto", "pretix", "eventbrite", "generic"}));
     imp->add_option("--actor", in->actor, "Who imports, for the audit log (default cli:$USER)");
     imp->add_flag("--json", in->json, "Print one JSON object");
-    imp->add_option("FILE", in->file, "The CSV export")->required();
+    imp->add_option("--revoked", in->revoked,
+                    "pretix's revoked secrets (its REST API's JSON, or one secret per line): signed tickets "
+                    "refused as revoked although their signature is valid");
+    imp->add_option("FILE", in->file, "The CSV export (optional with --revoked)");
     imp->callback([in, &ctx] { runImport(*in, ctx); });
 
     auto out = std::make_shared<ExportOptions>();

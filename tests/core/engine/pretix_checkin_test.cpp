@@ -293,3 +293,53 @@ MCowBQYDK2VwAyEA7cPn53uO8geejBHekyqC02p7zOiOFMvUzfuwZE5SLeA=
     CHECK(status == 2);
     std::filesystem::remove(notKeys);
 }
+
+TEST_CASE("addRevokedSecrets: signed codes revoked in or out of the list, imported codes revoked once") {
+    Fixture f;
+    const std::string notListed = f.first.sign(ticket("seedRVK01"));
+    const std::string listed = f.second.sign(ticket("seedRVK02"));
+    const std::string fine = f.second.sign(ticket("seedRVK03"));
+    f.importWith(listed);
+    const auto sum = f.db.addRevokedSecrets({notListed, listed, "nothing-known"}, "revoked.json", "test", kDuringDoors);
+    REQUIRE(sum.ok());
+    CHECK(sum->listed == 3);
+    CHECK(sum->added == 3);
+    CHECK(sum->codesRevoked == 1);
+    CHECK(f.db.addRevokedSecrets({listed}, "again.json", "test", kDuringDoors)->added == 0);
+    CHECK(f.check(notListed).outcome == Outcome::Revoked);
+    CHECK(f.check(listed).outcome == Outcome::Revoked);
+    CHECK(f.check(fine).outcome == Outcome::CheckedIn);  // not on the list: admitted from the ticket
+    CHECK(f.db.audit(10).value().size() >= 1);
+}
+
+TEST_CASE("cli: kiosk import --revoked reads pretix's list; re-importing the export keeps codes revoked") {
+    TempDb file;
+    int status = -1;
+    runKiosk("event --db '" + file.path() + "' --name 'Conf'", status);
+    REQUIRE(status == 0);
+    const std::string list = file.path() + ".revoked.json";
+    std::ofstream(list) << R"({"count": 1, "next": null, "results": [{"id": 1, "secret": "abcdefghjkmnpqrs"}]})";
+    const std::string csv = file.path() + ".csv";
+    std::ofstream(csv) << "Order code,Attendee name,Product,Price,Checked in,Secret\n"
+                          "ABC12,Zoë Dvořák,Ticket,10.00,No,abcdefghjkmnpqrs\n"
+                          "ABC13,Ana Lima,Ticket,10.00,No,bcdefghjkmnpqrst\n";
+    const auto out = runKiosk("import --db '" + file.path() + "' --revoked '" + list + "' '" + csv + "'", status);
+    INFO(out);
+    CHECK(status == 0);
+    CHECK(out.find("codes revoked 1") != std::string::npos);
+    auto db = Database::open(file.path()).value();
+    CHECK(db.checkIn(scan("abcdefghjkmnpqrs")).value().outcome == Outcome::Revoked);
+    CHECK(db.checkIn(scan("bcdefghjkmnpqrst")).value().outcome == Outcome::CheckedIn);
+    // The export again: the revoked code stays revoked.
+    runKiosk("import --db '" + file.path() + "' '" + csv + "'", status);
+    CHECK(status == 0);
+    CHECK(db.checkIn(scan("abcdefghjkmnpqrs", kDuringDoors + std::chrono::minutes(1))).value().outcome ==
+          Outcome::Revoked);
+    // --revoked alone works too; without any file the command says what to give.
+    CHECK(runKiosk("import --db '" + file.path() + "' --revoked '" + list + "'", status).find("new        0") !=
+          std::string::npos);
+    CHECK(runKiosk("import --db '" + file.path() + "'", status).find("--revoked") != std::string::npos);
+    CHECK(status == 2);
+    std::filesystem::remove(list);
+    std::filesystem::remove(csv);
+}

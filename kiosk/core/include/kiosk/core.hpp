@@ -61,6 +61,20 @@ using ImportRowSink = std::function<void(std::vector<ImportRow>&& rows, const st
 Result<ImportBatch> parseExportStreaming(std::string_view bytes, ImportFormat format, const ImportRowSink& sink,
                                          std::size_t chunkRows = 2048);
 
+/// pretix's revoked-secrets list (`kiosk import --revoked FILE`).
+struct RevokedList {
+    std::vector<std::string> secrets;
+    bool morePages = false;  ///< the API's JSON had a "next" page: this file is not the whole list
+};
+/// The REST API's JSON (`{"results": [{"secret": …}]}`, or a bare array) or one secret per line
+/// ('#' starts a comment line). Pure.
+Result<RevokedList> parseRevokedSecrets(std::string_view text);
+struct RevocationSummary {
+    int listed = 0;        ///< secrets in the file
+    int added = 0;         ///< not known before
+    int codesRevoked = 0;  ///< imported codes revoked now
+};
+
 struct ImportSummary {
     int imported = 0;  ///< new attendees
     int updated = 0;   ///< existing attendees changed (check-ins kept)
@@ -143,6 +157,10 @@ public:
     Result<int> addPretixKeys(std::span<const Ed25519PublicKey> keys, const std::string& source,
                               const std::string& actor, TimePoint at);
     Status clearPretixKeys(const std::string& actor, TimePoint at);  ///< signed codes then need the list
+    /// Adds pretix's revoked secrets: a scan of one is `revoked` even with a valid signature, and
+    /// an imported code equal to one is revoked (reason "pretix.revoked"). One transaction, audited.
+    Result<RevocationSummary> addRevokedSecrets(const std::vector<std::string>& secrets, const std::string& source,
+                                                const std::string& actor, TimePoint at);
 
     // --- attendees
     Result<Attendee> addAttendee(Attendee a, const std::string& actor);  ///< id generated

@@ -75,4 +75,46 @@ Status Database::clearPretixKeys(const std::string& actor, TimePoint at) {
     return tx.commit();
 }
 
+Result<RevocationSummary> Database::addRevokedSecrets(const std::vector<std::string>& secrets,
+                                                     const std::string& source, const std::string& actor,
+                                                     TimePoint at) {
+    if (auto s = m_impl->requireWritable("add revoked secrets"); !s) return s.error();
+    const auto& c = m_impl->conn;
+    store::Transaction tx(c);
+    if (auto s = tx.begin(); !s) return s.error();
+    RevocationSummary sum;
+    for (const auto& raw : secrets) {
+        // Stored as a scan would look it up.
+        const auto clean = sanitizePayload(raw);
+        if (!clean) continue;
+        const std::string value = classifyPayload(*clean).lookup;
+        ++sum.listed;
+        {
+            KIOSK_STMT(st, c,
+                       "INSERT INTO revoked_secrets(secret, source, added_at) VALUES (?1, ?2, ?3) "
+                       "ON CONFLICT (secret) DO NOTHING");
+            st.bind(1, value).bind(2, source).bind(3, toMs(at));
+            st.step();
+            if (st.failed()) return c.error("store revoked secret");
+            sum.added += sqlite3_changes(c.get()) > 0 ? 1 : 0;
+        }
+        KIOSK_STMT(up, c,
+                   "UPDATE codes SET revoked_at = ?2, revoked_reason = 'pretix.revoked' "
+                   "WHERE value = ?1 AND revoked_at IS NULL");
+        up.bind(1, value).bind(2, toMs(at));
+        up.step();
+        if (up.failed()) return c.error("revoke code");
+        sum.codesRevoked += sqlite3_changes(c.get());
+    }
+    if (auto s = m_impl->insertAudit(at, actor, "import.revoked", "",
+                                     jsonDetail({{"source", source},
+                                                 {"listed", std::to_string(sum.listed)},
+                                                 {"added", std::to_string(sum.added)},
+                                                 {"codes_revoked", std::to_string(sum.codesRevoked)}}));
+        !s)
+        return s.error();
+    if (auto s = tx.commit(); !s) return s.error();
+    return sum;
+}
+
 }  // namespace kiosk::core
