@@ -115,6 +115,7 @@ int main(int argc, char** argv) {
         opt.dbPath = dbPath;
         opt.printer = printer;
         opt.pollInterval = std::chrono::milliseconds(50);
+        opt.machine = "bench";
         kiosk::printing::PrintService service(opt);
         while (service.health().lastErrorCode == "printer.checking") std::this_thread::sleep_for(std::chrono::milliseconds(5));
 
@@ -134,11 +135,12 @@ int main(int argc, char** argv) {
                         accepted.push_back(msSince(t0));
                         acceptedFromRow.push_back(*e.acceptedAfterMs);
                     }
-                    if (e.state == "printed") {
+                    if (e.state == kiosk::core::PrintJobState::Printed) {
                         printed.push_back(msSince(t0));
                         done = true;
-                    } else if (e.state == "held" || e.state == "failed") {
-                        std::fprintf(stderr, "badge %d %s: %s %s\n", i, e.state.c_str(), e.errorCode.c_str(), e.errorText.c_str());
+                    } else if (kiosk::core::waitsForDesk(e.state)) {
+                        std::fprintf(stderr, "badge %d %s: %s %s\n", i, std::string(kiosk::core::stateName(e.state)).c_str(),
+                                     e.errorCode.c_str(), e.errorText.c_str());
                         done = true;
                         rc = 1;
                     }

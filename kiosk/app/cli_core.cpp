@@ -3,10 +3,14 @@
 #include "commands.hpp"
 
 #include <kiosk/core.hpp>
+#include <kiosk/core/checkin_worker.hpp>
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <iostream>
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -61,6 +65,8 @@ struct Options {
     std::string text;
     int limit = 50;
     bool json = false;
+    bool badge = false;
+    bool fromStdin = false;
 };
 
 }  // namespace
@@ -114,47 +120,88 @@ void registerCoreCommands(CLI::App& app, CommandContext& ctx) {
     checkin->add_option("--db", opt->db, "Event database")->required();
     checkin->add_option("--kiosk", opt->kiosk, "Kiosk name recorded with the check-in");
     checkin->add_option("--at", opt->at, "Time of the scan, ISO 8601 (default: now)");
-    checkin->add_flag("--json", opt->json, "Print one JSON object");
+    checkin->add_flag("--json", opt->json, "Print one JSON object (one per line with --stdin)");
+    checkin->add_flag("--badge", opt->badge,
+                      "Queue the badge with the arrival, in the same transaction, for --kiosk's printer");
+    checkin->add_flag("--stdin", opt->fromStdin,
+                      "Read payloads line by line from stdin, through the kiosk's own check-in worker");
     checkin->add_option("--nonce", opt->nonce,
                         "Unique id of this scan: a retry with the same nonce (after a timeout) is answered "
                         "with the first answer and writes nothing twice");
-    checkin->add_option("PAYLOAD", opt->payload, "Scanned text")->required();
+    checkin->add_option("PAYLOAD", opt->payload, "Scanned text");
     checkin->callback([opt, &ctx] {
-        core::TimePoint at = core::nowUtc();
+        std::optional<core::TimePoint> fixedAt;
         if (!opt->at.empty()) {
             auto parsed = core::parseIso8601(opt->at);
             if (!parsed) return fail(ctx, "checkin", "--at must be ISO 8601, e.g. 2018-03-16T08:30:00Z");
-            at = *parsed;
+            fixedAt = *parsed;
         }
-        auto db = openDb(ctx, "checkin", opt->db);
-        if (!db) return;
-        core::ScanRequest req;
-        req.payload = opt->payload;
-        req.kiosk = opt->kiosk;
-        req.at = at;
-        req.nonce = opt->nonce;
-        auto r = db->checkIn(req);
-        if (!r) return fail(ctx, "checkin", r.error().message + " [" + r.error().code + "]");
-        const std::string outcome(core::reasonCode(r->outcome));
-        if (opt->json) {
-            nlohmann::json j;
-            j["outcome"] = outcome;
-            j["attendee"] = r->attendee ? nlohmann::json{{"id", r->attendee->id}, {"name", r->attendee->displayName()}}
-                                        : nlohmann::json(nullptr);
-            j["first_checkin"] = r->firstCheckin ? nlohmann::json{{"at", core::formatIso8601(r->firstCheckin->at)},
-                                                                  {"kiosk", r->firstCheckin->kiosk}}
-                                                 : nlohmann::json(nullptr);
-            if (!r->caseRef.empty()) j["case_ref"] = r->caseRef;
-            std::printf("%s\n", dump(j).c_str());
-        } else {
-            std::string line = outcome;
-            if (r->attendee) line += ": " + r->attendee->displayName();
-            if (r->firstCheckin)
-                line += " (first check-in " + core::formatIso8601(r->firstCheckin->at) + " at " + r->firstCheckin->kiosk + ")";
-            if (!r->caseRef.empty()) line += " [case " + r->caseRef + "]";
-            std::printf("%s\n", core::escapeForDisplay(line).c_str());
+        if (opt->fromStdin == !opt->payload.empty())
+            return fail(ctx, "checkin", "give either a PAYLOAD or --stdin (one payload per line)");
+        // The kiosk's path: the check-in worker with its own connection, as the window runs it.
+        auto worker = core::CheckinWorker::start(opt->db);
+        if (!worker) return fail(ctx, "checkin", worker.error().message + " [" + worker.error().code + "]");
+        auto report = [&](const core::CheckinDone& d) -> bool {
+            if (!d.result) {
+                fail(ctx, "checkin", d.error.message + " [" + d.error.code + "]");
+                return false;
+            }
+            const core::ScanResult& r = *d.result;
+            const std::string outcome(core::reasonCode(r.outcome));
+            if (opt->json) {
+                nlohmann::json j;
+                j["outcome"] = outcome;
+                j["attendee"] = r.attendee ? nlohmann::json{{"id", r.attendee->id}, {"name", r.attendee->displayName()}}
+                                           : nlohmann::json(nullptr);
+                j["first_checkin"] = r.firstCheckin ? nlohmann::json{{"at", core::formatIso8601(r.firstCheckin->at)},
+                                                                     {"kiosk", r.firstCheckin->kiosk}}
+                                                    : nlohmann::json(nullptr);
+                if (!r.caseRef.empty()) j["case_ref"] = r.caseRef;
+                if (r.checkin) j["checkin_id"] = r.checkin->id;
+                if (r.printJob)
+                    j["print_job"] = {{"id", r.printJob->id},
+                                      {"machine", r.printJob->machine},
+                                      {"state", std::string(core::stateName(r.printJob->state))}};
+                std::printf("%s\n", dump(j).c_str());
+            } else {
+                std::string line = outcome;
+                if (r.attendee) line += ": " + r.attendee->displayName();
+                if (r.firstCheckin)
+                    line += " (first check-in " + core::formatIso8601(r.firstCheckin->at) + " at " + r.firstCheckin->kiosk + ")";
+                if (!r.caseRef.empty()) line += " [case " + r.caseRef + "]";
+                if (r.printJob) line += " [badge job " + r.printJob->id + " for " + r.printJob->machine + "]";
+                std::printf("%s\n", core::escapeForDisplay(line).c_str());
+            }
+            std::fflush(stdout);  // a line printed is a check-in committed
+            ctx.exitCode = std::max(ctx.exitCode, r.outcome == core::Outcome::CheckedIn ? 0 : kExitRefused);
+            return true;
+        };
+        auto one = [&](std::string payload, uint64_t id) -> bool {
+            core::CheckinJob job;
+            job.id = id;
+            job.request.payload = std::move(payload);
+            job.request.kiosk = opt->kiosk;
+            job.request.at = fixedAt.value_or(core::nowUtc());
+            if (!opt->fromStdin) job.request.nonce = opt->nonce;
+            job.queueBadge = opt->badge;
+            job.origin = opt->fromStdin ? "stdin" : "cli";
+            (*worker)->submit(std::move(job));
+            for (;;) {  // one at a time, as a person at the kiosk: the answer before the next scan
+                for (const auto& d : (*worker)->wait(std::chrono::seconds(1)))
+                    if (d.id == id) return report(d);
+            }
+        };
+        ctx.exitCode = 0;
+        if (!opt->fromStdin) {
+            one(opt->payload, 1);
+            return;
         }
-        ctx.exitCode = r->outcome == core::Outcome::CheckedIn ? 0 : kExitRefused;
+        uint64_t n = 0;
+        for (std::string line; std::getline(std::cin, line);) {
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            if (line.empty()) continue;
+            if (!one(std::move(line), ++n)) return;
+        }
     });
 
     // --- annul

@@ -25,6 +25,7 @@ struct PrintArgs {
     std::string attendee;
     std::string printer;
     std::string templ;
+    std::string kiosk = "cli";  ///< the machine whose printer prints the job
     bool reprint = false;
     int timeoutSeconds = 120;
 };
@@ -43,17 +44,15 @@ int runPrint(const PrintArgs& a) {
     if (!person) return fail(person.error());
     if (!person->has_value()) return fail({"attendee.unknown", "no attendee with id " + a.attendee});
 
-    auto jobs = db.printJobs("", 100000);
+    auto jobs = db.printJobs({.state = {}, .machine = {}, .attendeeId = a.attendee, .limit = 100000});
     if (!jobs) return fail(jobs.error());
-    std::vector<core::PrintJob> theirs;
-    for (auto& j : *jobs)
-        if (j.attendeeId == a.attendee) theirs.push_back(j);
+    std::vector<core::PrintJob> theirs = std::move(jobs).value();
     std::sort(theirs.begin(), theirs.end(), [](const auto& x, const auto& y) { return x.createdAt < y.createdAt; });
 
     std::string jobId;
     if (!a.reprint) {
         for (const auto& j : theirs)
-            if (j.state == "printed") {
+            if (j.state == core::PrintJobState::Printed) {
                 std::printf("badge already printed (job %s, %s, CUPS job %d on %s); not printing again.\n"
                             "Use --reprint for a counted reprint.\n",
                             j.id.c_str(), core::formatIso8601(j.updatedAt).c_str(), j.cupsJobId, j.printer.c_str());
@@ -61,17 +60,21 @@ int runPrint(const PrintArgs& a) {
             }
         // A job already on its way (or held for the desk) is the one to finish, not a new one.
         for (const auto& j : theirs)
-            if (j.state == "pending" || j.state == "submitted" || j.state == "held") {
-                jobId = j.id;
-                if (j.state == "held") {
-                    core::PrintJob retry = j;
-                    retry.state = "pending";  // an explicit retry; attempts > 0 keeps the lookup by title
-                    retry.updatedAt = core::nowUtc();
-                    if (auto st = db.updatePrintJob(retry); !st) return fail(st.error());
-                    std::printf("retrying held job %s (%s)\n", j.id.c_str(), j.lastError.c_str());
+            if (core::isInFlight(j.state) || j.state == core::PrintJobState::Held) {
+                if (j.state == core::PrintJobState::Held) {
+                    // An explicit retry: it prints here now (attempts > 0 keeps the lookup by title).
+                    auto retried = db.advancePrintJob(
+                        j.id, core::PrintStep::retried(a.kiosk, a.printer, "cli", core::nowUtc()));
+                    if (!retried) return fail(retried.error());
+                    std::printf("retrying held job %s (%s: %s)\n", j.id.c_str(), j.errorCode.c_str(),
+                                j.errorText.c_str());
+                } else if (j.machine != a.kiosk) {
+                    continue;  // on its way at another kiosk: not this command's to print
                 } else {
-                    std::printf("following job %s already in the outbox (%s)\n", j.id.c_str(), j.state.c_str());
+                    std::printf("following job %s already in the outbox (%s)\n", j.id.c_str(),
+                                std::string(core::stateName(j.state)).c_str());
                 }
+                jobId = j.id;
                 break;
             }
     }
@@ -83,8 +86,14 @@ int runPrint(const PrintArgs& a) {
             for (const auto& r : *hist)
                 if (r.action == core::CheckinAction::Checkin) checkinId = r.id;
         }
-        auto job = db.enqueuePrint(a.attendee, checkinId, a.reprint ? "reprint" : "badge", "cli", core::nowUtc());
+        auto job = db.enqueuePrint(a.attendee, checkinId, a.reprint ? core::PrintJobKind::Reprint : core::PrintJobKind::Badge,
+                                   a.kiosk, "cli", core::nowUtc());
         if (!job) return fail(job.error());
+        if (job->machine != a.kiosk) {  // the check-in's badge, on its way at the kiosk that took it
+            std::printf("badge job %s belongs to kiosk \"%s\" (%s); not printing it here.\n", job->id.c_str(),
+                        job->machine.c_str(), std::string(core::stateName(job->state)).c_str());
+            return kNotPrinted;
+        }
         jobId = job->id;
         if (a.reprint) {
             auto n = db.reprintCount(a.attendee);
@@ -100,7 +109,7 @@ int runPrint(const PrintArgs& a) {
     opt.templateName = a.templ;
     opt.actor = "cli";
     opt.drainOutbox = false;  // this command prints its own job, not the kiosk's whole outbox
-    opt.heldRetryWindow = seconds(0);
+    opt.machine = a.kiosk;
     printing::PrintService service(opt);
     service.submitJob(jobId);
 
@@ -118,9 +127,9 @@ int runPrint(const PrintArgs& a) {
             if (!e.errorCode.empty()) std::printf(" %s: %s", e.errorCode.c_str(), e.errorText.c_str());
             std::printf("\n");
             std::fflush(stdout);
-            if (e.state == "printed") return 0;
-            if (e.state == "failed") return kNotPrinted;
-            if (e.state == "held") {
+            if (e.state == core::PrintJobState::Printed) return 0;
+            if (e.state == core::PrintJobState::Failed || e.state == core::PrintJobState::Dismissed) return kNotPrinted;
+            if (e.state == core::PrintJobState::Held) {
                 std::printf("The check-in stands; the badge is held for the help desk (kiosk print again, or "
                             "reprint from the desk, once the printer is fixed).\n");
                 return kNotPrinted;
@@ -191,6 +200,7 @@ void registerPrinterCommands(CLI::App& app, CommandContext& ctx) {
     print->add_option("--printer", args->printer, "CUPS queue (default: the CUPS default queue)");
     print->add_option("--template", args->templ, "Badge template name or path");
     print->add_flag("--reprint", args->reprint, "Print again even if printed before (counted)");
+    print->add_option("--kiosk", args->kiosk, "Machine name: the job belongs to it (default: cli)");
     print->add_option("--timeout", args->timeoutSeconds, "Seconds to wait for the printer")->capture_default_str();
     print->callback([args, &ctx] { ctx.exitCode = runPrint(*args); });
 

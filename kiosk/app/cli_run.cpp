@@ -116,6 +116,7 @@ int run(const RunOptions& o) {
         po.dbPath = db->path();
         po.printer = o.printer;
         po.actor = "kiosk:" + opt.kioskName;
+        po.machine = opt.kioskName;  // it prints the badges of the people at this kiosk only
         print = std::make_unique<printing::PrintService>(po);
     }
 

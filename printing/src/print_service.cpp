@@ -10,7 +10,14 @@
 //  2. only one service per database file drains the outbox (flock on "<db>.print-lock",
 //     released by the OS if the process dies); others only follow rows;
 //  3. a job found in CUPS is followed, never resubmitted; reprints are new rows of kind "reprint".
+//
+// What to send, hold or expire is PrintPolicy's (print_policy.cpp, tested without CUPS); this
+// file applies its answers. Every change of a row is one core transition (advancePrintJob).
+// The service drains only its machine's jobs and learns of new ones from the store: the
+// in-process wake-up hint (core::onOutboxChange) and a poll for other processes.
+#include <kiosk/core/worker.hpp>
 #include <kiosk/printing/badge.hpp>
+#include <kiosk/printing/print_policy.hpp>
 #include <kiosk/printing/printer.hpp>
 
 #include <fcntl.h>
@@ -18,8 +25,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
-#include <condition_variable>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -31,25 +38,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr int kMaxAutoAttempts = 5;  // after this many sends a held job waits for the desk
 constexpr int kListLimit = 1000;
-
-/// Codes that clear up by themselves (printer back, queue re-enabled): a held job with one of
-/// these is retried while young enough. Anything else waits for a person.
-bool retryable(std::string_view code) {
-    return code == "printer.unreachable" || code == "printer.not_found" || code == "printer.stopped" ||
-           code == "printer.not_accepting" || code == "printer.none" || code == "printer.submit_failed";
-}
-
-std::string codeOf(const std::string& lastError) {
-    const auto colon = lastError.find(':');
-    return colon == std::string::npos ? lastError : lastError.substr(0, colon);
-}
-std::string textOf(const std::string& lastError) {
-    const auto colon = lastError.find(':');
-    if (colon == std::string::npos) return {};
-    return lastError.substr(colon + 1 + (colon + 1 < lastError.size() && lastError[colon + 1] == ' ' ? 1 : 0));
-}
 
 std::string reasonsText(const std::vector<StateReason>& reasons) {
     std::string out;
@@ -67,9 +56,13 @@ public:
     OutboxLock(const OutboxLock&) = delete;
     OutboxLock& operator=(const OutboxLock&) = delete;
     ~OutboxLock() { release(); }
-    bool tryAcquire(const std::string& dbPath) {
+    bool tryAcquire(const std::string& dbPath, const std::string& machine) {
         if (m_fd >= 0) return true;
-        const std::string path = dbPath + ".print-lock";
+        // One drainer per machine: two kiosks on one file each print their own people's badges.
+        std::string suffix;
+        for (const char ch : machine)
+            suffix += (std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_') ? ch : '_';
+        const std::string path = dbPath + ".print-lock" + (suffix.empty() ? "" : "." + suffix);
         const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
         if (fd < 0) return false;
         if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
@@ -103,14 +96,12 @@ struct Request {
 
 struct PrintService::Impl {
     PrintServiceOptions opt;
+    PrintPolicy policy;
 
-    // Shared with the caller's thread, under m_mu.
-    mutable std::mutex mu;
-    std::condition_variable cv;
-    bool stopping = false;
-    bool woken = false;
-    std::deque<Request> requests;
-    std::vector<PrintEvent> events;
+    // Shared with the caller's thread.
+    core::WorkQueue<Request> requests;
+    core::Mailbox<PrintEvent> events;
+    mutable std::mutex healthMu;
     PrinterHealth healthSnap;
     std::atomic<bool> drains{false};
 
@@ -118,15 +109,17 @@ struct PrintService::Impl {
     std::optional<core::Database> db;
     std::optional<Cups> cups;
     OutboxLock lock;
-    std::set<std::string> tracked;                  // rows this service was asked about
+    std::set<std::string> tracked;                     // rows this service was asked about
     std::map<std::string, std::string> lastSignature;  // per job: last event emitted
-    std::string queueInUse;                          // resolved printer
-    PrinterHealth health;                            // worker copy, published to healthSnap
+    std::string queueInUse;                            // resolved printer
+    PrinterHealth health;                              // worker copy, published to healthSnap
     Clock::time_point nextHealth{};
     Clock::time_point nextLockTry{};
-    std::thread worker;
+    core::OutboxSubscription hint;
+    std::jthread worker;
 
-    explicit Impl(PrintServiceOptions o) : opt(std::move(o)) {
+    explicit Impl(PrintServiceOptions o)
+        : opt(std::move(o)), policy(PolicyOptions{opt.machine, opt.expireAfter, opt.maxAttempts}) {
         if (!opt.renderer) {
             const std::string tpl = opt.templateName;
             opt.renderer = [tpl](core::Database& d, const std::string& id) { return renderAttendeeBadge(d, id, tpl); };
@@ -137,7 +130,8 @@ struct PrintService::Impl {
 
     void emit(const core::PrintJob& job, std::string stage, float progress, std::string errCode = {},
               std::string errText = {}, std::optional<double> acceptedMs = std::nullopt) {
-        const std::string sig = job.state + "|" + stage + "|" + errCode + "|" + std::to_string(job.cupsJobId);
+        const std::string sig = std::string(core::stateName(job.state)) + "|" + stage + "|" + errCode + "|" +
+                                std::to_string(job.cupsJobId);
         auto& last = lastSignature[job.id];
         if (last == sig) return;  // the UI wants changes, not a heartbeat
         last = sig;
@@ -153,19 +147,19 @@ struct PrintService::Impl {
         e.errorText = std::move(errText);
         e.at = core::nowUtc();
         e.acceptedAfterMs = acceptedMs;
-        std::lock_guard lk(mu);
-        events.push_back(std::move(e));
-        if (events.size() > 10000) events.erase(events.begin(), events.begin() + 5000);  // nobody polls
+        events.post(std::move(e));
     }
 
     /// The event a row's stored state stands for (follower mode, restarts).
     void emitFromRow(const core::PrintJob& job) {
-        if (job.state == "printed") emit(job, "printed", 1.f);
-        else if (job.state == "submitted")
-            emit(job, "accepted", 0.5f, job.lastError.empty() ? "" : codeOf(job.lastError), textOf(job.lastError));
-        else if (job.state == "held") emit(job, "held", 0.f, codeOf(job.lastError), textOf(job.lastError));
-        else if (job.state == "failed") emit(job, "failed", 0.f, codeOf(job.lastError), textOf(job.lastError));
-        else emit(job, "queued", 0.1f);
+        switch (job.state) {
+            case core::PrintJobState::Printed: emit(job, "printed", 1.f); break;
+            case core::PrintJobState::Submitted: emit(job, "accepted", 0.5f, job.errorCode, job.errorText); break;
+            case core::PrintJobState::Held: emit(job, "held", 0.f, job.errorCode, job.errorText); break;
+            case core::PrintJobState::Failed: emit(job, "failed", 0.f, job.errorCode, job.errorText); break;
+            case core::PrintJobState::Dismissed: emit(job, "dismissed", 0.f, job.errorCode, job.errorText); break;
+            case core::PrintJobState::Pending: emit(job, "queued", 0.1f); break;
+        }
     }
 
     void workerError(const core::Error& e) {
@@ -175,57 +169,49 @@ struct PrintService::Impl {
     }
 
     void publishHealth() {
-        std::lock_guard lk(mu);
+        std::lock_guard lk(healthMu);
         healthSnap = health;
     }
 
-    // --- database writes -------------------------------------------------------------------------
+    // --- database writes: one core transition each ------------------------------------------------
 
-    bool save(core::PrintJob& job) {
-        job.updatedAt = core::nowUtc();
-        if (auto st = db->updatePrintJob(job); !st) {
-            workerError(st.error());
+    /// Applies `step`; on success `job` is the row as written. A refused transition (the desk
+    /// dismissed the job meanwhile) or a database error leaves `job` unchanged and returns false.
+    bool advance(core::PrintJob& job, const core::PrintStep& step) {
+        auto r = db->advancePrintJob(job.id, step);
+        if (!r) {
+            workerError(r.error());
             return false;
         }
+        job = std::move(*r);
         return true;
     }
 
     void hold(core::PrintJob& job, const std::string& code, const std::string& text) {
-        job.state = "held";
-        job.lastError = code + ": " + text;
-        save(job);
-        emit(job, "held", 0.f, code, text);
+        if (advance(job, core::PrintStep::held(code, text, core::nowUtc()))) emit(job, "held", 0.f, code, text);
     }
 
     void fail(core::PrintJob& job, const std::string& code, const std::string& text) {
-        job.state = "failed";
-        job.lastError = code + ": " + text;
-        save(job);
-        emit(job, "failed", 0.f, code, text);
+        if (advance(job, core::PrintStep::failed(code, text, core::nowUtc()))) emit(job, "failed", 0.f, code, text);
     }
 
     // --- requests from the caller ------------------------------------------------------------------
 
-    void handleRequests() {
-        std::deque<Request> batch;
-        {
-            std::lock_guard lk(mu);
-            batch.swap(requests);
-        }
+    void handleRequests(std::deque<Request> batch) {
         for (auto& r : batch) {
             if (r.kind == Request::Kind::Job) {
                 tracked.insert(r.jobId);
                 continue;
             }
             // enqueuePrint returns the existing row for a check-in that already has a badge job.
-            const std::string kind = r.kind == Request::Kind::Reprint ? "reprint" : "badge";
-            auto job = db->enqueuePrint(r.attendeeId, r.checkinId, kind, r.actor.empty() ? opt.actor : r.actor,
-                                        core::nowUtc());
+            const auto kind = r.kind == Request::Kind::Reprint ? core::PrintJobKind::Reprint : core::PrintJobKind::Badge;
+            auto job = db->enqueuePrint(r.attendeeId, r.checkinId, kind, opt.machine,
+                                        r.actor.empty() ? opt.actor : r.actor, core::nowUtc());
             if (!job) {
                 workerError(job.error());
                 core::PrintJob pseudo;
                 pseudo.attendeeId = r.attendeeId;
-                pseudo.state = "failed";
+                pseudo.state = core::PrintJobState::Failed;
                 emit(pseudo, "failed", 0.f, job.error().code, job.error().message);
                 continue;
             }
@@ -280,6 +266,40 @@ struct PrintService::Impl {
         nextHealth = Clock::now() + opt.healthInterval;
     }
 
+    /// The queue as the policy sees it, asked fresh from CUPS just before a send.
+    QueueView currentQueue() {
+        QueueView v;
+        v.printer = queueInUse;
+        if (v.printer.empty()) {
+            v.errorCode = health.lastErrorCode.empty() ? "printer.none" : health.lastErrorCode;
+            v.errorText = health.lastError.empty() ? "no print queue" : health.lastError;
+            return v;
+        }
+        auto q = cups->queue(v.printer);
+        if (!q) {
+            workerError(q.error());
+            nextHealth = {};
+            v.errorCode = q.error().code;
+            v.errorText = q.error().message;
+            return v;
+        }
+        v.reachable = true;
+        v.stopped = q->state == QueueState::Stopped;
+        v.accepting = q->accepting;
+        if (v.stopped) {
+            nextHealth = {};
+            v.errorCode = "printer.stopped";
+            v.errorText = "queue \"" + v.printer + "\" is stopped" +
+                          (q->reasons.empty() ? std::string(".") : ": " + reasonsText(q->reasons)) +
+                          " The badge waits for the help desk.";
+        } else if (!v.accepting) {
+            nextHealth = {};
+            v.errorCode = "printer.not_accepting";
+            v.errorText = "queue \"" + v.printer + "\" is rejecting jobs (cupsaccept " + v.printer + ")";
+        }
+        return v;
+    }
+
     // --- outbox ------------------------------------------------------------------------------------
 
     /// Rule 1: before (re)sending, look for an earlier attempt in every queue. Returns true if the
@@ -292,44 +312,26 @@ struct PrintService::Impl {
         }
         if (!found->has_value()) return false;
         const JobInfo& info = **found;
-        job.state = "submitted";
-        job.cupsJobId = info.id;
-        if (!info.queue.empty()) job.printer = info.queue;
-        job.lastError.clear();
-        save(job);
+        if (!advance(job, core::PrintStep::submitted(info.id, info.queue, core::nowUtc()))) return true;
         emit(job, "accepted", 0.5f);
         followSubmitted(job, &info);
         return true;
     }
 
     void processPending(core::PrintJob job) {
-        if (job.attempts > 0 && recoverByTitle(job)) return;
-        if (job.state != "pending") return;
+        bool recovered = false;
+        if (job.attempts > 0) {
+            if (recoverByTitle(job)) return;
+            recovered = true;  // CUPS never saw it: the policy may send it again
+        }
+        const auto decision = policy.decide(job, currentQueue(), core::nowUtc(), recovered);
+        switch (decision.action) {
+            case PendingAction::NotMine:
+            case PendingAction::Recover: return;
+            case PendingAction::Hold: hold(job, decision.code, decision.text); return;
+            case PendingAction::Send: break;
+        }
         const std::string queue = queueInUse;
-        if (queue.empty()) {
-            hold(job, health.lastErrorCode.empty() ? "printer.none" : health.lastErrorCode,
-                 health.lastError.empty() ? "no print queue" : health.lastError);
-            return;
-        }
-        auto q = cups->queue(queue);
-        if (!q) {
-            workerError(q.error());
-            hold(job, q.error().code, q.error().message);
-            nextHealth = {};
-            return;
-        }
-        if (q->state == QueueState::Stopped) {
-            hold(job, "printer.stopped", "queue \"" + queue + "\" is stopped" +
-                                             (q->reasons.empty() ? std::string(".") : ": " + reasonsText(q->reasons)) +
-                                             " The badge waits for the help desk.");
-            nextHealth = {};
-            return;
-        }
-        if (!q->accepting) {
-            hold(job, "printer.not_accepting", "queue \"" + queue + "\" is rejecting jobs (cupsaccept " + queue + ")");
-            nextHealth = {};
-            return;
-        }
         emit(job, "rendering", 0.2f);
         auto pdf = opt.renderer(*db, job.attendeeId);
         if (!pdf) {
@@ -337,9 +339,7 @@ struct PrintService::Impl {
             return;
         }
         // Rule 1: the attempt is on disk before the job can exist in CUPS.
-        job.attempts += 1;
-        job.printer = queue;
-        if (!save(job)) return;  // cannot record the attempt: do not send
+        if (!advance(job, core::PrintStep::attempt(queue, core::nowUtc()))) return;  // not recorded: not sent
         auto id = cups->submitPdf(queue, jobTitle(job.id), *pdf);
         if (!id) {
             workerError(id.error());
@@ -347,21 +347,14 @@ struct PrintService::Impl {
             nextHealth = {};
             return;
         }
-        job.state = "submitted";
-        job.cupsJobId = *id;
-        job.lastError.clear();
-        save(job);
-        const double ms =
-            std::chrono::duration<double, std::milli>(core::nowUtc() - job.createdAt).count();
+        if (!advance(job, core::PrintStep::submitted(*id, queue, core::nowUtc()))) return;
+        const double ms = std::chrono::duration<double, std::milli>(core::nowUtc() - job.createdAt).count();
         emit(job, "accepted", 0.5f, {}, {}, ms);
     }
 
     void followSubmitted(core::PrintJob& job, const JobInfo* known = nullptr) {
         if (job.cupsJobId == 0) {  // a crash between Print-Job and recording its id
-            if (!recoverByTitle(job)) {
-                job.state = "pending";  // not in CUPS: send it (attempts > 0 keeps the lookup)
-                save(job);
-            }
+            if (!recoverByTitle(job)) advance(job, core::PrintStep::requeued(core::nowUtc()));  // attempts > 0: looked up again
             return;
         }
         JobInfo info;
@@ -383,94 +376,88 @@ struct PrintService::Impl {
             }
             info = std::move(*st);
         }
-        switch (info.state) {
-            case JobState::Completed:
-                job.state = "printed";
-                job.lastError.clear();
-                save(job);
-                emit(job, "printed", 1.f);
+        bool queueGone = false;
+        if (info.state == JobState::Cancelled) {
+            auto q = cups->queue(job.printer);
+            queueGone = !q && q.error().code == "printer.not_found";
+        }
+        const bool stopped = health.printer == job.printer && health.reachable && health.state == QueueState::Stopped;
+        switch (PrintPolicy::followUp(info.state, stopped, queueGone)) {
+            case CupsOutcome::Printed:
+                if (advance(job, core::PrintStep::printed(core::nowUtc()))) emit(job, "printed", 1.f);
                 return;
-            case JobState::Aborted:
-                fail(job, "printer.job_aborted",
-                     "CUPS aborted job " + std::to_string(info.id) + " (" + info.reasons +
-                         (info.message.empty() ? "" : "; " + info.message) + ")");
-                return;
-            case JobState::Cancelled: {
-                // A deleted queue cancels its jobs: that badge was never printed.
-                auto q = cups->queue(job.printer);
-                if (!q && q.error().code == "printer.not_found")
-                    hold(job, "printer.not_found",
-                         "queue \"" + job.printer + "\" disappeared with the job; the badge waits for the help desk");
-                else
+            case CupsOutcome::Failed:
+                if (info.state == JobState::Cancelled)
                     fail(job, "printer.job_cancelled", "job " + std::to_string(info.id) + " was cancelled in CUPS");
+                else
+                    fail(job, "printer.job_aborted",
+                         "CUPS aborted job " + std::to_string(info.id) + " (" + info.reasons +
+                             (info.message.empty() ? "" : "; " + info.message) + ")");
+                return;
+            case CupsOutcome::Held:
+                hold(job, "printer.not_found",
+                     "queue \"" + job.printer + "\" disappeared with the job; the badge waits for the help desk");
+                return;
+            case CupsOutcome::Printing: emit(job, "printing", 0.75f); return;
+            case CupsOutcome::Waiting: {
+                const std::string text = health.lastError;
+                if (job.errorCode != "printer.stopped" || job.errorText != text)
+                    advance(job, core::PrintStep::waiting("printer.stopped", text, core::nowUtc()));
+                emit(job, "waiting", 0.5f, "printer.stopped", text);
                 return;
             }
-            case JobState::Processing:
-                emit(job, "printing", 0.75f);
-                return;
-            case JobState::Pending:
-            case JobState::Held:
-            case JobState::Stopped: {
-                if (health.printer == job.printer && health.reachable && health.state == QueueState::Stopped) {
-                    // In CUPS already: it prints by itself once the queue is enabled again.
-                    const std::string text = health.lastError;
-                    if (job.lastError != "printer.stopped: " + text) {
-                        job.lastError = "printer.stopped: " + text;
-                        save(job);
-                    }
-                    emit(job, "waiting", 0.5f, "printer.stopped", text);
-                } else {
-                    emit(job, "accepted", 0.5f);
-                }
-                return;
-            }
+            case CupsOutcome::Accepted: emit(job, "accepted", 0.5f); return;
         }
     }
 
-    void retryHeld(core::PrintJob job) {
-        if (!health.ready()) return;
-        const std::string code = codeOf(job.lastError);
-        if (!retryable(code) || job.attempts >= kMaxAutoAttempts) return;
-        if (core::nowUtc() - job.createdAt > opt.heldRetryWindow) return;  // now the desk's job
-        job.state = "pending";
-        if (save(job)) processPending(job);
+    bool wanted(const core::PrintJob& j) const {
+        return policy.mine(j) && (opt.drainOutbox || tracked.count(j.id) > 0);
     }
 
-    /// One pass over the rows this service is responsible for. Returns true if something is in
-    /// flight (follow it at the fast poll interval).
+    /// One pass over this machine's rows. Returns true if something is in flight (follow it at
+    /// the fast poll interval).
     bool processOutbox() {
-        auto pending = db->printJobs("pending", kListLimit);
-        auto submitted = db->printJobs("submitted", kListLimit);
-        auto held = db->printJobs("held", kListLimit);
-        if (!pending || !submitted || !held) {
-            workerError(!pending ? pending.error() : !submitted ? submitted.error() : held.error());
+        auto query = [&](core::PrintJobState s) {
+            return db->printJobs({.state = s, .machine = opt.machine, .attendeeId = {}, .limit = kListLimit});
+        };
+        auto pending = query(core::PrintJobState::Pending);
+        auto submitted = query(core::PrintJobState::Submitted);
+        if (!pending || !submitted) {
+            workerError(!pending ? pending.error() : submitted.error());
             return true;
         }
-        auto mine = [&](const core::PrintJob& j) { return opt.drainOutbox || tracked.count(j.id) > 0; };
-        auto byAge = [](const core::PrintJob& a, const core::PrintJob& b) { return a.createdAt < b.createdAt; };
-        std::sort(pending->begin(), pending->end(), byAge);
-        for (auto& j : *pending)
-            if (mine(j)) processPending(j);
+        for (auto& j : policy.sendOrder(std::move(*pending)))
+            if (wanted(j)) processPending(j);
         for (auto& j : *submitted)
-            if (mine(j)) followSubmitted(j);
-        std::sort(held->begin(), held->end(), byAge);
-        for (auto& j : *held)
-            if (mine(j)) {
-                emitFromRow(j);
-                retryHeld(j);
-            }
-        auto still = db->printJobs("submitted", kListLimit);
-        auto queued = db->printJobs("pending", kListLimit);
+            if (wanted(j)) followSubmitted(j);
+        // Held rows wait for the desk; they are reported, never sent again from here.
+        if (auto held = query(core::PrintJobState::Held))
+            for (auto& j : *held)
+                if (wanted(j)) emitFromRow(j);
         bool inFlight = false;
-        if (still) inFlight |= std::any_of(still->begin(), still->end(), mine);
-        if (queued) inFlight |= std::any_of(queued->begin(), queued->end(), mine);
+        for (auto s : {core::PrintJobState::Submitted, core::PrintJobState::Pending})
+            if (auto still = query(s))
+                inFlight |= std::any_of(still->begin(), still->end(), [&](const auto& j) { return wanted(j); });
+        followTracked();
         return inFlight;
     }
 
-    /// Another process drains the outbox: report what the rows say.
+    /// Tracked rows that left this machine's active states (retried elsewhere, dismissed): report.
+    void followTracked() {
+        for (const auto& id : tracked) {
+            auto row = db->printJob(id);
+            if (row && row->has_value() && !policy.mine(**row)) emitFromRow(**row);
+        }
+    }
+
+    /// Another process drains this machine's outbox: report what the rows say.
     bool followRows() {
         bool inFlight = false;
-        for (const auto& id : tracked) {
+        std::set<std::string> ids = tracked;
+        for (auto s : {core::PrintJobState::Pending, core::PrintJobState::Submitted})
+            if (auto rows = db->printJobs({.state = s, .machine = opt.machine, .attendeeId = {}, .limit = kListLimit}))
+                for (const auto& j : *rows) ids.insert(j.id);
+        for (const auto& id : ids) {
             auto row = db->printJob(id);
             if (!row) {
                 workerError(row.error());
@@ -478,14 +465,14 @@ struct PrintService::Impl {
             }
             if (!row->has_value()) continue;
             emitFromRow(**row);
-            inFlight |= (*row)->state == "pending" || (*row)->state == "submitted";
+            inFlight |= core::isInFlight((*row)->state);
         }
         return inFlight;
     }
 
     // --- the worker loop ---------------------------------------------------------------------------
 
-    void run() {
+    void run(std::stop_token stop) {
         while (!db) {
             auto opened = core::Database::open(opt.dbPath, core::Database::Mode::OpenExisting);
             if (opened) {
@@ -493,36 +480,23 @@ struct PrintService::Impl {
                 break;
             }
             workerError(opened.error());
-            std::unique_lock lk(mu);
-            if (cv.wait_for(lk, opt.healthInterval, [&] { return stopping; })) return;
+            requests.waitAll(stop, opt.healthInterval);
+            if (stop.stop_requested()) return;
         }
         cups.emplace(opt.cupsServer);
-        for (;;) {
-            {
-                std::lock_guard lk(mu);
-                if (stopping) return;
-                woken = false;
-            }
+        std::deque<Request> batch;
+        while (!stop.stop_requested()) {
             if (!drains && Clock::now() >= nextLockTry) {
-                drains = lock.tryAcquire(opt.dbPath);
+                drains = lock.tryAcquire(opt.dbPath, opt.machine);
                 nextLockTry = Clock::now() + opt.healthInterval;
             }
-            handleRequests();
+            handleRequests(std::move(batch));
             if (Clock::now() >= nextHealth) refreshHealth();
             const bool inFlight = drains ? processOutbox() : followRows();
-            std::unique_lock lk(mu);
-            cv.wait_for(lk, inFlight ? opt.pollInterval : opt.healthInterval, [&] { return stopping || woken; });
-            if (stopping) return;
+            // New jobs of this process arrive with a hint (onOutboxChange); other processes'
+            // jobs are found by the idle poll.
+            batch = requests.waitAll(stop, inFlight ? opt.pollInterval : opt.idlePollInterval);
         }
-    }
-
-    void push(Request r) {
-        {
-            std::lock_guard lk(mu);
-            requests.push_back(std::move(r));
-            woken = true;
-        }
-        cv.notify_one();
     }
 };
 
@@ -532,50 +506,39 @@ PrintService::PrintService(PrintServiceOptions options) : m_impl(std::make_uniqu
     m_impl->healthSnap.printer = m_impl->opt.printer;
     m_impl->healthSnap.lastErrorCode = "printer.checking";
     m_impl->healthSnap.lastError = "checking the printer";
-    m_impl->worker = std::thread([impl = m_impl.get()] { impl->run(); });
+    m_impl->hint = core::onOutboxChange(m_impl->opt.dbPath, [impl = m_impl.get()] { impl->requests.wake(); });
+    m_impl->worker = std::jthread([impl = m_impl.get()](std::stop_token st) { impl->run(st); });
 }
 
 PrintService::~PrintService() {
-    {
-        std::lock_guard lk(m_impl->mu);
-        m_impl->stopping = true;
-    }
-    m_impl->cv.notify_one();
+    m_impl->hint = {};  // no hint may reach a stopping worker
+    m_impl->worker.request_stop();
     if (m_impl->worker.joinable()) m_impl->worker.join();
 }
 
 void PrintService::submitBadge(const std::string& attendeeId, const std::string& checkinId) {
-    m_impl->push({Request::Kind::Badge, attendeeId, checkinId, {}, {}});
+    m_impl->requests.push({Request::Kind::Badge, attendeeId, checkinId, {}, {}});
 }
 
 void PrintService::submitJob(const std::string& printJobId) {
-    m_impl->push({Request::Kind::Job, {}, {}, printJobId, {}});
+    m_impl->requests.push({Request::Kind::Job, {}, {}, printJobId, {}});
 }
 
 void PrintService::reprint(const std::string& attendeeId, const std::string& actor) {
-    m_impl->push({Request::Kind::Reprint, attendeeId, {}, {}, actor});
+    m_impl->requests.push({Request::Kind::Reprint, attendeeId, {}, {}, actor});
 }
 
-void PrintService::wake() {
-    {
-        std::lock_guard lk(m_impl->mu);
-        m_impl->woken = true;
-    }
-    m_impl->cv.notify_one();
-}
+void PrintService::wake() { m_impl->requests.wake(); }
 
-std::vector<PrintEvent> PrintService::poll() {
-    std::vector<PrintEvent> out;
-    std::lock_guard lk(m_impl->mu);
-    out.swap(m_impl->events);
-    return out;
-}
+std::vector<PrintEvent> PrintService::poll() { return m_impl->events.take(); }
 
 PrinterHealth PrintService::health() const {
-    std::lock_guard lk(m_impl->mu);
+    std::lock_guard lk(m_impl->healthMu);
     return m_impl->healthSnap;
 }
 
 bool PrintService::drainsOutbox() const { return m_impl->drains; }
+
+const std::string& PrintService::machine() const { return m_impl->opt.machine; }
 
 }  // namespace kiosk::printing

@@ -404,6 +404,12 @@ TEST_CASE("store: running counters equal a full recount through imports, check-i
     CHECK(reportedStats(db, file.path()) == recountedStats(file.path()));
 }
 
+// Step 7 undone by hand: the print outbox as releases before it wrote it.
+constexpr const char* kUndoStep7 =
+    "DROP INDEX print_jobs_machine; ALTER TABLE print_jobs ADD COLUMN last_error TEXT NOT NULL DEFAULT ''; "
+    "ALTER TABLE print_jobs DROP COLUMN machine; ALTER TABLE print_jobs DROP COLUMN error_code; "
+    "ALTER TABLE print_jobs DROP COLUMN error_text; DELETE FROM schema_migrations WHERE version = 7";
+
 TEST_CASE("store: a version 4 database gets its running counters when it is upgraded") {
     TempDb file;
     {
@@ -423,6 +429,7 @@ TEST_CASE("store: a version 4 database gets its running counters when it is upgr
             "DROP TABLE stat_arrivals; CREATE INDEX attendees_by_category ON attendees(category, status, "
             "checked_in_at); CREATE INDEX attendees_by_group ON attendees(working_group, status, checked_in_at); "
             "DELETE FROM schema_migrations WHERE version = 5; PRAGMA user_version = 4");
+    execRaw(file.path(), kUndoStep7);
     // … and without the later steps (6: pretix keys, revoked secrets, Indico host).
     execRaw(file.path(),
             "DROP TABLE pretix_keys; DROP TABLE revoked_secrets; ALTER TABLE event DROP COLUMN indico_host; "
@@ -439,35 +446,214 @@ TEST_CASE("store: print outbox is idempotent per check-in and kind / reprints ar
     const auto a = db.addAttendee(person("Zoë", "Dvořák"), "t").value();
     const auto r = db.checkIn(scan(db.primaryCode(a.id).value())).value();
     REQUIRE(r.checkin);
-    const auto job = db.enqueuePrint(a.id, r.checkin->id, "badge", "self", kDuringDoors).value();
-    const auto again = db.enqueuePrint(a.id, r.checkin->id, "badge", "self", kDuringDoors).value();
+    const auto job = db.enqueuePrint(a.id, r.checkin->id, PrintJobKind::Badge, "entrance-1", "self", kDuringDoors).value();
+    const auto again = db.enqueuePrint(a.id, r.checkin->id, PrintJobKind::Badge, "entrance-1", "self", kDuringDoors).value();
     CHECK(job.id == again.id);
-    CHECK(job.state == "pending");
-    CHECK(db.printJobs("pending", 10).value().size() == 1);
+    CHECK(job.state == PrintJobState::Pending);
+    CHECK(job.machine == "entrance-1");
+    CHECK(db.printJobs({.state = PrintJobState::Pending}).value().size() == 1);
 
-    PrintJob updated = job;
-    updated.state = "submitted";
-    updated.cupsJobId = 42;
-    updated.printer = "badges";
-    updated.attempts = 1;
-    updated.updatedAt = kDuringDoors + std::chrono::seconds(2);
-    REQUIRE(db.updatePrintJob(updated).ok());
+    REQUIRE(db.advancePrintJob(job.id, PrintStep::attempt("badges", kDuringDoors + std::chrono::seconds(1))).ok());
+    REQUIRE(db.advancePrintJob(job.id, PrintStep::submitted(42, "badges", kDuringDoors + std::chrono::seconds(2))).ok());
     const auto read = db.printJob(job.id).value().value();
-    CHECK(read.state == "submitted");
+    CHECK(read.state == PrintJobState::Submitted);
     CHECK(read.cupsJobId == 42);
     CHECK(read.printer == "badges");
-    CHECK(db.printJobs("pending", 10).value().empty());
+    CHECK(read.attempts == 1);
+    CHECK(read.updatedAt == kDuringDoors + std::chrono::seconds(2));
+    CHECK(db.printJobs({.state = PrintJobState::Pending}).value().empty());
 
     CHECK(db.reprintCount(a.id).value() == 0);
-    const auto re1 = db.enqueuePrint(a.id, "", "reprint", "marie", kDuringDoors).value();
-    const auto re2 = db.enqueuePrint(a.id, "", "reprint", "marie", kDuringDoors).value();
+    const auto re1 = db.enqueuePrint(a.id, "", PrintJobKind::Reprint, "desk", "marie", kDuringDoors).value();
+    const auto re2 = db.enqueuePrint(a.id, "", PrintJobKind::Reprint, "desk", "marie", kDuringDoors).value();
     CHECK(re1.id != re2.id);
     CHECK(db.reprintCount(a.id).value() == 2);
-    CHECK(db.printJobs("", 10).value().size() == 3);
+    CHECK(db.printJobs().value().size() == 3);
     CHECK(db.audit(1).value().at(0).action == "print.reprint");
-    PrintJob ghost;
-    ghost.id = "nope";
-    CHECK(db.updatePrintJob(ghost).error().code == "print.not_found");
+    CHECK(db.advancePrintJob("nope", PrintStep::printed(kDuringDoors)).error().code == "print.not_found");
+}
+
+TEST_CASE("store: print job transitions follow the state machine, each stored under its stable name") {
+    TempDb file;
+    Database db = file.open();
+    REQUIRE(db.setEvent(testEvent()).ok());
+    const auto a = db.addAttendee(person("Jan", "Peeters"), "t").value();
+    const auto job = db.enqueuePrint(a.id, "", PrintJobKind::Reprint, "entrance-1", "t", kDuringDoors).value();
+    // Not allowed from pending: printed, retried, dismissed.
+    CHECK(db.advancePrintJob(job.id, PrintStep::printed(kDuringDoors)).error().code == "print.bad_transition");
+    CHECK(db.advancePrintJob(job.id, PrintStep::retried("desk", "", "v", kDuringDoors)).error().code ==
+          "print.bad_transition");
+    const auto held = db.advancePrintJob(job.id, PrintStep::held("printer.stopped", "out of paper", kDuringDoors)).value();
+    CHECK(held.state == PrintJobState::Held);
+    CHECK(held.errorCode == "printer.stopped");
+    CHECK(held.errorText == "out of paper");
+    CHECK(queryText(file.path(), "SELECT state || '|' || error_code || '|' || error_text FROM print_jobs") ==
+          "held|printer.stopped|out of paper\n");
+    // A held job goes back to pending only by a retry, which moves it to the retrying machine.
+    CHECK(db.advancePrintJob(job.id, PrintStep::attempt("q", kDuringDoors)).error().code == "print.bad_transition");
+    const auto retried = db.advancePrintJob(job.id, PrintStep::retried("desk", "desk-printer", "marie", kDuringDoors)).value();
+    CHECK(retried.state == PrintJobState::Pending);
+    CHECK(retried.machine == "desk");
+    CHECK(retried.printer == "desk-printer");
+    CHECK(retried.errorCode.empty());
+    CHECK(db.audit(1).value().at(0).action == "print.retried");
+    CHECK(db.audit(1).value().at(0).actor == "marie");
+    REQUIRE(db.advancePrintJob(job.id, PrintStep::failed("badge.render_failed", "x", kDuringDoors)).ok());
+    const auto dismissed = db.advancePrintJob(job.id, PrintStep::dismissed("given a blank badge", "marie", kDuringDoors)).value();
+    CHECK(dismissed.state == PrintJobState::Dismissed);
+    CHECK(dismissed.errorText == "given a blank badge");
+    CHECK(db.audit(1).value().at(0).action == "print.dismissed");
+    CHECK(queryText(file.path(), "SELECT state FROM print_jobs") == "dismissed\n");
+    // Final: nothing moves a dismissed job.
+    for (const auto& step : {PrintStep::retried("desk", "", "v", kDuringDoors), PrintStep::attempt("q", kDuringDoors),
+                             PrintStep::held("c", "t", kDuringDoors)})
+        CHECK(db.advancePrintJob(job.id, step).error().code == "print.bad_transition");
+}
+
+TEST_CASE("store: the pure state machine allows exactly the documented transitions") {
+    using S = PrintJobState;
+    using T = PrintTransition;
+    CHECK(nextState(S::Pending, T::Attempt) == S::Pending);
+    CHECK(nextState(S::Pending, T::Submitted) == S::Submitted);
+    CHECK(nextState(S::Submitted, T::Printed) == S::Printed);
+    CHECK(nextState(S::Submitted, T::Requeued) == S::Pending);
+    CHECK(nextState(S::Held, T::Retried) == S::Pending);
+    CHECK(nextState(S::Failed, T::Dismissed) == S::Dismissed);
+    CHECK_FALSE(nextState(S::Held, T::Attempt));
+    CHECK_FALSE(nextState(S::Held, T::Submitted));
+    CHECK_FALSE(nextState(S::Printed, T::Retried));
+    CHECK_FALSE(nextState(S::Pending, T::Printed));
+    CHECK_FALSE(nextState(S::Dismissed, T::Retried));
+    for (auto s : {S::Pending, S::Submitted, S::Printed, S::Failed, S::Held, S::Dismissed})
+        CHECK(printJobStateFromName(stateName(s)) == s);
+    CHECK_FALSE(printJobStateFromName("desk.dismissed"));
+    CHECK(printJobKindFromName(kindName(PrintJobKind::Reprint)) == PrintJobKind::Reprint);
+}
+
+TEST_CASE("store: checkIn with queueBadge writes the arrival and its badge job in one transaction") {
+    TempDb file;
+    Database db = file.open();
+    REQUIRE(db.setEvent(testEvent()).ok());
+    const auto a = db.addAttendee(person("Zoë", "Dvořák"), "t").value();
+    const auto b = db.addAttendee(person("Jan", "Peeters"), "t").value();
+    EngineOptions badge;
+    badge.queueBadge = true;
+    ScanRequest req = scan(db.primaryCode(a.id).value());
+    req.kiosk = "entrance-2";
+    req.nonce = "n-1";
+    const auto r = db.checkIn(req, badge).value();
+    REQUIRE(r.outcome == Outcome::CheckedIn);
+    REQUIRE(r.printJob);
+    CHECK(r.printJob->checkinId == r.checkin->id);
+    CHECK(r.printJob->machine == "entrance-2");
+    CHECK(r.printJob->kind == PrintJobKind::Badge);
+    CHECK(r.printJob->state == PrintJobState::Pending);
+    // A retried scan (same nonce) is the same arrival with the same job, nothing written twice.
+    const auto replay = db.checkIn(req, badge).value();
+    REQUIRE(replay.printJob);
+    CHECK(replay.printJob->id == r.printJob->id);
+    // A repeat scan is refused and queues nothing; without the option nothing is queued either.
+    CHECK(db.checkIn(scan(db.primaryCode(a.id).value()), badge).value().outcome == Outcome::AlreadyCheckedIn);
+    CHECK_FALSE(db.checkIn(scan(db.primaryCode(b.id).value())).value().printJob);
+    CHECK(db.printJobs().value().size() == 1);
+    // The check-in's badge is not audited as a separate print action (it is the arrival's).
+    for (const auto& e : db.audit(20).value()) CHECK(e.action.rfind("print.", 0) != 0);
+}
+
+TEST_CASE("store: the outbox wake-up hint fires after a commit that leaves a pending job, for that file only") {
+    TempDb file;
+    TempDb other;
+    Database db = file.open();
+    REQUIRE(db.setEvent(testEvent()).ok());
+    const auto a = db.addAttendee(person("Zoë", "Dvořák"), "t").value();
+    int hints = 0, otherHints = 0;
+    {
+        auto sub = onOutboxChange(file.path(), [&] { ++hints; });
+        auto subOther = onOutboxChange(other.path(), [&] { ++otherHints; });
+        EngineOptions badge;
+        badge.queueBadge = true;
+        const auto code = db.primaryCode(a.id).value();
+        REQUIRE(db.checkIn(scan(code), badge).value().printJob);
+        CHECK(hints == 1);
+        REQUIRE(db.checkIn(scan(code), badge).value().outcome == Outcome::AlreadyCheckedIn);
+        CHECK(hints == 1);  // nothing queued, no hint
+        const auto re = db.enqueuePrint(a.id, "", PrintJobKind::Reprint, "desk", "t", kDuringDoors).value();
+        CHECK(hints == 2);
+        REQUIRE(db.advancePrintJob(re.id, PrintStep::held("printer.none", "no queue", kDuringDoors)).ok());
+        CHECK(hints == 2);
+        REQUIRE(db.advancePrintJob(re.id, PrintStep::retried("desk", "", "v", kDuringDoors)).ok());
+        CHECK(hints == 3);
+        CHECK(otherHints == 0);
+    }
+    REQUIRE(db.enqueuePrint(a.id, "", PrintJobKind::Reprint, "desk", "t", kDuringDoors).ok());
+    CHECK(hints == 3);  // unsubscribed
+}
+
+TEST_CASE("store: a check-in whose badge job cannot be written is not written either") {
+    TempDb file;
+    Database db = file.open();
+    REQUIRE(db.setEvent(testEvent()).ok());
+    const auto a = db.addAttendee(person("Zoë", "Dvořák"), "t").value();
+    // Make the outbox insert fail inside the check-in's transaction.
+    execRaw(file.path(), "CREATE TRIGGER no_jobs BEFORE INSERT ON print_jobs BEGIN SELECT RAISE(ABORT, 'disk says no'); END");
+    EngineOptions badge;
+    badge.queueBadge = true;
+    const auto r = db.checkIn(scan(db.primaryCode(a.id).value()), badge);
+    REQUIRE_FALSE(r.ok());
+    CHECK(db.history(a.id).value().empty());
+    CHECK(db.stats().value().checkedIn == 0);
+}
+
+TEST_CASE("store: a version 5 outbox (before step 7) gets machine, error code and text, and dismissed jobs their own state") {
+    TempDb file;
+    std::string stopped, dismissed, plain, reprint;
+    {
+        Database db = file.open();
+        REQUIRE(db.setEvent(testEvent()).ok());
+        const auto a = db.addAttendee(person("Zoë", "Dvořák"), "t").value();
+        const auto b = db.addAttendee(person("Jan", "Peeters"), "t").value();
+        const auto c = db.addAttendee(person("Ana", "Silva"), "t").value();
+        EngineOptions badge;
+        badge.queueBadge = true;
+        ScanRequest req = scan(db.primaryCode(a.id).value());
+        req.kiosk = "entrance-1";
+        stopped = db.checkIn(req, badge).value().printJob->id;
+        req = scan(db.primaryCode(b.id).value());
+        req.kiosk = "entrance-2";
+        dismissed = db.checkIn(req, badge).value().printJob->id;
+        req = scan(db.primaryCode(c.id).value());
+        req.kiosk = "entrance-2";
+        plain = db.checkIn(req, badge).value().printJob->id;
+        reprint = db.enqueuePrint(a.id, "", PrintJobKind::Reprint, "desk", "t", kDuringDoors).value().id;
+    }
+    execRaw(file.path(), kUndoStep7);
+    execRaw(file.path(),
+            "DROP TABLE pretix_keys; DROP TABLE revoked_secrets; ALTER TABLE event DROP COLUMN indico_host; "
+            "DELETE FROM schema_migrations WHERE version >= 6");
+    execRaw(file.path(), ("UPDATE print_jobs SET state = 'held', last_error = 'printer.stopped: queue \"x\" is stopped: "
+                          "Out of paper.' WHERE id = '" + stopped + "'; UPDATE print_jobs SET state = 'failed', "
+                          "last_error = 'desk.dismissed: given by hand' WHERE id = '" + dismissed +
+                          "'; PRAGMA user_version = 5").c_str());
+    Database db = file.open();
+    CHECK(queryText(file.path(), "PRAGMA user_version") == std::to_string(Database::schemaVersion()) + "\n");
+    const auto s = db.printJob(stopped).value().value();
+    CHECK(s.state == PrintJobState::Held);
+    CHECK(s.errorCode == "printer.stopped");
+    CHECK(s.errorText == "queue \"x\" is stopped: Out of paper.");
+    CHECK(s.machine == "entrance-1");
+    const auto d = db.printJob(dismissed).value().value();
+    CHECK(d.state == PrintJobState::Dismissed);
+    CHECK(d.errorCode == "desk.dismissed");
+    CHECK(d.errorText == "given by hand");
+    CHECK(d.machine == "entrance-2");
+    const auto p = db.printJob(plain).value().value();
+    CHECK(p.state == PrintJobState::Pending);
+    CHECK(p.errorCode.empty());
+    CHECK(p.errorText.empty());
+    CHECK(db.printJob(reprint).value().value().machine.empty());  // no check-in: no machine known
+    CHECK(db.printJobs({.state = std::nullopt, .machine = "entrance-2"}).value().size() == 2);
+    CHECK(queryText(file.path(), "SELECT count(*) FROM pragma_table_info('print_jobs') WHERE name = 'last_error'") ==
+          "0\n");
 }
 
 TEST_CASE("store: refused scans can be resolved by case reference") {
@@ -552,12 +738,14 @@ TEST_CASE("store: overview counts badges, open cases and recent activity from on
     for (int i = 0; i < 4; ++i) {
         const auto r = db.checkIn(scan(db.primaryCode(ids[i]).value(), kDuringDoors + std::chrono::minutes(i))).value();
         REQUIRE(r.checkin);
-        auto job = db.enqueuePrint(ids[i], r.checkin->id, "badge", "self", kDuringDoors).value();
+        auto job = db.enqueuePrint(ids[i], r.checkin->id, PrintJobKind::Badge, "entrance-1", "self", kDuringDoors).value();
         // 0 stays pending, 1 is with CUPS, 2 is held, 3 failed and was dismissed at the desk.
-        const char* states[] = {"pending", "submitted", "held", "failed"};
-        job.state = states[i];
-        if (i == 3) job.lastError = "desk.dismissed: handed a blank badge";
-        REQUIRE(db.updatePrintJob(job).ok());
+        if (i == 1) REQUIRE(db.advancePrintJob(job.id, PrintStep::submitted(7, "q", kDuringDoors)).ok());
+        if (i == 2) REQUIRE(db.advancePrintJob(job.id, PrintStep::held("printer.stopped", "t", kDuringDoors)).ok());
+        if (i == 3) {
+            REQUIRE(db.advancePrintJob(job.id, PrintStep::failed("printer.job_aborted", "t", kDuringDoors)).ok());
+            REQUIRE(db.advancePrintJob(job.id, PrintStep::dismissed("handed a blank badge", "v", kDuringDoors)).ok());
+        }
     }
     CHECK(db.checkIn(scan("nonsense-1")).value().outcome == Outcome::UnknownCode);
     CHECK(db.checkIn(scan("nonsense-2")).value().outcome == Outcome::UnknownCode);

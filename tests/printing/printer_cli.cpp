@@ -56,11 +56,11 @@ TEST_CASE("printer: kiosk print prints once, refuses a silent second print, repr
 
     auto db = kiosk::core::Database::open(t.path, kiosk::core::Database::Mode::OpenExisting);
     REQUIRE(db.ok());
-    auto jobs = db->printJobs("", 100);
+    auto jobs = db->printJobs({.limit = 100});
     REQUIRE(jobs.ok());
     REQUIRE(jobs->size() == 1);
     const auto badge = jobs->front();
-    CHECK(badge.state == "printed");
+    CHECK(badge.state == kiosk::core::PrintJobState::Printed);
     CHECK(badge.checkinId == t.checkinId);  // the badge belongs to the check-in
     CHECK(outputsFor(kiosk::printing::jobTitle(badge.id)).size() == 1);
 
@@ -70,7 +70,7 @@ TEST_CASE("printer: kiosk print prints once, refuses a silent second print, repr
     auto count = db->reprintCount(t.person.id);
     REQUIRE(count.ok());
     CHECK(*count == 1);
-    jobs = db->printJobs("", 100);
+    jobs = db->printJobs({.limit = 100});
     REQUIRE(jobs.ok());
     CHECK(jobs->size() == 2);
     for (const auto& j : *jobs) CHECK(outputsFor(kiosk::printing::jobTitle(j.id)).size() == 1);
@@ -87,7 +87,7 @@ TEST_CASE("printer: kiosk print on a vanished queue holds the badge and says whe
     CHECK(r.out.find("help desk") != std::string::npos);
     auto db = kiosk::core::Database::open(t.path, kiosk::core::Database::Mode::OpenExisting);
     REQUIRE(db.ok());
-    auto held = db->printJobs("held", 10);
+    auto held = db->printJobs({.state = kiosk::core::PrintJobState::Held, .limit = 10});
     REQUIRE(held.ok());
     CHECK(held->size() == 1);
 }

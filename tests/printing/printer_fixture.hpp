@@ -193,12 +193,17 @@ inline std::optional<kiosk::printing::PrintEvent> waitFor(
     return std::nullopt;
 }
 
+/// The kiosk of TestDb's check-in: the machine whose printer the tests' services are.
+inline constexpr const char* kMachine = "test-kiosk";
+
 inline kiosk::printing::PrintServiceOptions serviceOptions(const TestDb& t, const std::string& queue) {
     kiosk::printing::PrintServiceOptions o;
     o.dbPath = t.path;
     o.printer = queue;
     o.pollInterval = 100ms;
+    o.idlePollInterval = 300ms;
     o.healthInterval = 300ms;
+    o.machine = kMachine;
     return o;
 }
 

@@ -106,13 +106,13 @@ TEST_CASE("checked_in: welcome with the first name only, working group, badge pr
 
     // Progress of this badge moves the bar; another kiosk's job does not.
     attachPrintJob(s.state, "job-1");
-    applyPrintProgress(s.state, "job-other", "printed", 1.f, false);
+    applyPrintProgress(s.state, "job-other", core::PrintJobState::Printed, 1.f, false);
     CHECK(s.state.badge == BadgeStage::Queued);
-    applyPrintProgress(s.state, "job-1", "submitted", 0.5f, false);
+    applyPrintProgress(s.state, "job-1", core::PrintJobState::Submitted, 0.5f, false);
     CHECK(s.state.badge == BadgeStage::Printing);
     CHECK(describe(s.state, strings(), true, "").badgeLine ==
           strings().get(core::Language::Nl, "attendee.welcome.printing"));
-    applyPrintProgress(s.state, "job-1", "printed", 1.f, false);
+    applyPrintProgress(s.state, "job-1", core::PrintJobState::Printed, 1.f, false);
     CHECK(s.state.badge == BadgeStage::Printed);
     CHECK(describe(s.state, strings(), true, "").badgeProgress == doctest::Approx(1.f));
 }
@@ -128,7 +128,7 @@ TEST_CASE("checked_in without a printer: the welcome says where to collect the b
 TEST_CASE("checked_in, printing failed: the badge waits at the help desk") {
     auto s = show(core::Outcome::CheckedIn);
     attachPrintJob(s.state, "job-1");
-    applyPrintProgress(s.state, "job-1", "held", 0.f, true);
+    applyPrintProgress(s.state, "job-1", core::PrintJobState::Held, 0.f, true);
     CHECK(s.state.badge == BadgeStage::Failed);
     CHECK(describe(s.state, strings(), true, "").badgeLine ==
           strings().get(core::Language::Nl, "attendee.welcome.print_failed"));

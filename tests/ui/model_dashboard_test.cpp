@@ -79,13 +79,13 @@ struct Seeded {
         REQUIRE(r.ok());
         REQUIRE(r->outcome != core::Outcome::CheckedIn);
         // One badge stuck in the printer, one waiting.
-        auto held = db->enqueuePrint(people[0].id, "", "reprint", "test", at("2018-03-16T09:44:00Z"));
+        auto held = db->enqueuePrint(people[0].id, "", core::PrintJobKind::Reprint, "entrance-1", "test",
+                                     at("2018-03-16T09:44:00Z"));
         REQUIRE(held.ok());
-        core::PrintJob h = *held;
-        h.state = "held";
-        h.lastError = "printer.stopped: media-empty";
-        REQUIRE(db->updatePrintJob(h).ok());
-        REQUIRE(db->enqueuePrint(people[1].id, "", "reprint", "test", at("2018-03-16T09:44:30Z")).ok());
+        REQUIRE(db->advancePrintJob(held->id, core::PrintStep::held("printer.stopped", "media-empty", held->createdAt)).ok());
+        REQUIRE(db->enqueuePrint(people[1].id, "", core::PrintJobKind::Reprint, "entrance-1", "test",
+                                 at("2018-03-16T09:44:30Z"))
+                    .ok());
     }
     ~Seeded() { std::filesystem::remove_all(dir); }
 };

@@ -94,7 +94,7 @@ struct DeskFixture {
     std::vector<core::CheckinRecord> history(const core::Attendee& a) { return *db.history(a.id); }
     std::vector<core::PrintJob> jobsOf(const core::Attendee& a) {
         std::vector<core::PrintJob> out;
-        const auto all = db.printJobs("", 1000);
+        const auto all = db.printJobs({.limit = 1000});
         for (const auto& j : *all)
             if (j.attendeeId == a.id) out.push_back(j);
         return out;
@@ -150,9 +150,11 @@ TEST_CASE("desk: manual check-in writes the arrival, prints one badge, and shows
     CHECK(h[0].reason == "forgot her phone");
     auto jobs = f.jobsOf(f.elodie);
     REQUIRE(jobs.size() == 1);
-    CHECK(jobs[0].kind == "badge");
+    CHECK(jobs[0].kind == core::PrintJobKind::Badge);
     CHECK(jobs[0].checkinId == h[0].id);
-    CHECK(f.desk.model().notice.key == "desk.notice.checked_in");
+    CHECK(jobs[0].machine == "desk-1");  // it prints at this desk or nowhere
+    // No PrintService here: the desk must not say "the badge is on its way" (issue 9).
+    CHECK(f.desk.model().notice.key == "desk.notice.checked_in_no_printer");
     CHECK_FALSE(f.desk.model().notice.error);
     const auto& sel = *f.desk.model().selected;
     CHECK(sel.checkedIn);
@@ -207,8 +209,9 @@ TEST_CASE("desk: reprint is counted and queued") {
     CHECK(*f.db.reprintCount(f.olga.id) == 2);
     auto jobs = f.jobsOf(f.olga);
     REQUIRE(jobs.size() == 2);
-    CHECK(jobs[0].kind == "reprint");
-    CHECK(jobs[0].state == "pending");
+    CHECK(jobs[0].kind == core::PrintJobKind::Reprint);
+    CHECK(jobs[0].state == core::PrintJobState::Pending);
+    CHECK(jobs[0].machine == f.ctx.kioskName);  // it prints at this desk or nowhere
     CHECK(f.desk.model().selected->reprints == 2);
     CHECK(f.desk.model().notice.key == "desk.notice.reprint_no_printer");  // no PrintService here
 }
@@ -259,7 +262,7 @@ TEST_CASE("desk: a walk-in is created, checked in and printed") {
     w.workingGroup = "Eau";
     w.language = core::Language::Nl;
     f.handle(RegisterWalkIn{w, true});
-    CHECK(f.desk.model().notice.key == "desk.notice.walk_in");
+    CHECK(f.desk.model().notice.key == "desk.notice.walk_in_no_printer");  // no printer: not "on its way"
     auto found = *f.db.search("zoe");
     REQUIRE(found.size() == 1);
     const auto& z = found[0];
@@ -271,7 +274,7 @@ TEST_CASE("desk: a walk-in is created, checked in and printed") {
     CHECK(h[0].reason == "walk-in");
     auto jobs = f.jobsOf(z);
     REQUIRE(jobs.size() == 1);
-    CHECK(jobs[0].kind == "badge");
+    CHECK(jobs[0].kind == core::PrintJobKind::Badge);
     CHECK(jobs[0].checkinId == h[0].id);
     REQUIRE(f.desk.model().selected);
     CHECK(f.desk.model().selected->attendee.id == z.id);
@@ -306,7 +309,7 @@ TEST_CASE("desk: a walk-in with a registered person's name shows the record and 
 
     // … and a different person with the same name is added once the volunteer confirms.
     f.handle(RegisterWalkIn{w, true, /*confirmedNew=*/true});
-    CHECK(f.desk.model().notice.key == "desk.notice.walk_in");
+    CHECK(f.desk.model().notice.key == "desk.notice.walk_in_no_printer");
     CHECK(f.db.attendees()->size() == 4);
 
     // A one-letter name lists nobody (it would match half the event).
@@ -383,26 +386,27 @@ TEST_CASE("desk: the queue shows the kiosks' cases and closes them in one click"
     CHECK(f.db.refusedScans(true, 10)->empty());
 
     // A badge the printer could not print: retry puts it back to pending, "handled" removes it.
-    auto job = f.db.enqueuePrint(f.jan.id, "", "reprint", "test", f.ctx.now);
+    auto job = f.db.enqueuePrint(f.jan.id, "", core::PrintJobKind::Reprint, "entrance-3", "test", f.ctx.now);
     REQUIRE(job.ok());
-    core::PrintJob held = *job;
-    held.state = "held";
-    held.lastError = "printer.stopped: out of paper";
-    REQUIRE(f.db.updatePrintJob(held).ok());
+    const core::PrintJob held = *job;
+    REQUIRE(f.db.advancePrintJob(held.id, core::PrintStep::held("printer.stopped", "out of paper", f.ctx.now)).ok());
     f.later(2s);
     REQUIRE(f.desk.model().cases.size() == 1);
     CHECK(f.desk.model().cases[0].kind == DeskCase::Kind::PrintJob);
     CHECK(f.desk.model().cases[0].attendeeName == "Jan Peeters");
     f.handle(RetryPrintJob{held.id});
-    CHECK((*f.db.printJob(held.id))->state == "pending");
+    CHECK((*f.db.printJob(held.id))->state == core::PrintJobState::Pending);
+    // The person was told "at the desk": the retry prints it at the desk, not at entrance-3.
+    CHECK((*f.db.printJob(held.id))->machine == f.ctx.kioskName);
     f.later(0ms);  // an action marks the model dirty: the next frame's refresh reloads at once
     CHECK(f.desk.model().cases.empty());
 
-    REQUIRE(f.db.updatePrintJob(held).ok());
+    REQUIRE(f.db.advancePrintJob(held.id, core::PrintStep::held("printer.stopped", "out of paper", f.ctx.now)).ok());
     f.later(2s);
     REQUIRE(f.desk.model().cases.size() == 1);
     f.handle(DismissPrintJob{held.id, "badge written by hand"});
-    CHECK((*f.db.printJob(held.id))->state == "failed");
+    CHECK((*f.db.printJob(held.id))->state == core::PrintJobState::Dismissed);
+    CHECK((*f.db.printJob(held.id))->errorText == "badge written by hand");
     f.later(2s);
     CHECK(f.desk.model().cases.empty());
 }

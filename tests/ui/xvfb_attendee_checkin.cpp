@@ -273,9 +273,9 @@ TEST_CASE("xvfb: with a CUPS printer the welcome follows the badge, printed exac
     // The badge job row exists at once and CUPS accepts it within seconds.
     auto jobState = [&]() -> std::string {
         auto d = core::Database::open(ev.db, core::Database::Mode::OpenExisting);
-        auto jobs = d->printJobs("", 10);
+        auto jobs = d->printJobs({.limit = 10});
         if (!jobs.ok() || jobs->empty()) return "";
-        return (*jobs)[0].state + ":" + std::to_string(jobs->size()) + ":" + (*jobs)[0].attendeeId;
+        return std::string(core::stateName((*jobs)[0].state)) + ":" + std::to_string(jobs->size()) + ":" + (*jobs)[0].attendeeId;
     };
     REQUIRE(test::waitFor([&] { return !jobState().empty(); }, 5s));
     CHECK(test::waitFor([&] { const auto s = jobState(); return s.rfind("submitted", 0) == 0 || s.rfind("printed", 0) == 0; }, 20s));

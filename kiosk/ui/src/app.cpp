@@ -13,7 +13,6 @@
 #include <kiosk/ui.hpp>
 
 #include "attendee_controller.hpp"
-#include "checkin_worker.hpp"
 #include "dashboard_controller.hpp"
 #include "dashboard_screen.hpp"
 #include "desk_controller.hpp"
@@ -216,9 +215,9 @@ core::Result<std::unique_ptr<KioskApp>> KioskApp::create(AppOptions options, cor
     auto strings = Strings::load(options.assetsDir);
     if (!strings) return strings.error();
     // A dashboard-only window never checks anyone in: no worker, no second (writing) connection.
-    std::unique_ptr<CheckinWorker> checkinWorker;
+    std::unique_ptr<core::CheckinWorker> checkinWorker;
     if (!options.dashboardOnly) {
-        auto worker = CheckinWorker::start(db.path());
+        auto worker = core::CheckinWorker::start(db.path());
         if (!worker) return core::Error{"ui.worker", "cannot open a second connection to " + db.path() + ": " +
                                                          worker.error().message};
         checkinWorker = std::move(worker).value();

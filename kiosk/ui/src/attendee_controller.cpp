@@ -9,7 +9,7 @@
 
 namespace kiosk::ui {
 
-AttendeeController::AttendeeController(AttendeeOptions options, std::unique_ptr<CheckinWorker> worker,
+AttendeeController::AttendeeController(AttendeeOptions options, std::unique_ptr<core::CheckinWorker> worker,
                                        FrameStats& stats)
     : m_opt(std::move(options)), m_worker(std::move(worker)), m_stats(stats) {}
 
@@ -23,19 +23,19 @@ void AttendeeController::setEvent(const std::string& name, core::Language defaul
 void AttendeeController::submitScan(std::string payload, Clock::time_point codeAt, core::TimePoint utc,
                                     std::string origin, bool badge) {
     if (!m_worker) return;  // dashboard-only: scans are not taken
-    CheckinJob job;
+    core::CheckinJob job;
     job.id = m_nextJobId++;
     job.request.payload = std::move(payload);
     job.request.kiosk = m_opt.kioskName;
     job.request.at = utc;
-    job.enqueueBadge = badge;
+    job.queueBadge = badge;  // the arrival and its badge job: one transaction in the core
     job.codeAt = codeAt;
     job.origin = std::move(origin);
     m_state.checking = true;
     m_worker->submit(std::move(job));
 }
 
-void AttendeeController::onCheckinDone(CheckinDone& d, ShellContext& ctx) {
+void AttendeeController::onCheckinDone(core::CheckinDone& d, ShellContext& ctx) {
     const auto now = ctx.steadyNow;
     m_stats.checkinDb(d.dbMs);
     if (!d.result) {
@@ -49,19 +49,13 @@ void AttendeeController::onCheckinDone(CheckinDone& d, ShellContext& ctx) {
     }
     ctx.writeProblem.clear();
     const core::ScanResult& r = *d.result;
-    const bool printing = ctx.print != nullptr && d.printJob.has_value();
+    const bool printing = ctx.print != nullptr && r.printJob.has_value();
     applyScanResult(m_state, r, ctx.print != nullptr, now, m_opt.timings);
     if (r.outcome == core::Outcome::CheckedIn) {
-        m_stats.welcomeComing(d.codeAt, printing ? d.printJob->id : std::string());
-        if (printing) {
-            attachPrintJob(m_state, d.printJob->id);
-            ctx.print->submitJob(d.printJob->id);
-        } else if (ctx.print) {
-            // The check-in counts; the badge could not even be queued: the desk prints it.
-            std::fprintf(stderr, "kiosk: badge not queued: %s\n", d.printError.c_str());
-            attachPrintJob(m_state, "unqueued");
-            applyPrintProgress(m_state, "unqueued", "failed", 0.f, true);
-        }
+        m_stats.welcomeComing(d.codeAt, printing ? r.printJob->id : std::string());
+        // The job was written with the arrival; the print service learns of it from the store
+        // (the window relays nothing). The screen only follows its progress.
+        if (printing) attachPrintJob(m_state, r.printJob->id);
     }
     m_sound.play(toneFor(m_state.outcome));
 }

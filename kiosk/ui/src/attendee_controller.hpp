@@ -4,7 +4,7 @@
 // the attendee intents here and calls draw() in attendee mode; everything it keeps is its own.
 #include "attendee_model.hpp"
 #include "attendee_screen.hpp"
-#include "checkin_worker.hpp"
+#include <kiosk/core/checkin_worker.hpp>
 #include "frame_stats.hpp"
 #include "intents.hpp"
 #include "shell_context.hpp"
@@ -38,7 +38,7 @@ public:
     using Clock = std::chrono::steady_clock;
 
     /// `worker` may be null (dashboard-only window: scans are not taken).
-    AttendeeController(AttendeeOptions options, std::unique_ptr<CheckinWorker> worker, FrameStats& stats);
+    AttendeeController(AttendeeOptions options, std::unique_ptr<core::CheckinWorker> worker, FrameStats& stats);
     ~AttendeeController();
 
     void setEvent(const std::string& name, core::Language defaultLanguage);
@@ -67,10 +67,10 @@ public:
     bool welcomeOnScreen() const { return m_state.screen == AttendeeScreen::Welcome; }
 
 private:
-    void onCheckinDone(CheckinDone& d, ShellContext& ctx);
+    void onCheckinDone(core::CheckinDone& d, ShellContext& ctx);
 
     AttendeeOptions m_opt;
-    std::unique_ptr<CheckinWorker> m_worker;
+    std::unique_ptr<core::CheckinWorker> m_worker;
     FrameStats& m_stats;
     AttendeeState m_state;
     SoundPlayer m_sound;

@@ -74,13 +74,13 @@ void attachPrintJob(AttendeeState& s, const std::string& printJobId) {
     if (s.screen == AttendeeScreen::Welcome) s.printJobId = printJobId;
 }
 
-void applyPrintProgress(AttendeeState& s, const std::string& printJobId, const std::string& outboxState,
+void applyPrintProgress(AttendeeState& s, const std::string& printJobId, core::PrintJobState outboxState,
                         float progress, bool failed) {
     if (s.screen != AttendeeScreen::Welcome || printJobId.empty() || printJobId != s.printJobId) return;
-    if (failed || outboxState == "failed" || outboxState == "held") {
+    if (failed || core::waitsForDesk(outboxState) || outboxState == core::PrintJobState::Dismissed) {
         s.badge = BadgeStage::Failed;
         s.badgeProgress = 0.f;
-    } else if (outboxState == "printed" || progress >= 1.f) {
+    } else if (outboxState == core::PrintJobState::Printed || progress >= 1.f) {
         s.badge = BadgeStage::Printed;
         s.badgeProgress = 1.f;
     } else {

@@ -52,7 +52,7 @@ void applyScanResult(AttendeeState& s, const core::ScanResult& r, bool hasPrinte
 /// The check-in could not run at all (database error): help desk without a case reference.
 void applyCheckinError(AttendeeState& s, std::chrono::steady_clock::time_point now, const AttendeeTimings& t);
 /// Progress of the badge that belongs to the current welcome (other jobs are ignored).
-void applyPrintProgress(AttendeeState& s, const std::string& printJobId, const std::string& outboxState,
+void applyPrintProgress(AttendeeState& s, const std::string& printJobId, core::PrintJobState outboxState,
                         float progress, bool failed);
 /// The print job row of the current welcome was created.
 void attachPrintJob(AttendeeState& s, const std::string& printJobId);

@@ -153,13 +153,12 @@ void DeskController::loadSelected(ShellContext& ctx) {
     }
     if (auto n = ctx.db.reprintCount(id); n.ok()) d.reprints = *n;
     // The outbox has no per-attendee query; the desk looks at the recent jobs only.
-    if (auto jobs = ctx.db.printJobs("", 500); jobs.ok()) {
-        std::vector<core::PrintJob> mine;
-        for (const auto& j : *jobs)
-            if (j.attendeeId == id) mine.push_back(j);
+    if (auto jobs = ctx.db.printJobs({.state = {}, .machine = {}, .attendeeId = id, .limit = 500}); jobs.ok()) {
+        auto mine = std::move(jobs).value();
         std::stable_sort(mine.begin(), mine.end(), [](const auto& x, const auto& y) { return x.createdAt > y.createdAt; });
         for (const auto& j : mine)
-            d.printJobs.push_back({j.id, j.kind, j.state, formatLocalTime(j.createdAt), j.lastError});
+            d.printJobs.push_back({j.id, j.kind, j.state, formatLocalTime(j.createdAt),
+                                   j.errorCode.empty() ? std::string{} : j.errorCode + ": " + j.errorText});
     }
     m_model.selected = std::move(d);
 }
@@ -188,21 +187,20 @@ void DeskController::loadCases(ShellContext& ctx) {
     } else {
         fail(refused.error());
     }
-    for (const char* state : {"held", "failed"}) {
-        auto jobs = ctx.db.printJobs(state, kQueueLimit);
+    for (const auto state : {core::PrintJobState::Held, core::PrintJobState::Failed}) {
+        auto jobs = ctx.db.printJobs({.state = state, .machine = {}, .attendeeId = {}, .limit = kQueueLimit});
         if (!jobs) {
             fail(jobs.error());
             continue;
         }
         for (const auto& j : *jobs) {
-            if (j.lastError.rfind("desk.dismissed", 0) == 0) continue;  // handled at the desk
             DeskCase c;
             c.kind = DeskCase::Kind::PrintJob;
             c.id = j.id;
             c.timeLocal = formatLocalTime(j.updatedAt);
             c.kiosk = j.printer;
-            c.reason = j.state;
-            c.detail = j.lastError;
+            c.reason = std::string(core::stateName(j.state));
+            c.detail = j.errorCode + ": " + j.errorText;
             c.attendeeId = j.attendeeId;
             c.attendeeName = nameOf(j.attendeeId);
             cases.emplace_back(j.updatedAt, std::move(c));
@@ -243,14 +241,15 @@ void DeskController::notify(std::string key, std::string arg, bool error) {
 void DeskController::fail(const core::Error& e) { notify("desk.notice.error", e.code + ": " + e.message, true); }
 
 bool DeskController::enqueueBadge(const std::string& attendeeId, const std::string& checkinId,
-                                  const std::string& kind, ShellContext& ctx) {
-    auto job = ctx.db.enqueuePrint(attendeeId, checkinId, kind, ctx.actor, ctx.now);
+                                  core::PrintJobKind kind, ShellContext& ctx) {
+    // The job belongs to this machine: without a printer here it never prints on another kiosk
+    // (and the notice says so rather than "on its way").
+    auto job = ctx.db.enqueuePrint(attendeeId, checkinId, kind, ctx.kioskName, ctx.actor, ctx.now);
     if (!job) {
         fail(job.error());
         return false;
     }
-    if (ctx.print) ctx.print->submitJob(job->id);
-    return true;
+    return true;  // the store wakes this kiosk's print service
 }
 
 bool DeskController::handle(const Intent& intent, ShellContext& ctx) {
@@ -330,8 +329,8 @@ void DeskController::onCheckIn(const CheckInAttendee& a, ShellContext& ctx) {
         case core::Outcome::CheckedIn:
             m_model.checkinReason.clear();
             // The person stands at the desk without a badge: print it like a kiosk would.
-            if (enqueueBadge(a.attendeeId, r->checkin ? r->checkin->id : std::string{}, "badge", ctx))
-                notify("desk.notice.checked_in", name);
+            if (enqueueBadge(a.attendeeId, r->checkin ? r->checkin->id : std::string{}, core::PrintJobKind::Badge, ctx))
+                notify(ctx.print ? "desk.notice.checked_in" : "desk.notice.checked_in_no_printer", name);
             break;
         case core::Outcome::AlreadyCheckedIn:
             // The core logs the refused attempt as a case; it happened at the desk itself, so it
@@ -368,7 +367,7 @@ void DeskController::onAnnul(const Annul& a, ShellContext& ctx) {
 
 void DeskController::onReprint(const Reprint& a, ShellContext& ctx) {
     m_dirty = true;
-    if (!enqueueBadge(a.attendeeId, {}, "reprint", ctx)) return;
+    if (!enqueueBadge(a.attendeeId, {}, core::PrintJobKind::Reprint, ctx)) return;
     notify(ctx.print ? "desk.notice.reprint" : "desk.notice.reprint_no_printer");
     if (m_model.selected && m_model.selected->attendee.id == a.attendeeId) loadSelected(ctx);
 }
@@ -441,11 +440,12 @@ void DeskController::onWalkIn(const RegisterWalkIn& w, ShellContext& ctx) {
         select(id, ctx);
         return notify("desk.outcome." + std::string(core::reasonCode(r->outcome)), added->displayName(), true);
     }
-    if (w.printBadge && !enqueueBadge(id, r->checkin ? r->checkin->id : std::string{}, "badge", ctx)) return;
+    if (w.printBadge && !enqueueBadge(id, r->checkin ? r->checkin->id : std::string{}, core::PrintJobKind::Badge, ctx))
+        return;
     m_model.walkIn = WalkInDraft{};
     m_model.walkIn.category = a.category;  // the next walk-in is likely the same kind
     select(id, ctx);
-    notify("desk.notice.walk_in", added->displayName());
+    notify(w.printBadge && !ctx.print ? "desk.notice.walk_in_no_printer" : "desk.notice.walk_in", added->displayName());
 }
 
 void DeskController::onExport(ShellContext& ctx) {
@@ -496,14 +496,10 @@ void DeskController::onRetry(const RetryPrintJob& r, ShellContext& ctx) {
     auto job = ctx.db.printJob(r.printJobId);
     if (!job) return fail(job.error());
     if (!job->has_value()) return notify("desk.notice.not_found", {}, true);
-    core::PrintJob j = **job;
-    j.state = "pending";
-    j.lastError.clear();
-    j.updatedAt = ctx.now;
-    auto st = ctx.db.updatePrintJob(j);
+    // Printed here or nowhere: the person was told the badge waits at the desk.
+    auto st = ctx.db.advancePrintJob((*job)->id, core::PrintStep::retried(ctx.kioskName, {}, ctx.actor, ctx.now));
     m_dirty = true;
     if (!st) return fail(st.error());
-    if (ctx.print) ctx.print->submitJob(j.id);
     notify(ctx.print ? "desk.notice.retry" : "desk.notice.reprint_no_printer");
 }
 
@@ -511,11 +507,8 @@ void DeskController::onDismiss(const DismissPrintJob& d, ShellContext& ctx) {
     auto job = ctx.db.printJob(d.printJobId);
     if (!job) return fail(job.error());
     if (!job->has_value()) return notify("desk.notice.not_found", {}, true);
-    core::PrintJob j = **job;
-    j.state = "failed";
-    j.lastError = "desk.dismissed: " + (trim(d.note).empty() ? std::string("handled at the desk") : trim(d.note));
-    j.updatedAt = ctx.now;
-    auto st = ctx.db.updatePrintJob(j);
+    const std::string note = trim(d.note).empty() ? std::string("handled at the desk") : trim(d.note);
+    auto st = ctx.db.advancePrintJob((*job)->id, core::PrintStep::dismissed(note, ctx.actor, ctx.now));
     m_dirty = true;
     if (!st) return fail(st.error());
     notify("desk.notice.resolved");

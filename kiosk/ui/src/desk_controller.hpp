@@ -39,7 +39,7 @@ private:
     void fail(const core::Error& e);
     void closeOwnCase(const std::string& caseRef, ShellContext& ctx);
     /// Writes the outbox row and wakes the printer (if any). False (with a notice) on error.
-    bool enqueueBadge(const std::string& attendeeId, const std::string& checkinId, const std::string& kind,
+    bool enqueueBadge(const std::string& attendeeId, const std::string& checkinId, core::PrintJobKind kind,
                       ShellContext& ctx);
 
     void onCheckIn(const CheckInAttendee& a, ShellContext& ctx);

@@ -43,10 +43,10 @@ struct DeskHistoryRow {
 
 struct DeskPrintRow {
     std::string id;
-    std::string kind;   ///< "badge" / "reprint"
-    std::string state;  ///< "pending" / "submitted" / "printed" / "failed" / "held"
+    core::PrintJobKind kind = core::PrintJobKind::Badge;
+    core::PrintJobState state = core::PrintJobState::Pending;
     std::string timeLocal;
-    std::string lastError;
+    std::string error;  ///< "code: text", empty when fine
 };
 
 struct DeskAttendee {

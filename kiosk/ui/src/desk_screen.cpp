@@ -323,12 +323,12 @@ void drawAttendee(const DeskModel& m, IntentSink& sink) {
                 ImGui::TableNextColumn();
                 text(j.timeLocal);
                 ImGui::TableNextColumn();
-                text(tr(m, "desk.print.kind." + j.kind));
+                text(tr(m, "desk.print.kind." + std::string(core::kindName(j.kind))));
                 ImGui::TableNextColumn();
-                const ImVec4 c = j.state == "printed" ? kGood : (j.state == "failed" || j.state == "held") ? kBad : kWarn;
-                textColored(c, tr(m, "desk.print.state." + j.state));
+                const ImVec4 c = j.state == core::PrintJobState::Printed ? kGood : core::waitsForDesk(j.state) ? kBad : kWarn;
+                textColored(c, tr(m, "desk.print.state." + std::string(core::stateName(j.state))));
                 ImGui::TableNextColumn();
-                text(j.lastError);
+                text(j.error);
             }
             ImGui::EndTable();
         }

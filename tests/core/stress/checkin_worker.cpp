@@ -1,23 +1,30 @@
 // checkin_worker: a check-in process for the crash and concurrency tests in this folder.
 //
 //   checkin_worker --db PATH --codes FILE --kiosk NAME (--from N | --random SEED --count K)
-//                  [--wait-go]
+//                  [--wait-go] [--badge]
 //
+// --badge runs the kiosk's own check-in path instead of Database::checkIn directly: the core's
+// CheckinWorker (its own connection and thread, as the window uses it) with a badge queued in the
+// same transaction as each arrival; ACK lines then carry the badge job's id as a fourth field.
 // FILE holds one scanned payload per line; a code's index is its 0-based line number. `--from N`
 // scans codes N, N+1, … in order (the crash test restarts it where the last run stopped);
 // `--random` scans K codes in passes over a seeded random permutation of all codes, so every code
 // is scanned at least once per pass. Every result is one line on stdout, flushed before the next
 // scan, so a line that reached the test was acknowledged by the engine (its commit returned):
 //   READY                         the database is open
-//   ACK <index> <attendee> <checkin-id>   checked_in
+//   ACK <index> <attendee> <checkin-id> [<job-id>]   checked_in
 //   DUP <index> <attendee>        already_checked_in
 //   OUT <index> <reason code>     any other outcome
 //   ERR <index> <code> <message>  Result error (SQLITE_BUSY would show up here)
 //   DONE
 #include <kiosk/core.hpp>
+#include <kiosk/core/checkin_worker.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <memory>
+#include <optional>
 #include <cstdlib>
 #include <fstream>
 #include <numeric>
@@ -36,7 +43,7 @@ void emit(const std::string& line) {
 
 int usage() {
     std::fputs("usage: checkin_worker --db PATH --codes FILE --kiosk NAME "
-               "(--from N | --random SEED --count K) [--wait-go]\n",
+               "(--from N | --random SEED --count K) [--wait-go] [--badge]\n",
                stderr);
     return 2;
 }
@@ -47,7 +54,7 @@ int main(int argc, char** argv) {
     std::string db, codesFile, kiosk = "stress";
     long from = -1, count = 0;
     unsigned long seed = 0;
-    bool random = false, waitGo = false;
+    bool random = false, waitGo = false, badge = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -58,6 +65,7 @@ int main(int argc, char** argv) {
         else if (a == "--random") { random = true; seed = std::strtoul(next().c_str(), nullptr, 10); }
         else if (a == "--count") count = std::atol(next().c_str());
         else if (a == "--wait-go") waitGo = true;
+        else if (a == "--badge") badge = true;
         else return usage();
     }
     if (db.empty() || codesFile.empty() || (from < 0 && !random)) return usage();
@@ -79,6 +87,15 @@ int main(int argc, char** argv) {
         return 2;
     }
     kiosk::core::Database database = std::move(opened).value();
+    std::unique_ptr<kiosk::core::CheckinWorker> worker;
+    if (badge) {
+        auto started = kiosk::core::CheckinWorker::start(db);
+        if (!started) {
+            std::fprintf(stderr, "checkin_worker: %s\n", started.error().message.c_str());
+            return 2;
+        }
+        worker = std::move(started).value();
+    }
     emit("READY");
     if (waitGo) {
         // Lets the concurrency test start every process at the same moment.
@@ -105,7 +122,22 @@ int main(int argc, char** argv) {
         req.payload = codes[index];
         req.kiosk = kiosk;
         req.at = kiosk::core::nowUtc();
-        auto r = database.checkIn(req);
+        kiosk::core::Result<kiosk::core::ScanResult> r = kiosk::core::Error{"worker.none", "no result"};
+        if (worker) {
+            kiosk::core::CheckinJob job;
+            job.id = index + 1;
+            job.request = req;
+            job.queueBadge = true;
+            job.origin = "stress";
+            worker->submit(std::move(job));
+            std::optional<kiosk::core::CheckinDone> done;
+            while (!done)
+                for (auto& d : worker->wait(std::chrono::seconds(1))) done = std::move(d);
+            if (done->result) r = std::move(*done->result);
+            else r = done->error;
+        } else {
+            r = database.checkIn(req);
+        }
         const std::string idx = std::to_string(index);
         if (!r) {
             emit("ERR " + idx + " " + r.error().code + " " + r.error().message);
@@ -115,7 +147,8 @@ int main(int argc, char** argv) {
         const std::string who = res.attendee ? res.attendee->id : "-";
         switch (res.outcome) {
             case kiosk::core::Outcome::CheckedIn:
-                emit("ACK " + idx + " " + who + " " + (res.checkin ? res.checkin->id : "-"));
+                emit("ACK " + idx + " " + who + " " + (res.checkin ? res.checkin->id : "-") +
+                     (worker ? " " + (res.printJob ? res.printJob->id : std::string("-")) : std::string()));
                 break;
             case kiosk::core::Outcome::AlreadyCheckedIn: emit("DUP " + idx + " " + who); break;
             default: emit("OUT " + idx + " " + std::string(kiosk::core::reasonCode(res.outcome))); break;

@@ -1,6 +1,8 @@
 // Crash test: checkin_worker is SIGKILLed at random moments (≥ 200 times) and restarted where it
 // stopped. Every check-in it acknowledged must be in the database, no attendee may be checked in
-// twice, and the file must pass PRAGMA integrity_check.
+// twice, and the file must pass PRAGMA integrity_check. With badges (the kiosk's check-in path:
+// the core's CheckinWorker, queueBadge), every check-in also has exactly one badge job, none
+// without, and every badge job belongs to a check-in.
 #include "stress_support.hpp"
 
 #include <doctest/doctest.h>
@@ -16,6 +18,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 using namespace kiosk;
 
@@ -33,9 +36,7 @@ void sleepMicros(long us) {
     }
 }
 
-}  // namespace
-
-TEST_CASE("crash: SIGKILL at random moments loses no acknowledged check-in and duplicates none") {
+void crashSchedule(bool badges) {
     // KIOSK_STRESS_KILLS / KIOSK_STRESS_SEED reproduce or lengthen a run.
     const long targetKills = envOr("KIOSK_STRESS_KILLS", 200);
     const auto seed = static_cast<unsigned long>(
@@ -58,14 +59,17 @@ TEST_CASE("crash: SIGKILL at random moments loses no acknowledged check-in and d
     long windowAcks = 0, windowRuns = 0;
 
     std::map<std::string, std::string> acked;  // attendee id → check-in id it was acknowledged with
+    std::map<std::string, std::string> ackedJob;  // check-in id → badge job id acknowledged with it
     std::set<std::string> seenAlready;         // attendees reported already_checked_in
     long kills = 0, runs = 0, errors = 0, others = 0;
     size_t next = 0;
     const auto t0 = std::chrono::steady_clock::now();
     while (kills < targetKills && next < seeded.payloads.size()) {
         ++runs;
-        auto child = stress::spawnWorker({"--db", seeded.dbPath, "--codes", seeded.codesPath, "--kiosk",
-                                          "crash-" + std::to_string(runs), "--from", std::to_string(next)});
+        std::vector<std::string> args{"--db",    seeded.dbPath, "--codes", seeded.codesPath, "--kiosk",
+                                      "crash-" + std::to_string(runs), "--from", std::to_string(next)};
+        if (badges) args.push_back("--badge");
+        auto child = stress::spawnWorker(args);
         std::string buffer;
         const int mode = pick(rng);
         if (mode < 2) {
@@ -83,10 +87,11 @@ TEST_CASE("crash: SIGKILL at random moments loses no acknowledged check-in and d
         const int status = stress::reap(child);
         if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) ++kills;
         for (const auto& l : lines) {
-            const auto parts = stress::split(l, 4);
+            const auto parts = stress::split(l, 5);
             if (parts[0] == "ACK") {
-                REQUIRE(parts.size() == 4);
+                REQUIRE(parts.size() == (badges ? 5u : 4u));
                 const bool fresh = acked.emplace(parts[2], parts[3]).second;
+                if (badges) ackedJob.emplace(parts[3], parts[4]);
                 if (mode >= 2) ++windowAcks;
                 CHECK_MESSAGE(fresh, "attendee " << parts[2] << " acknowledged twice");
                 next = std::stoul(parts[1]) + 1;
@@ -153,4 +158,49 @@ TEST_CASE("crash: SIGKILL at random moments loses no acknowledged check-in and d
     REQUIRE(stats.ok());
     CHECK(stats->checkedIn == withCheckin);
     CHECK(stats->registered == n);
+
+    auto jobs = db.printJobs({.limit = 1000000});
+    REQUIRE(jobs.ok());
+    if (!badges) {
+        CHECK(jobs->empty());
+        return;
+    }
+    // Exactly one badge job per check-in (acknowledged or not), none without a check-in.
+    std::map<std::string, std::vector<std::string>> jobsOfCheckin;
+    for (const auto& j : *jobs) {
+        CHECK(j.kind == core::PrintJobKind::Badge);
+        CHECK(j.state == core::PrintJobState::Pending);
+        jobsOfCheckin[j.checkinId].push_back(j.id);
+    }
+    long checkinRows = 0, withoutJob = 0, moreJobs = 0, wrongJob = 0;
+    for (const auto& id : seeded.attendeeIds) {
+        for (const auto& r : db.history(id).value()) {
+            if (r.action != core::CheckinAction::Checkin) continue;
+            ++checkinRows;
+            const auto it = jobsOfCheckin.find(r.id);
+            if (it == jobsOfCheckin.end()) {
+                ++withoutJob;
+                continue;
+            }
+            if (it->second.size() != 1) ++moreJobs;
+            if (const auto a = ackedJob.find(r.id); a != ackedJob.end() && a->second != it->second.front()) ++wrongJob;
+            jobsOfCheckin.erase(it);
+        }
+    }
+    CHECK_MESSAGE(withoutJob == 0, withoutJob << " check-ins have no badge job");
+    CHECK_MESSAGE(moreJobs == 0, moreJobs << " check-ins have more than one badge job");
+    CHECK_MESSAGE(wrongJob == 0, wrongJob << " acknowledged badge jobs are not the check-in's job");
+    CHECK_MESSAGE(jobsOfCheckin.empty(), jobsOfCheckin.size() << " badge jobs belong to no check-in");
+    CHECK(checkinRows == withCheckin);
+    CHECK(static_cast<long>(jobs->size()) == checkinRows);
+}
+
+}  // namespace
+
+TEST_CASE("crash: SIGKILL at random moments loses no acknowledged check-in and duplicates none") {
+    crashSchedule(/*badges=*/false);
+}
+
+TEST_CASE("crash: SIGKILL while the kiosk's check-in path runs with badges: one badge job per check-in, none without") {
+    crashSchedule(/*badges=*/true);
 }

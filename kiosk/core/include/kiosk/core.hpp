@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace kiosk::core {
@@ -92,6 +93,9 @@ class Database;
 /// Options of the one entry point that records a scan.
 struct EngineOptions {
     bool enforceDoors = true;  ///< false: ignore doorsOpenAt/doorsCloseAt (desk override)
+    /// Queue a badge: an arrival and its badge job (machine = the request's kiosk) are written
+    /// in the same transaction; a replayed nonce returns the job written the first time.
+    bool queueBadge = false;
 };
 
 /// A pretix_sig1 public key the kiosk verifies signed pretix tickets with (docs/qr-format.md).
@@ -100,21 +104,6 @@ struct PretixKeyInfo {
     std::string fingerprint;  ///< keyFingerprint(key)
     std::string source;       ///< the file it came from
     TimePoint addedAt{};
-};
-
-/// A print job in the outbox (one per check-in that wants a badge, plus explicit reprints).
-struct PrintJob {
-    std::string id;  ///< globally unique; the CUPS job title carries it, never a name
-    std::string attendeeId;
-    std::string checkinId;  ///< empty for reprints and walk-ins printed from the desk
-    std::string kind;       ///< "badge" / "reprint"
-    std::string state;      ///< "pending" / "submitted" / "printed" / "failed" / "held"
-    int cupsJobId = 0;
-    std::string printer;
-    std::string lastError;  ///< stable code + text, e.g. "printer.unreachable: …"
-    int attempts = 0;
-    TimePoint createdAt{};
-    TimePoint updatedAt{};
 };
 
 struct AuditEntry {
@@ -211,12 +200,16 @@ public:
     /// PRAGMA integrity_check. Returns the size in bytes.
     Result<int64_t> backupTo(const std::string& path) const;
 
-    // --- print outbox (exactly-once badge printing)
-    Result<PrintJob> enqueuePrint(const std::string& attendeeId, const std::string& checkinId,
-                                  const std::string& kind, const std::string& actor, TimePoint at);
-    Result<std::vector<PrintJob>> printJobs(std::string_view state, int limit) const;  ///< "" = all
+    // --- print outbox (exactly-once badge printing; states in kiosk/core/print_job.hpp)
+    /// A job for `machine` (the kiosk where the person stands). A check-in's badge is written
+    /// once: asking again for the same check-in returns the existing job.
+    Result<PrintJob> enqueuePrint(const std::string& attendeeId, const std::string& checkinId, PrintJobKind kind,
+                                  const std::string& machine, const std::string& actor, TimePoint at);
+    Result<std::vector<PrintJob>> printJobs(const PrintJobQuery& query = {}) const;
     Result<std::optional<PrintJob>> printJob(const std::string& id) const;
-    Status updatePrintJob(const PrintJob& job);
+    /// One transition of a job's state machine, in one transaction; "print.bad_transition" if
+    /// the job's current state does not allow it (a second drainer, a desk action raced).
+    Result<PrintJob> advancePrintJob(const std::string& id, const PrintStep& step);
     Result<int> reprintCount(const std::string& attendeeId) const;
 
     Result<std::vector<AuditEntry>> audit(int limit) const;  ///< newest first, in recording order
@@ -227,6 +220,26 @@ private:
     explicit Database(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> m_impl;
 };
+
+/// Wake-up hint of the print outbox within one process: `callback` runs on the writing thread
+/// right after a commit leaves a pending job in the database file `dbPath` (check-in with a
+/// badge, reprint, retry). Writers in other processes are not seen: print services also poll.
+/// The callback must be quick and must not subscribe or unsubscribe. Unsubscribes when destroyed.
+class OutboxSubscription {
+public:
+    OutboxSubscription() = default;
+    explicit OutboxSubscription(uint64_t id) : m_id(id) {}
+    OutboxSubscription(OutboxSubscription&& o) noexcept : m_id(std::exchange(o.m_id, 0)) {}
+    OutboxSubscription& operator=(OutboxSubscription&& o) noexcept {
+        std::swap(m_id, o.m_id);
+        return *this;
+    }
+    ~OutboxSubscription();
+
+private:
+    uint64_t m_id = 0;
+};
+[[nodiscard]] OutboxSubscription onOutboxChange(const std::string& dbPath, std::function<void()> callback);
 
 /// The id of the demo event (RRBSI 2018).
 inline constexpr std::string_view kDemoEventId = "rrbsi-2018";

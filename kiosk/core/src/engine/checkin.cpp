@@ -258,7 +258,13 @@ Result<ScanResult> Database::checkIn(const ScanRequest& req, const EngineOptions
     if (auto prior = eng.replay(nonce); !prior) {
         return prior.error();
     } else if (*prior) {
-        return std::move(**prior);  // rollback of an empty transaction: nothing written twice
+        // Rollback of an empty transaction: nothing written twice; the badge is the first one's.
+        if (opt.queueBadge && (*prior)->checkin) {
+            auto job = m_impl->loadBadgeJob((*prior)->checkin->id);
+            if (!job) return job.error();
+            (*prior)->printJob = std::move(*job);
+        }
+        return std::move(**prior);
     }
 
     auto ev = m_impl->loadEvent();
@@ -361,6 +367,15 @@ Result<ScanResult> Database::checkIn(const ScanRequest& req, const EngineOptions
             if (!ref) return ref.error();
             res.caseRef = *ref;
         }
+        // A check-in from a ticket the list did not carry has no name yet: the desk prints the
+        // badge once it has one.
+        if (opt.queueBadge && !fromTicket) {
+            // Same transaction as the arrival: a crash leaves both or neither.
+            auto job = m_impl->insertPrintJob(
+                {res.attendee->id, rec->id, PrintJobKind::Badge, req.kiosk, req.actor, req.at});
+            if (!job) return job.error();
+            res.printJob = std::move(*job);
+        }
     } else {
         if (res.outcome == Outcome::AlreadyCheckedIn) {
             auto first = m_impl->loadCheckin(*currentCheckin);
@@ -373,6 +388,7 @@ Result<ScanResult> Database::checkIn(const ScanRequest& req, const EngineOptions
         res.caseRef = *ref;
     }
     if (auto s = tx.commit(); !s) return s.error();
+    if (res.printJob) notifyOutbox(m_impl->path);
     return res;
 }
 

@@ -62,6 +62,20 @@ private:
     std::map<std::pair<std::string, std::string>, Delta> m_deltas;  // (dim, key)
 };
 
+/// What insertPrintJob writes.
+struct NewPrintJob {
+    std::string attendeeId;
+    std::string checkinId;  ///< empty for reprints and desk badges without a check-in
+    PrintJobKind kind = PrintJobKind::Badge;
+    std::string machine;    ///< the kiosk where the person stands
+    std::string actor;
+    TimePoint at{};
+};
+
+/// Tells this process's print services that the outbox of `dbPath` has new work. Call it after
+/// the commit that wrote a pending job (insertPrintJob's callers, a retry).
+void notifyOutbox(const std::string& dbPath);
+
 struct Database::Impl {
     store::Connection conn;
     std::string path;
@@ -84,6 +98,14 @@ struct Database::Impl {
     Status requireWritable(const char* what) const;
     /// The pretix_sig1 keys (store/pretix.cpp), oldest first.
     Result<std::vector<PretixKeyInfo>> loadPretixKeys() const;
+    /// The one insert into print_jobs, inside the caller's transaction: the badge of a check-in
+    /// (checkIn with queueBadge), a walk-in's badge, a reprint. A check-in's badge is written
+    /// once: for a check-in that already has a job of this kind, that job is returned. Audits
+    /// every job that is not a check-in's own badge. After the commit, call notifyOutbox(path).
+    Result<PrintJob> insertPrintJob(const NewPrintJob& job) const;
+    Result<std::optional<PrintJob>> loadPrintJob(const std::string& id) const;
+    /// The badge job of a check-in, if one was written.
+    Result<std::optional<PrintJob>> loadBadgeJob(const std::string& checkinId) const;
 };
 
 }  // namespace kiosk::core

@@ -7,6 +7,9 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <functional>
+#include <map>
+#include <mutex>
 
 namespace kiosk::core {
 
@@ -31,22 +34,46 @@ private:
 };
 
 constexpr const char* kJobCols =
-    "id, attendee_id, checkin_id, kind, state, cups_job_id, printer, last_error, attempts, created_at, updated_at";
+    "id, attendee_id, checkin_id, kind, state, cups_job_id, machine, printer, error_code, error_text, attempts, "
+    "created_at, updated_at";
 
 PrintJob readJob(const store::Stmt& st) {
     PrintJob j;
     j.id = st.text(0);
     j.attendeeId = st.text(1);
     j.checkinId = st.text(2);
-    j.kind = st.text(3);
-    j.state = st.text(4);
+    j.kind = printJobKindFromName(st.text(3)).value_or(PrintJobKind::Reprint);
+    if (auto state = printJobStateFromName(st.text(4))) {
+        j.state = *state;
+    } else {  // written by something else: nobody prints it by itself, the desk sees it
+        j.state = PrintJobState::Held;
+    }
     j.cupsJobId = static_cast<int>(st.i64(5));
-    j.printer = st.text(6);
-    j.lastError = st.text(7);
-    j.attempts = static_cast<int>(st.i64(8));
-    j.createdAt = fromMs(st.i64(9));
-    j.updatedAt = fromMs(st.i64(10));
+    j.machine = st.text(6);
+    j.printer = st.text(7);
+    j.errorCode = st.text(8);
+    j.errorText = st.text(9);
+    j.attempts = static_cast<int>(st.i64(10));
+    j.createdAt = fromMs(st.i64(11));
+    j.updatedAt = fromMs(st.i64(12));
     return j;
+}
+
+/// Print services of this process, by database file (the wake-up hint of the outbox).
+struct OutboxRegistry {
+    std::mutex mu;
+    uint64_t next = 1;
+    std::map<uint64_t, std::pair<std::string, std::function<void()>>> subscribers;
+    static OutboxRegistry& get() {
+        static OutboxRegistry r;
+        return r;
+    }
+};
+
+std::string canonicalDbPath(const std::string& path) {
+    std::error_code ec;
+    auto p = std::filesystem::weakly_canonical(path, ec);
+    return ec ? path : p.string();
 }
 
 }  // namespace
@@ -93,10 +120,10 @@ Result<Database::Overview> Database::overview(int recentLimit) const {
     Overview o;
     o.stats = std::move(st0).value();
     {
-        // A job dismissed at the desk stays held/failed with the desk.dismissed marker.
+        // In flight (isInFlight) and waiting for the desk (waitsForDesk); dismissed is final.
         KIOSK_STMT(st, c,
                    "SELECT coalesce(sum(state IN ('pending', 'submitted')), 0), "
-                   "coalesce(sum(state IN ('held', 'failed') AND last_error NOT LIKE 'desk.dismissed%'), 0) "
+                   "coalesce(sum(state IN ('held', 'failed')), 0) "
                    "FROM print_jobs WHERE state IN ('pending', 'submitted', 'held', 'failed')");
         if (!st.step()) return c.error("overview");
         o.printsWaiting = st.i64(0);
@@ -196,82 +223,179 @@ Result<std::vector<AuditEntry>> Database::audit(int limit) const {
 
 // --- print outbox ---------------------------------------------------------------------------
 
-Result<PrintJob> Database::enqueuePrint(const std::string& attendeeId, const std::string& checkinId,
-                                        const std::string& kind, const std::string& actor, TimePoint at) {
-    if (auto s = m_impl->requireWritable("print"); !s) return s.error();
-    if (kind.empty()) return Error{"print.bad_kind", "a print job needs a kind (\"badge\" or \"reprint\")"};
-    const auto& c = m_impl->conn;
-    store::Transaction tx(c);
-    if (auto s = tx.begin(); !s) return s.error();
-    if (!checkinId.empty()) {
+void notifyOutbox(const std::string& dbPath) {
+    auto& r = OutboxRegistry::get();
+    const std::string key = canonicalDbPath(dbPath);
+    std::lock_guard lk(r.mu);  // held while calling: an unsubscribe waits for a running callback
+    for (auto& [id, sub] : r.subscribers)
+        if (sub.first == key) sub.second();
+}
+
+OutboxSubscription onOutboxChange(const std::string& dbPath, std::function<void()> callback) {
+    auto& r = OutboxRegistry::get();
+    std::lock_guard lk(r.mu);
+    const uint64_t id = r.next++;
+    r.subscribers.emplace(id, std::make_pair(canonicalDbPath(dbPath), std::move(callback)));
+    return OutboxSubscription(id);
+}
+
+OutboxSubscription::~OutboxSubscription() {
+    if (m_id == 0) return;
+    auto& r = OutboxRegistry::get();
+    std::lock_guard lk(r.mu);
+    r.subscribers.erase(m_id);
+}
+
+Result<std::optional<PrintJob>> Database::Impl::loadPrintJob(const std::string& id) const {
+    static const std::string sql = std::string("SELECT ") + kJobCols + " FROM print_jobs WHERE id = ?1";
+    KIOSK_STMT(st, conn, sql.c_str());
+    st.bind(1, id);
+    if (st.step()) return std::optional<PrintJob>(readJob(st));
+    if (st.failed()) return conn.error("print outbox");
+    return std::optional<PrintJob>{};
+}
+
+Result<std::optional<PrintJob>> Database::Impl::loadBadgeJob(const std::string& checkinId) const {
+    static const std::string sql = std::string("SELECT ") + kJobCols +
+                                   " FROM print_jobs WHERE checkin_id = ?1 AND kind = 'badge' AND checkin_id <> ''";
+    KIOSK_STMT(st, conn, sql.c_str());
+    st.bind(1, checkinId);
+    if (st.step()) return std::optional<PrintJob>(readJob(st));
+    if (st.failed()) return conn.error("print outbox");
+    return std::optional<PrintJob>{};
+}
+
+Result<PrintJob> Database::Impl::insertPrintJob(const NewPrintJob& n) const {
+    if (!n.checkinId.empty() && n.kind == PrintJobKind::Badge) {
         // One badge per check-in, however often the kiosk asks (crash, retry, second window).
-        static const std::string sql =
-            std::string("SELECT ") + kJobCols + " FROM print_jobs WHERE checkin_id = ?1 AND kind = ?2 AND checkin_id <> ''";
-        KIOSK_STMT(st, c, sql.c_str());
-        st.bind(1, checkinId).bind(2, kind);
-        if (st.step()) return readJob(st);
-        if (st.failed()) return c.error("print outbox");
+        auto existing = loadBadgeJob(n.checkinId);
+        if (!existing) return existing.error();
+        if (*existing) return std::move(**existing);
     }
-    auto a = m_impl->loadAttendee(attendeeId);
+    auto a = loadAttendee(n.attendeeId);
     if (!a) return a.error();
-    if (!*a) return Error{"attendee.not_found", "no attendee with id " + attendeeId};
+    if (!*a) return Error{"attendee.not_found", "no attendee with id " + n.attendeeId};
     PrintJob j;
     j.id = ids::newId();
-    j.attendeeId = attendeeId;
-    j.checkinId = checkinId;
-    j.kind = kind;
-    j.state = "pending";
-    j.createdAt = j.updatedAt = at;
+    j.attendeeId = n.attendeeId;
+    j.checkinId = n.checkinId;
+    j.kind = n.kind;
+    j.state = PrintJobState::Pending;
+    j.machine = n.machine;
+    j.createdAt = j.updatedAt = n.at;
     {
-        KIOSK_STMT(st, c,
-                   "INSERT INTO print_jobs(id, attendee_id, checkin_id, kind, state, created_at, updated_at) "
-                   "VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)");
-        st.bind(1, j.id).bind(2, attendeeId).bind(3, checkinId).bind(4, kind).bind(5, toMs(at));
+        KIOSK_STMT(st, conn,
+                   "INSERT INTO print_jobs(id, attendee_id, checkin_id, kind, state, machine, created_at, updated_at) "
+                   "VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?6, ?6)");
+        st.bind(1, j.id).bind(2, n.attendeeId).bind(3, n.checkinId).bind(4, kindName(n.kind)).bind(5, n.machine);
+        st.bind(6, toMs(n.at));
         st.step();
-        if (st.failed()) return c.error("print outbox");
+        if (st.failed()) return conn.error("print outbox");
     }
-    if (kind != "badge" || checkinId.empty()) {
-        if (auto s = m_impl->insertAudit(at, actor, "print." + kind, attendeeId, jsonDetail({{"job", j.id}})); !s)
+    if (n.kind != PrintJobKind::Badge || n.checkinId.empty()) {
+        if (auto s = insertAudit(n.at, n.actor, "print." + std::string(kindName(n.kind)), n.attendeeId,
+                                 jsonDetail({{"job", j.id}, {"machine", n.machine}}));
+            !s)
             return s.error();
     }
-    if (auto s = tx.commit(); !s) return s.error();
     return j;
 }
 
-Result<std::vector<PrintJob>> Database::printJobs(std::string_view state, int limit) const {
+Result<PrintJob> Database::enqueuePrint(const std::string& attendeeId, const std::string& checkinId,
+                                        PrintJobKind kind, const std::string& machine, const std::string& actor,
+                                        TimePoint at) {
+    if (auto s = m_impl->requireWritable("print"); !s) return s.error();
+    store::Transaction tx(m_impl->conn);
+    if (auto s = tx.begin(); !s) return s.error();
+    auto job = m_impl->insertPrintJob({attendeeId, checkinId, kind, machine, actor, at});
+    if (!job) return job.error();
+    if (auto s = tx.commit(); !s) return s.error();
+    if (job->state == PrintJobState::Pending) notifyOutbox(m_impl->path);
+    return job;
+}
+
+Result<std::vector<PrintJob>> Database::printJobs(const PrintJobQuery& q) const {
     static const std::string sql = std::string("SELECT ") + kJobCols +
-                                   " FROM print_jobs WHERE (?1 = '' OR state = ?1) ORDER BY created_at, rowid LIMIT ?2";
+                                   " FROM print_jobs WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR machine = ?2)"
+                                   " AND (?3 = '' OR attendee_id = ?3) ORDER BY created_at, rowid LIMIT ?4";
     KIOSK_STMT(st, m_impl->conn, sql.c_str());
-    st.bind(1, state).bind(2, limit);
+    if (q.state) st.bind(1, stateName(*q.state));
+    st.bindOpt(2, q.machine).bind(3, q.attendeeId).bind(4, q.limit);
     std::vector<PrintJob> out;
     while (st.step()) out.push_back(readJob(st));
     if (st.failed()) return m_impl->conn.error("print outbox");
     return out;
 }
 
-Result<std::optional<PrintJob>> Database::printJob(const std::string& id) const {
-    static const std::string sql = std::string("SELECT ") + kJobCols + " FROM print_jobs WHERE id = ?1";
-    KIOSK_STMT(st, m_impl->conn, sql.c_str());
-    st.bind(1, id);
-    if (st.step()) return std::optional<PrintJob>(readJob(st));
-    if (st.failed()) return m_impl->conn.error("print outbox");
-    return std::optional<PrintJob>{};
-}
+Result<std::optional<PrintJob>> Database::printJob(const std::string& id) const { return m_impl->loadPrintJob(id); }
 
-Status Database::updatePrintJob(const PrintJob& job) {
-    if (auto s = m_impl->requireWritable("print"); !s) return s;
+Result<PrintJob> Database::advancePrintJob(const std::string& id, const PrintStep& step) {
+    if (auto s = m_impl->requireWritable("print"); !s) return s.error();
     const auto& c = m_impl->conn;
     store::Transaction tx(c);
-    if (auto s = tx.begin(); !s) return s;
-    KIOSK_STMT(st, c,
-               "UPDATE print_jobs SET state = ?2, cups_job_id = ?3, printer = ?4, last_error = ?5, attempts = ?6, "
-               "updated_at = ?7 WHERE id = ?1");
-    st.bind(1, job.id).bind(2, job.state).bind(3, job.cupsJobId).bind(4, job.printer).bind(5, job.lastError);
-    st.bind(6, job.attempts).bind(7, toMs(job.updatedAt == TimePoint{} ? nowUtc() : job.updatedAt));
-    st.step();
-    if (st.failed()) return c.error("print outbox");
-    if (sqlite3_changes(c.get()) == 0) return Error{"print.not_found", "no print job with id " + job.id};
-    return tx.commit();
+    if (auto s = tx.begin(); !s) return s.error();
+    auto loaded = m_impl->loadPrintJob(id);
+    if (!loaded) return loaded.error();
+    if (!*loaded) return Error{"print.not_found", "no print job with id " + id};
+    PrintJob j = std::move(**loaded);
+    const auto next = nextState(j.state, step.transition);
+    if (!next)
+        return Error{"print.bad_transition", "print job " + id + " is " + std::string(stateName(j.state)) +
+                                                 ": cannot apply \"" + std::string(transitionName(step.transition)) +
+                                                 "\""};
+    const TimePoint at = step.at == TimePoint{} ? nowUtc() : step.at;
+    switch (step.transition) {
+        case PrintTransition::Attempt:
+            j.attempts += 1;  // on disk before the Print-Job is sent (exactly once, rule 1)
+            j.printer = step.printer;
+            break;
+        case PrintTransition::Submitted:
+            j.cupsJobId = step.cupsJobId;
+            if (!step.printer.empty()) j.printer = step.printer;
+            j.errorCode.clear();
+            j.errorText.clear();
+            break;
+        case PrintTransition::Printed:
+            j.errorCode.clear();
+            j.errorText.clear();
+            break;
+        case PrintTransition::Waiting:
+        case PrintTransition::Failed:
+        case PrintTransition::Held:
+        case PrintTransition::Dismissed:
+            j.errorCode = step.errorCode;
+            j.errorText = step.errorText;
+            break;
+        case PrintTransition::Requeued: break;
+        case PrintTransition::Retried:
+            // It prints where the retry was asked for (the desk), or nowhere.
+            j.machine = step.machine;
+            if (!step.printer.empty()) j.printer = step.printer;
+            j.errorCode.clear();
+            j.errorText.clear();
+            break;
+    }
+    j.state = *next;
+    j.updatedAt = at;
+    {
+        KIOSK_STMT(st, c,
+                   "UPDATE print_jobs SET state = ?2, cups_job_id = ?3, machine = ?4, printer = ?5, error_code = ?6, "
+                   "error_text = ?7, attempts = ?8, updated_at = ?9 WHERE id = ?1");
+        st.bind(1, j.id).bind(2, stateName(j.state)).bind(3, j.cupsJobId).bind(4, j.machine).bind(5, j.printer);
+        st.bind(6, j.errorCode).bind(7, j.errorText).bind(8, j.attempts).bind(9, toMs(at));
+        st.step();
+        if (st.failed()) return c.error("print outbox");
+    }
+    if (step.transition == PrintTransition::Retried || step.transition == PrintTransition::Dismissed) {
+        if (auto s = m_impl->insertAudit(at, step.actor.empty() ? "desk" : step.actor,
+                                         "print." + std::string(transitionName(step.transition)), j.attendeeId,
+                                         jsonDetail({{"job", j.id}, {"machine", j.machine}, {"note", step.errorText}}));
+            !s)
+            return s.error();
+    }
+    if (auto s = tx.commit(); !s) return s.error();
+    if (j.state == PrintJobState::Pending) notifyOutbox(m_impl->path);
+    return j;
 }
 
 Result<int> Database::reprintCount(const std::string& attendeeId) const {

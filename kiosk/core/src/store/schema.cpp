@@ -207,6 +207,26 @@ CREATE TABLE revoked_secrets (
 -- compact Indico code naming another host is wrong_event. '' = not known (host not checked).
 ALTER TABLE event ADD COLUMN indico_host TEXT NOT NULL DEFAULT '';
 )sql"},
+    {7, "print outbox: machine, error code and text, dismissed state", R"sql(
+-- A job belongs to the machine where the person stands (only its printer prints it). Jobs
+-- written before this step take the kiosk of their check-in; reprints keep '' (no machine:
+-- a desk retry gives them one).
+ALTER TABLE print_jobs ADD COLUMN machine TEXT NOT NULL DEFAULT '';
+UPDATE print_jobs SET machine = coalesce((SELECT c.kiosk FROM checkins c WHERE c.id = print_jobs.checkin_id), '');
+-- last_error held "code: text" in one column, and a dismissal at the desk was a failed job
+-- whose text began with "desk.dismissed:". Now: error_code, error_text, state 'dismissed'.
+ALTER TABLE print_jobs ADD COLUMN error_code TEXT NOT NULL DEFAULT '';
+ALTER TABLE print_jobs ADD COLUMN error_text TEXT NOT NULL DEFAULT '';
+UPDATE print_jobs SET
+  error_code = CASE WHEN instr(last_error, ':') > 0 THEN substr(last_error, 1, instr(last_error, ':') - 1)
+                    ELSE last_error END,
+  error_text = CASE WHEN instr(last_error, ':') > 0 THEN ltrim(substr(last_error, instr(last_error, ':') + 1), ' ')
+                    ELSE '' END
+  WHERE last_error <> '';
+UPDATE print_jobs SET state = 'dismissed' WHERE error_code = 'desk.dismissed';
+ALTER TABLE print_jobs DROP COLUMN last_error;
+CREATE INDEX print_jobs_machine ON print_jobs(machine, state, created_at);
+)sql"},
 };
 }  // namespace
 

@@ -2,7 +2,7 @@
 /// kiosk::printing printer facade: CUPS queues (libcups over IPP) and the exactly-once print
 /// service that drains the database's print outbox on its own thread.
 ///
-/// Error codes (stable, in Error::code, PrintEvent::errorCode and PrintJob::lastError):
+/// Error codes (stable, in Error::code, PrintEvent::errorCode and PrintJob::errorCode):
 ///   printer.unreachable    the CUPS scheduler cannot be reached (cupsd down, wrong CUPS_SERVER)
 ///   printer.not_found      the queue does not exist (deleted, renamed, never configured)
 ///   printer.none           no queue given and no default queue configured
@@ -13,6 +13,9 @@
 ///   printer.job_cancelled  the job was cancelled in CUPS by someone else
 ///   printer.job_unknown    CUPS does not know the job id (history purged)
 ///   badge.render_failed    the badge PDF could not be rendered
+///   print.expired          pending for longer than expireAfter: not printed by itself
+///   print.too_many_attempts sent maxAttempts times without result
+///   desk.dismissed         handled at the desk (state dismissed; the note is the text)
 ///   db.*                   the outbox could not be read or written
 #include <kiosk/core.hpp>
 
@@ -121,10 +124,15 @@ struct PrintServiceOptions {
     std::string templateName;   ///< badge template; empty = the event's default
     BadgeRenderFn renderer;     ///< empty = renderAttendeeBadge(db, id, templateName)
     std::string actor = "kiosk";
-    /// Held jobs younger than this are retried by themselves once the queue is ready again;
-    /// older ones stay held for the help desk (a late badge must not surprise the next person).
-    std::chrono::seconds heldRetryWindow = std::chrono::minutes(10);
-    std::chrono::milliseconds pollInterval{250};    ///< while jobs are in CUPS
+    /// The kiosk this printer stands at: only jobs of this machine are printed here (a check-in's
+    /// badge belongs to the kiosk that took the scan; a desk retry to the desk).
+    std::string machine;
+    /// A pending job older than this is never printed by itself (held as print.expired): the
+    /// person left long ago. Held jobs are never retried by the service; the desk retries.
+    std::chrono::milliseconds expireAfter = std::chrono::minutes(10);
+    int maxAttempts = 5;                             ///< sends before a job is held for the desk
+    std::chrono::milliseconds pollInterval{250};     ///< while jobs are in CUPS
+    std::chrono::milliseconds idlePollInterval{1000};  ///< jobs written by other processes
     std::chrono::milliseconds healthInterval{2000};  ///< queue state refresh
     /// false: only jobs handed to this service (submit*) are processed, not the whole outbox.
     bool drainOutbox = true;
@@ -132,11 +140,11 @@ struct PrintServiceOptions {
 
 /// What the UI shows about one job. Stages and progress: "queued" 0.1, "rendering" 0.2,
 /// "accepted" (by CUPS) 0.5, "waiting" 0.5 (in CUPS, queue stopped: errorCode says why),
-/// "printing" 0.75, "printed" 1; "held" and "failed" 0 with an errorCode.
+/// "printing" 0.75, "printed" 1; "held", "failed" and "dismissed" 0 with an errorCode.
 struct PrintEvent {
     std::string jobId;  ///< outbox row id
     std::string attendeeId;
-    std::string state;  ///< outbox state: "pending" / "submitted" / "printed" / "failed" / "held"
+    core::PrintJobState state = core::PrintJobState::Pending;
     std::string stage;  ///< see above
     float progress = 0.f;
     int cupsJobId = 0;
@@ -162,11 +170,13 @@ struct PrinterHealth {
 
 /// Owned by the application. A worker thread drains the outbox: render, submit, follow to
 /// completion, record the outcome on the job row. Every public call returns at once; the UI
-/// thread never waits on CUPS or on the worker's database connection.
+/// thread never waits on CUPS or on the worker's database connection. Decisions are
+/// PrintPolicy's (kiosk/printing/print_policy.hpp); every row change is one core transition.
 ///
 /// Exactly once: a job's CUPS title is "kiosk-<job id>"; before any resubmission (after a
 /// crash, restart or timeout) the worker looks the title up in CUPS. Only one service per
-/// database file drains the outbox (an OS lock beside the file); a second one only follows.
+/// database file and machine drains the outbox (an OS lock beside the file); a second one only
+/// follows.
 class PrintService {
 public:
     explicit PrintService(PrintServiceOptions options);
@@ -177,8 +187,9 @@ public:
     /// Enqueues a badge for a fresh check-in on the worker (an existing job for the same
     /// check-in is reused, never duplicated) and wakes it.
     void submitBadge(const std::string& attendeeId, const std::string& checkinId);
-    /// The caller already wrote the outbox row (Database::enqueuePrint in the check-in flow):
-    /// follow it and wake the worker.
+    /// Follow this row even when the service does not drain the whole outbox (`kiosk print`).
+    /// Jobs written in this process (checkIn with queueBadge, enqueuePrint, a retry) need no
+    /// call: the store wakes the service (core::onOutboxChange).
     void submitJob(const std::string& printJobId);
     /// An explicit, counted reprint (kind "reprint").
     void reprint(const std::string& attendeeId, const std::string& actor);
@@ -186,7 +197,8 @@ public:
 
     std::vector<PrintEvent> poll();  ///< events since the last call, oldest first
     PrinterHealth health() const;
-    bool drainsOutbox() const;  ///< false: another process holds the outbox lock
+    bool drainsOutbox() const;  ///< false: another process holds this machine's outbox lock
+    const std::string& machine() const;
 
     struct Impl;
 

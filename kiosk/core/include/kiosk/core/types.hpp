@@ -1,5 +1,7 @@
 #pragma once
 /// Domain types of the check-in kiosk. Plain values, no I/O.
+#include <kiosk/core/print_job.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -99,6 +101,8 @@ struct ScanResult {
     std::optional<CheckinRecord> checkin;       ///< the record written, for checked_in
     std::string caseRef;  ///< short reference shown on screen for the help desk ("K7F-3Q")
     std::string codeKind; ///< "kiosk", "pretix", "eventbrite", "indico", "hievents", "unknown"
+    /// The badge job written in the same transaction as the arrival (EngineOptions::queueBadge).
+    std::optional<PrintJob> printJob;
 };
 
 struct RefusedScan {
