@@ -26,7 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     int stride = width * (bpp ? bpp : 1) + padding;
     int h = height;
     // Shrink the height to what the buffer holds, so a valid view never over-reads.
-    if (static_cast<size_t>(stride) * h > available) h = stride > 0 ? static_cast<int>(available / stride) : 0;
+    if (static_cast<size_t>(stride) * h > available)
+        h = stride > 0 ? static_cast<int>(available / stride) : 0;
     // Every few inputs, declare a stride smaller than a row: decode() must refuse it.
     if (data[7] % 11 == 0) stride = width * (bpp ? bpp : 1) - 1;
 

@@ -31,9 +31,12 @@ int main(int argc, char** argv) {
     bool keep = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
-        if (a == "--n" && i + 1 < argc) n = std::atoi(argv[++i]);
-        else if (a == "--dir" && i + 1 < argc) base = argv[++i];
-        else if (a == "--keep") keep = true;
+        if (a == "--n" && i + 1 < argc)
+            n = std::atoi(argv[++i]);
+        else if (a == "--dir" && i + 1 < argc)
+            base = argv[++i];
+        else if (a == "--keep")
+            keep = true;
         else {
             std::fprintf(stderr, "usage: bench_checkin_latency [--n N] [--dir DIR] [--keep]\n");
             return 2;

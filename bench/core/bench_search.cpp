@@ -19,9 +19,12 @@ int main(int argc, char** argv) {
     std::string base = "/tmp";
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
-        if (a == "--n" && i + 1 < argc) n = std::atoi(argv[++i]);
-        else if (a == "--dir" && i + 1 < argc) base = argv[++i];
-        else if (a == "--rounds" && i + 1 < argc) rounds = std::atoi(argv[++i]);
+        if (a == "--n" && i + 1 < argc)
+            n = std::atoi(argv[++i]);
+        else if (a == "--dir" && i + 1 < argc)
+            base = argv[++i];
+        else if (a == "--rounds" && i + 1 < argc)
+            rounds = std::atoi(argv[++i]);
         else {
             std::fprintf(stderr, "usage: bench_search [--n N] [--dir DIR] [--rounds R]\n");
             return 2;
@@ -48,9 +51,9 @@ int main(int argc, char** argv) {
     std::printf("setup: applyImport of %d people %.0f ms (%d imported)\n", n,
                 std::chrono::duration<double, std::milli>(Clock::now() - t0).count(), imported->imported);
 
-    const char* const queries[] = {"zoe dvor", "lef",     "sükrü",   "SUKRU yil", "łucja",  "lucja wis",
-                                   "van den",  "el idr",  "d'hondt", "oxfam",     "molenb", "мария",
-                                   "z",        "jean-b",  "noe",     "xyzzy"};
+    const char* const queries[] = {"zoe dvor", "lef",    "sükrü",   "SUKRU yil", "łucja",  "lucja wis",
+                                   "van den",  "el idr", "d'hondt", "oxfam",     "molenb", "мария",
+                                   "z",        "jean-b", "noe",     "xyzzy"};
     std::vector<double> all;
     long failures = 0;
     std::printf("%-12s %8s %10s %10s\n", "query", "results", "p50 ms", "p95 ms");
@@ -68,7 +71,8 @@ int main(int argc, char** argv) {
             results = found->size();
         }
         all.insert(all.end(), ms.begin(), ms.end());
-        std::printf("%-12s %8zu %10.3f %10.3f\n", q, results, bench::percentile(ms, 50), bench::percentile(ms, 95));
+        std::printf("%-12s %8zu %10.3f %10.3f\n", q, results, bench::percentile(ms, 50),
+                    bench::percentile(ms, 95));
     }
     const double p95 = bench::percentile(all, 95);
     std::printf("overall: %zu searches  p50 %.3f ms  p95 %.3f ms  max %.3f ms\n", all.size(),

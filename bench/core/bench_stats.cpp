@@ -23,10 +23,14 @@ int main(int argc, char** argv) {
     bool keep = false;  // leave the file for EXPLAIN QUERY PLAN
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
-        if (a == "--n" && i + 1 < argc) n = std::atoi(argv[++i]);
-        else if (a == "--dir" && i + 1 < argc) base = argv[++i];
-        else if (a == "--rounds" && i + 1 < argc) rounds = std::atoi(argv[++i]);
-        else if (a == "--keep") keep = true;
+        if (a == "--n" && i + 1 < argc)
+            n = std::atoi(argv[++i]);
+        else if (a == "--dir" && i + 1 < argc)
+            base = argv[++i];
+        else if (a == "--rounds" && i + 1 < argc)
+            rounds = std::atoi(argv[++i]);
+        else if (a == "--keep")
+            keep = true;
         else {
             std::fprintf(stderr, "usage: bench_stats [--n N] [--dir DIR] [--rounds R] [--keep]\n");
             return 2;
@@ -50,7 +54,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "applyImport: %s\n", imported.error().message.c_str());
         return 2;
     }
-    std::printf("setup: applyImport %.0f ms\n", std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    std::printf("setup: applyImport %.0f ms\n",
+                std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
     auto people = db.attendees();
     if (!people) return 2;
 
@@ -60,8 +65,9 @@ int main(int argc, char** argv) {
     long failures = 0;
     for (size_t i = 0; i < people->size(); ++i) {
         const auto at = opening + std::chrono::milliseconds((i * 10'800'000ull) / people->size());
-        auto r = db.checkInAttendee((*people)[i].id, i % 3 == 0 ? "desk" : "entrance-" + std::to_string(i % 2 + 1),
-                                    at, "bench", "benchmark");
+        auto r =
+            db.checkInAttendee((*people)[i].id, i % 3 == 0 ? "desk" : "entrance-" + std::to_string(i % 2 + 1),
+                               at, "bench", "benchmark");
         if (!r || r->outcome != core::Outcome::CheckedIn) ++failures;
     }
     const double genMs = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
@@ -84,12 +90,14 @@ int main(int argc, char** argv) {
                 static_cast<long long>(last.registered), static_cast<long long>(last.checkedIn),
                 last.byCategory.size(), last.byWorkingGroup.size(), last.arrivalsPer5Min.size());
     const double p95 = bench::percentile(ms, 95);
-    std::printf("stats() n=%zu  p50 %.3f ms  p95 %.3f ms  max %.3f ms\n", ms.size(), bench::percentile(ms, 50), p95,
-                bench::percentile(ms, 100));
+    std::printf("stats() n=%zu  p50 %.3f ms  p95 %.3f ms  max %.3f ms\n", ms.size(),
+                bench::percentile(ms, 50), p95, bench::percentile(ms, 100));
     std::printf("goal: < 20 ms: %s\n", p95 < 20 ? "met" : "NOT met");
     if (last.checkedIn != n) std::printf("WARNING: expected %d checked in\n", n);
     if (failures) std::printf("WARNING: %ld calls failed\n", failures);
-    if (keep) std::printf("kept %s\n", path.c_str());
-    else std::filesystem::remove_all(dir);
+    if (keep)
+        std::printf("kept %s\n", path.c_str());
+    else
+        std::filesystem::remove_all(dir);
     return failures || last.checkedIn != n ? 1 : 0;
 }

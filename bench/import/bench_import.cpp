@@ -7,6 +7,7 @@
 // Usage: bench_import [rows] (default 100000). Goal: parse + first import under 3 s.
 #include <kiosk/core.hpp>
 
+#include <unistd.h>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -16,26 +17,41 @@
 #include <optional>
 #include <random>
 #include <string>
-#include <unistd.h>
 
 using namespace kiosk::core;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-double msSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+double msSince(Clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
 // CPU time of this process: on a shared, loaded machine wall time mostly measures the queue.
-double cpuMs() { return 1000.0 * static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
+double cpuMs() {
+    return 1000.0 * static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
+}
 
-const char* kGiven[] = {"Zoë", "Maëlle", "Jean-Pierre", "Aïcha", "Youssef", "Fatima-Zahra", "Siobhán", "Björn",
-                        "Agnieszka", "Ömer", "Çağla", "Mohammed", "Élodie", "Noémie", "Pieter", "Griet", "Jesús",
-                        "François", "Ngozi", "Mamadou", "Thị Lan", "Łukasz", "Ana", "Wim", "Sára", "Dóra"};
-const char* kFamily[] = {"Dvořák", "Peeters", "Van den Bossche", "El Idrissi", "Benali", "Nguyễn", "Kowalska",
-                         "Janssens", "Müller", "Öztürk", "de la Croix", "Diallo", "Mertens", "Çelik", "Šimková",
-                         "Lefèvre", "Ó Súilleabháin", "Wójcik", "Haddad", "Dubois", "Claes", "Ndiaye", "Fernández"};
-const char* kOrg[] = {"Université libre de Bruxelles", "Vrije Universiteit Brussel", "CNCD-11.11.11", "Oxfam-Solidarité",
-                      "Commune d'Anderlecht", "Gemeente Schaarbeek", "Région de Bruxelles-Capitale", "Médecins du Monde",
-                      "Ligue des droits humains", "", "", "Citoyen·ne"};
-const char* kProduct[] = {"Participant", "Participant", "Participant", "Orateur / Spreker", "Bénévole", "Presse"};
+const char* kGiven[] = {
+    "Zoë",   "Maëlle",  "Jean-Pierre", "Aïcha",  "Youssef", "Fatima-Zahra", "Siobhán", "Björn", "Agnieszka",
+    "Ömer",  "Çağla",   "Mohammed",    "Élodie", "Noémie",  "Pieter",       "Griet",   "Jesús", "François",
+    "Ngozi", "Mamadou", "Thị Lan",     "Łukasz", "Ana",     "Wim",          "Sára",    "Dóra"};
+const char* kFamily[] = {"Dvořák",   "Peeters",  "Van den Bossche", "El Idrissi", "Benali",         "Nguyễn",
+                         "Kowalska", "Janssens", "Müller",          "Öztürk",     "de la Croix",    "Diallo",
+                         "Mertens",  "Çelik",    "Šimková",         "Lefèvre",    "Ó Súilleabháin", "Wójcik",
+                         "Haddad",   "Dubois",   "Claes",           "Ndiaye",     "Fernández"};
+const char* kOrg[] = {"Université libre de Bruxelles",
+                      "Vrije Universiteit Brussel",
+                      "CNCD-11.11.11",
+                      "Oxfam-Solidarité",
+                      "Commune d'Anderlecht",
+                      "Gemeente Schaarbeek",
+                      "Région de Bruxelles-Capitale",
+                      "Médecins du Monde",
+                      "Ligue des droits humains",
+                      "",
+                      "",
+                      "Citoyen·ne"};
+const char* kProduct[] = {"Participant",       "Participant", "Participant",
+                          "Orateur / Spreker", "Bénévole",    "Presse"};
 const char* kLocale[] = {"fr", "nl", "en", "fr", "nl"};
 
 std::string secret(std::mt19937& rng) {
@@ -59,12 +75,15 @@ void writeExport(const std::string& path, int rows) {
     std::mt19937 rng(2018);
     std::string out;
     out.reserve(static_cast<std::size_t>(rows) * 400);
-    out += "\"Event slug\",\"Order code\",\"Position ID\",\"Status\",\"Email\",\"Phone number\",\"Order date\","
-           "\"Order time\",\"Product\",\"Variation\",\"Price\",\"Tax rate\",\"Tax rule\",\"Tax value\",\"Attendee name\","
-           "\"Attendee name: Given name\",\"Attendee name: Family name\",\"Attendee email\",\"Company\",\"Address\","
-           "\"ZIP code\",\"City\",\"Country\",\"State\",\"Voucher\",\"Pseudonymization ID\",\"Ticket secret\","
-           "\"Order comment\",\"Follow-up date\",\"Company\",\"Invoice address name\",\"Sales channel\","
-           "\"Order locale\"\r\n";
+    out +=
+        "\"Event slug\",\"Order code\",\"Position ID\",\"Status\",\"Email\",\"Phone number\",\"Order date\","
+        "\"Order time\",\"Product\",\"Variation\",\"Price\",\"Tax rate\",\"Tax rule\",\"Tax "
+        "value\",\"Attendee name\","
+        "\"Attendee name: Given name\",\"Attendee name: Family name\",\"Attendee "
+        "email\",\"Company\",\"Address\","
+        "\"ZIP code\",\"City\",\"Country\",\"State\",\"Voucher\",\"Pseudonymization ID\",\"Ticket secret\","
+        "\"Order comment\",\"Follow-up date\",\"Company\",\"Invoice address name\",\"Sales channel\","
+        "\"Order locale\"\r\n";
     int order = 0, pos = 0;
     for (int i = 0; i < rows; ++i) {
         if (pos == 0 || rng() % 3 == 0) {
@@ -79,13 +98,38 @@ void writeExport(const std::string& path, int rows) {
         const std::string org = kOrg[rng() % std::size(kOrg)];
         const bool cancelled = rng() % 50 == 0;
         auto q = [&](const std::string& s) { out += '"' + s + "\","; };
-        q("rrbsi-2018"); q(code); q(std::to_string(pos)); q(cancelled ? "canceled" : "paid");
-        q("order" + std::to_string(order) + "@example.org"); q(""); q("2018-02-01"); q("10:12");
-        q(kProduct[rng() % std::size(kProduct)]); q(""); q("23.00"); q("0.00"); q(""); q("0.00");
-        q(given + " " + family); q(given); q(family);
-        q("p" + std::to_string(i) + "@example.org"); q(org);
-        q("Rue de la Loi 16"); q("1000"); q("Bruxelles"); q("BE"); q(""); q(""); q("X" + std::to_string(i));
-        q(secret(rng)); q(""); q(""); q(org.empty() ? "Invoice SPRL" : org); q(given + " " + family); q("web");
+        q("rrbsi-2018");
+        q(code);
+        q(std::to_string(pos));
+        q(cancelled ? "canceled" : "paid");
+        q("order" + std::to_string(order) + "@example.org");
+        q("");
+        q("2018-02-01");
+        q("10:12");
+        q(kProduct[rng() % std::size(kProduct)]);
+        q("");
+        q("23.00");
+        q("0.00");
+        q("");
+        q("0.00");
+        q(given + " " + family);
+        q(given);
+        q(family);
+        q("p" + std::to_string(i) + "@example.org");
+        q(org);
+        q("Rue de la Loi 16");
+        q("1000");
+        q("Bruxelles");
+        q("BE");
+        q("");
+        q("");
+        q("X" + std::to_string(i));
+        q(secret(rng));
+        q("");
+        q("");
+        q(org.empty() ? "Invoice SPRL" : org);
+        q(given + " " + family);
+        q("web");
         out += '"';
         out += kLocale[rng() % std::size(kLocale)];
         out += "\"\r\n";
@@ -96,7 +140,8 @@ void writeExport(const std::string& path, int rows) {
 
 int main(int argc, char** argv) {
     const int rows = argc > 1 ? std::atoi(argv[1]) : 100000;
-    const auto dir = std::filesystem::temp_directory_path() / ("kiosk_bench_import_" + std::to_string(::getpid()));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("kiosk_bench_import_" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     const std::string csvPath = (dir / "pretix_positions.csv").string();
     const std::string dbPath = (dir / "event.db").string();
@@ -147,8 +192,10 @@ int main(int argc, char** argv) {
     std::printf("  parse + import        %8.1f ms %8.1f ms  (goal < 3000 ms)\n", parseMs + applyMs,
                 parseCpu + applyCpu);
     if (sum3)
-        std::printf("  importFile (pipelined)%8.1f ms %8.1f ms  (imported %d; parse on a 2nd thread; goal < 3000 ms)\n",
-                    fileMs, fileCpu, sum3->imported);
+        std::printf(
+            "  importFile (pipelined)%8.1f ms %8.1f ms  (imported %d; parse on a 2nd thread; goal < 3000 "
+            "ms)\n",
+            fileMs, fileCpu, sum3->imported);
     else
         std::printf("  importFile failed: %s\n", sum3.error().message.c_str());
     if (sum2)

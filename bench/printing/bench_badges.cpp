@@ -57,9 +57,10 @@ int main(int argc, char** argv) {
         f.write(pdf->bytes.data(), static_cast<std::streamsize>(pdf->bytes.size()));
         bytes += pdf->bytes.size();
     }
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("kiosk:     %d badges, %.2f ms/badge, %.1f KiB/badge (libharu + hb-subset, %zu warnings)\n", n, ms / n,
-                bytes / 1024.0 / n, warnings);
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("kiosk:     %d badges, %.2f ms/badge, %.1f KiB/badge (libharu + hb-subset, %zu warnings)\n",
+                n, ms / n, bytes / 1024.0 / n, warnings);
     std::fflush(stdout);
 
     const std::string peer = std::string(KIOSK_SHARED_DIR) + "/peers/reportlab-badges";

@@ -26,7 +26,9 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double msSince(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+double msSince(Clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
 
 void report(const char* what, std::vector<double> v) {
     if (v.empty()) {
@@ -34,9 +36,11 @@ void report(const char* what, std::vector<double> v) {
         return;
     }
     std::sort(v.begin(), v.end());
-    auto at = [&](double q) { return v[std::min(v.size() - 1, static_cast<size_t>(q * (v.size() - 1) + 0.5))]; };
-    std::printf("%-38s n=%-3zu min %7.1f  p50 %7.1f  p95 %7.1f  max %7.1f ms\n", what, v.size(), v.front(), at(0.5),
-                at(0.95), v.back());
+    auto at = [&](double q) {
+        return v[std::min(v.size() - 1, static_cast<size_t>(q * (v.size() - 1) + 0.5))];
+    };
+    std::printf("%-38s n=%-3zu min %7.1f  p50 %7.1f  p95 %7.1f  max %7.1f ms\n", what, v.size(), v.front(),
+                at(0.5), at(0.95), v.back());
 }
 
 }  // namespace
@@ -45,8 +49,10 @@ int main(int argc, char** argv) {
     std::string printer;
     int count = 20;
     for (int i = 1; i < argc; ++i) {
-        if (!std::strcmp(argv[i], "--printer") && i + 1 < argc) printer = argv[++i];
-        else if (!std::strcmp(argv[i], "--count") && i + 1 < argc) count = std::max(1, std::atoi(argv[++i]));
+        if (!std::strcmp(argv[i], "--printer") && i + 1 < argc)
+            printer = argv[++i];
+        else if (!std::strcmp(argv[i], "--count") && i + 1 < argc)
+            count = std::max(1, std::atoi(argv[++i]));
         else {
             std::fprintf(stderr, "usage: %s [--printer QUEUE] [--count N]\n", argv[0]);
             return 2;
@@ -75,13 +81,15 @@ int main(int argc, char** argv) {
         if (printer.empty()) {
             auto def = cups.defaultQueue();
             if (!def || !def->has_value()) {
-                std::fprintf(stderr, "no CUPS queue: pass --printer, or scripts/cups-test-env start and "
-                                     "export CUPS_SERVER=/tmp/kiosk-cups/cups.sock\n");
+                std::fprintf(stderr,
+                             "no CUPS queue: pass --printer, or scripts/cups-test-env start and "
+                             "export CUPS_SERVER=/tmp/kiosk-cups/cups.sock\n");
                 return 2;
             }
             printer = **def;
         }
-        std::printf("print_latency: %d badges to CUPS queue \"%s\" on %s\n", count, printer.c_str(), cups.server().c_str());
+        std::printf("print_latency: %d badges to CUPS queue \"%s\" on %s\n", count, printer.c_str(),
+                    cups.server().c_str());
 
         // The parts alone: render (warm after the first) and one Print-Job round trip.
         std::vector<double> render, submit;
@@ -95,10 +103,12 @@ int main(int argc, char** argv) {
             }
             if (i < 3) {
                 t0 = Clock::now();
-                auto id = cups.submitPdf(printer, "kiosk-bench-" + std::to_string(::getpid()) + "-" + std::to_string(i), *pdf);
+                auto id = cups.submitPdf(
+                    printer, "kiosk-bench-" + std::to_string(::getpid()) + "-" + std::to_string(i), *pdf);
                 submit.push_back(msSince(t0));
                 if (!id) {
-                    std::fprintf(stderr, "submit: %s: %s\n", id.error().code.c_str(), id.error().message.c_str());
+                    std::fprintf(stderr, "submit: %s: %s\n", id.error().code.c_str(),
+                                 id.error().message.c_str());
                     return 2;
                 }
             }
@@ -107,7 +117,8 @@ int main(int argc, char** argv) {
         // The real path: check-in, submitBadge on the UI side, events back through poll().
         std::vector<std::string> checkins;
         for (int i = 0; i < count; ++i) {
-            auto r = db->checkInAttendee((*people)[i].id, "bench", kiosk::core::nowUtc(), "bench", "latency bench");
+            auto r = db->checkInAttendee((*people)[i].id, "bench", kiosk::core::nowUtc(), "bench",
+                                         "latency bench");
             if (!r || !r->checkin) return 2;
             checkins.push_back(r->checkin->id);
         }
@@ -117,7 +128,8 @@ int main(int argc, char** argv) {
         opt.pollInterval = std::chrono::milliseconds(50);
         opt.machine = "bench";
         kiosk::printing::PrintService service(opt);
-        while (service.health().lastErrorCode == "printer.checking") std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        while (service.health().lastErrorCode == "printer.checking")
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
 
         std::vector<double> accepted, acceptedFromRow, printed, submitCall;
         for (int i = 0; i < count; ++i) {
@@ -139,7 +151,8 @@ int main(int argc, char** argv) {
                         printed.push_back(msSince(t0));
                         done = true;
                     } else if (kiosk::core::waitsForDesk(e.state)) {
-                        std::fprintf(stderr, "badge %d %s: %s %s\n", i, std::string(kiosk::core::stateName(e.state)).c_str(),
+                        std::fprintf(stderr, "badge %d %s: %s %s\n", i,
+                                     std::string(kiosk::core::stateName(e.state)).c_str(),
                                      e.errorCode.c_str(), e.errorText.c_str());
                         done = true;
                         rc = 1;
@@ -160,8 +173,10 @@ int main(int argc, char** argv) {
         report("submitBadge -> printed (cups-pdf file)", printed);
         if (!accepted.empty()) {
             std::sort(accepted.begin(), accepted.end());
-            const double p95 = accepted[std::min(accepted.size() - 1, static_cast<size_t>(0.95 * (accepted.size() - 1) + 0.5))];
-            std::printf("goal: accepted by CUPS < 500 ms at p95: %s (%.1f ms)\n", p95 < 500 ? "met" : "MISSED", p95);
+            const double p95 = accepted[std::min(accepted.size() - 1,
+                                                 static_cast<size_t>(0.95 * (accepted.size() - 1) + 0.5))];
+            std::printf("goal: accepted by CUPS < 500 ms at p95: %s (%.1f ms)\n",
+                        p95 < 500 ? "met" : "MISSED", p95);
         }
     }
     std::error_code ec;

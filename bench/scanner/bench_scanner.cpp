@@ -34,7 +34,10 @@ std::string foldSpace(const std::string& s) {
     std::string o;
     bool space = false;
     for (char c : s) {
-        if (std::isspace(static_cast<unsigned char>(c))) { space = true; continue; }
+        if (std::isspace(static_cast<unsigned char>(c))) {
+            space = true;
+            continue;
+        }
         if (space && !o.empty()) o += ' ';
         space = false;
         o += c;
@@ -68,9 +71,15 @@ struct Score {
     int correct = 0, wrong = 0, missed = 0;
     std::vector<std::string> wrongFiles, missedFiles;
     void add(const Sample& s, const std::optional<std::string>& got) {
-        if (!got) { ++missed; missedFiles.push_back(s.image.string()); }
-        else if (foldSpace(*got) == s.expected) ++correct;
-        else { ++wrong; wrongFiles.push_back(s.image.string()); }
+        if (!got) {
+            ++missed;
+            missedFiles.push_back(s.image.string());
+        } else if (foldSpace(*got) == s.expected)
+            ++correct;
+        else {
+            ++wrong;
+            wrongFiles.push_back(s.image.string());
+        }
     }
 };
 
@@ -103,9 +112,13 @@ Image syntheticFrame(int w, int h, bool withCode, std::mt19937& rng) {
         }
     if (withCode) {
         const int side = h / 3;
-        auto m = ZXing::MultiFormatWriter(ZXing::BarcodeFormat::QRCode).setMargin(2).encode(
-            "KQ1:bench-" + std::to_string(rng() % 100000) + ":abcdefghjkmnpqrstuvwxyz23456789", side, side);
-        const int ox = static_cast<int>(rng() % (w - m.width())), oy = static_cast<int>(rng() % (h - m.height()));
+        auto m =
+            ZXing::MultiFormatWriter(ZXing::BarcodeFormat::QRCode)
+                .setMargin(2)
+                .encode("KQ1:bench-" + std::to_string(rng() % 100000) + ":abcdefghjkmnpqrstuvwxyz23456789",
+                        side, side);
+        const int ox = static_cast<int>(rng() % (w - m.width())),
+                  oy = static_cast<int>(rng() % (h - m.height()));
         for (int y = 0; y < m.height(); ++y)
             for (int x = 0; x < m.width(); ++x) {
                 uint8_t* p = img.data() + (static_cast<std::size_t>(oy + y) * w + ox + x) * 3;
@@ -124,9 +137,12 @@ int main(int argc, char** argv) {
     int frames = 60;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
-        if (a == "--no-zbar") zbar = false;
-        else if (a == "--frames" && i + 1 < argc) frames = std::atoi(argv[++i]);
-        else corpus = a;
+        if (a == "--no-zbar")
+            zbar = false;
+        else if (a == "--frames" && i + 1 < argc)
+            frames = std::atoi(argv[++i]);
+        else
+            corpus = a;
     }
     const auto samples = loadCorpus(corpus);
     std::printf("corpus: %s (%zu images)\n\n", corpus.c_str(), samples.size());
@@ -138,7 +154,9 @@ int main(int argc, char** argv) {
         auto img = loadImage(s.image.string());
         if (!img) {
             std::fprintf(stderr, "%s\n", img.error().message.c_str());
-            ours.add(s, std::nullopt); oursLive.add(s, std::nullopt); single.add(s, std::nullopt);
+            ours.add(s, std::nullopt);
+            oursLive.add(s, std::nullopt);
+            single.add(s, std::nullopt);
             continue;
         }
         auto t0 = Clock::now();
@@ -158,8 +176,9 @@ int main(int argc, char** argv) {
         hints.setFormats(ZXing::BarcodeFormat::QRCode).setTryHarder(true).setTryRotate(true);
         t0 = Clock::now();
         auto r = ZXing::ReadBarcode(
-            ZXing::ImageView(v.data, v.width, v.height,
-                             v.format == PixelFormat::Gray8 ? ZXing::ImageFormat::Lum : ZXing::ImageFormat::RGB, v.stride),
+            ZXing::ImageView(
+                v.data, v.width, v.height,
+                v.format == PixelFormat::Gray8 ? ZXing::ImageFormat::Lum : ZXing::ImageFormat::RGB, v.stride),
             hints);
         singleMs.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
         single.add(s, r.isValid() ? std::optional<std::string>(r.text()) : std::nullopt);
@@ -176,31 +195,34 @@ int main(int argc, char** argv) {
                 auto j = nlohmann::json::parse(line, nullptr, false);
                 if (j.is_discarded()) continue;
                 got[j["file"].get<std::string>()] =
-                    j["text"].is_null() ? std::nullopt : std::optional<std::string>(j["text"].get<std::string>());
+                    j["text"].is_null() ? std::nullopt
+                                        : std::optional<std::string>(j["text"].get<std::string>());
                 zbarMs.push_back(j["ms"].get<double>());
             }
             pclose(p);
         }
-        for (const auto& s : samples) zb.add(s, got.count(s.image.string()) ? got[s.image.string()] : std::nullopt);
+        for (const auto& s : samples)
+            zb.add(s, got.count(s.image.string()) ? got[s.image.string()] : std::nullopt);
     }
 
     std::printf("| decoder | correct | wrong | missed | ms/image p50 | p95 |\n|---|---|---|---|---|---|\n");
-    std::printf("| kiosk::scanner, still image (all passes) | %d | %d | %d | %.1f | %.1f |\n", ours.correct, ours.wrong,
-                ours.missed, pct(oursMs, 0.5), pct(oursMs, 0.95));
-    std::printf("| kiosk::scanner, live budget, 8 frames | %d | %d | %d | | |\n", oursLive.correct, oursLive.wrong,
-                oursLive.missed);
+    std::printf("| kiosk::scanner, still image (all passes) | %d | %d | %d | %.1f | %.1f |\n", ours.correct,
+                ours.wrong, ours.missed, pct(oursMs, 0.5), pct(oursMs, 0.95));
+    std::printf("| kiosk::scanner, live budget, 8 frames | %d | %d | %d | | |\n", oursLive.correct,
+                oursLive.wrong, oursLive.missed);
     std::printf("| ZXing 1.4 single ReadBarcode (QR, tryHarder+tryRotate) | %d | %d | %d | %.1f | %.1f |\n",
                 single.correct, single.wrong, single.missed, pct(singleMs, 0.5), pct(singleMs, 0.95));
     if (zbar)
-        std::printf("| zbar (peers/zbar-scan, whole process) | %d | %d | %d | %.1f | %.1f |\n", zb.correct, zb.wrong,
-                    zb.missed, pct(zbarMs, 0.5), pct(zbarMs, 0.95));
+        std::printf("| zbar (peers/zbar-scan, whole process) | %d | %d | %d | %.1f | %.1f |\n", zb.correct,
+                    zb.wrong, zb.missed, pct(zbarMs, 0.5), pct(zbarMs, 0.95));
     for (auto& f : ours.wrongFiles) std::printf("  ours wrong: %s\n", f.c_str());
     for (auto& f : ours.missedFiles) std::printf("  ours missed: %s\n", f.c_str());
 
     // Per-frame timing with the live budget.
     std::printf("\nper-frame decode, live budget (%d frames each, one thread)\n", frames);
-    std::printf("| frame | code | found | wall p50 ms | wall p95 | wall max | CPU p50 ms | CPU p95 | CPU max |\n"
-                "|---|---|---|---|---|---|---|---|---|\n");
+    std::printf(
+        "| frame | code | found | wall p50 ms | wall p95 | wall max | CPU p50 ms | CPU p95 | CPU max |\n"
+        "|---|---|---|---|---|---|---|---|---|\n");
     std::mt19937 rng(7);
     for (auto [w, h] : {std::pair{1280, 720}, std::pair{1920, 1080}})
         for (bool withCode : {false, true}) {
@@ -252,7 +274,8 @@ int main(int argc, char** argv) {
             auto d = still.decode(img->view(), DecodeBudget{std::chrono::milliseconds(1000), true});
             sc.add(s, d ? std::optional<std::string>(d->text) : std::nullopt);
         }
-        std::printf("| %s | %.1f | %.1f | %d | %d |\n", v.name, pct(cpu, 0.5), pct(cpu, 0.95), sc.correct, sc.wrong);
+        std::printf("| %s | %.1f | %.1f | %d | %d |\n", v.name, pct(cpu, 0.5), pct(cpu, 0.95), sc.correct,
+                    sc.wrong);
     }
     return 0;
 }

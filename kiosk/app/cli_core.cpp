@@ -10,8 +10,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <iostream>
 #include <cstdlib>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,7 +40,9 @@ std::optional<Database> openDb(CommandContext& ctx, const std::string& cmd, cons
     return std::move(db).value();
 }
 
-std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+std::string dump(const nlohmann::json& j) {
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 std::string defaultActor() {
     const char* user = std::getenv("USER");
@@ -49,7 +51,8 @@ std::string defaultActor() {
 
 nlohmann::json groupsJson(const std::vector<core::Stats::Group>& groups) {
     auto arr = nlohmann::json::array();
-    for (const auto& g : groups) arr.push_back({{"name", g.name}, {"registered", g.registered}, {"checked_in", g.checkedIn}});
+    for (const auto& g : groups)
+        arr.push_back({{"name", g.name}, {"registered", g.registered}, {"checked_in", g.checkedIn}});
     return arr;
 }
 
@@ -76,8 +79,9 @@ void registerCoreCommands(CLI::App& app, CommandContext& ctx) {
 
     // --- demo
     auto* demo = app.add_subcommand(
-        "demo", "Create the demo event database (RRBSI 2018, Brussels, 100 people); on an existing demo database, "
-                "reopen its doors for today (check-ins are kept)");
+        "demo",
+        "Create the demo event database (RRBSI 2018, Brussels, 100 people); on an existing demo database, "
+        "reopen its doors for today (check-ins are kept)");
     demo->add_option("--db", opt->db, "Database file to create")->required();
     demo->callback([opt, &ctx] {
         auto db = openDb(ctx, "demo", opt->db, Database::Mode::CreateIfMissing);
@@ -88,16 +92,20 @@ void registerCoreCommands(CLI::App& app, CommandContext& ctx) {
         // Another event's file is never touched; the demo's own file gets today's doors again
         // (its doors are relative to when it was made: a rehearsal the next day must still work).
         if (existed && (*ev)->id != core::kDemoEventId)
-            return fail(ctx, "demo", opt->db + " already holds the event '" + (*ev)->id +
-                                         "'; delete the file or choose another --db");
-        if (auto s = core::createDemoEvent(*db, core::nowUtc()); !s) return fail(ctx, "demo", s.error().message);
+            return fail(ctx, "demo",
+                        opt->db + " already holds the event '" + (*ev)->id +
+                            "'; delete the file or choose another --db");
+        if (auto s = core::createDemoEvent(*db, core::nowUtc()); !s)
+            return fail(ctx, "demo", s.error().message);
         auto people = db->attendees();
         if (existed)
-            std::printf("demo event in %s: doors open again from an hour ago for twelve hours (%zu attendees, "
-                        "check-ins kept)\n",
-                        opt->db.c_str(), people ? people->size() : 0);
+            std::printf(
+                "demo event in %s: doors open again from an hour ago for twelve hours (%zu attendees, "
+                "check-ins kept)\n",
+                opt->db.c_str(), people ? people->size() : 0);
         else
-            std::printf("demo event created in %s (%zu attendees)\n", opt->db.c_str(), people ? people->size() : 0);
+            std::printf("demo event created in %s (%zu attendees)\n", opt->db.c_str(),
+                        people ? people->size() : 0);
     });
 
     // --- codes
@@ -151,11 +159,13 @@ void registerCoreCommands(CLI::App& app, CommandContext& ctx) {
             if (opt->json) {
                 nlohmann::json j;
                 j["outcome"] = outcome;
-                j["attendee"] = r.attendee ? nlohmann::json{{"id", r.attendee->id}, {"name", r.attendee->displayName()}}
-                                           : nlohmann::json(nullptr);
-                j["first_checkin"] = r.firstCheckin ? nlohmann::json{{"at", core::formatIso8601(r.firstCheckin->at)},
-                                                                     {"kiosk", r.firstCheckin->kiosk}}
-                                                    : nlohmann::json(nullptr);
+                j["attendee"] =
+                    r.attendee ? nlohmann::json{{"id", r.attendee->id}, {"name", r.attendee->displayName()}}
+                               : nlohmann::json(nullptr);
+                j["first_checkin"] = r.firstCheckin
+                                         ? nlohmann::json{{"at", core::formatIso8601(r.firstCheckin->at)},
+                                                          {"kiosk", r.firstCheckin->kiosk}}
+                                         : nlohmann::json(nullptr);
                 if (!r.caseRef.empty()) j["case_ref"] = r.caseRef;
                 if (r.checkin) j["checkin_id"] = r.checkin->id;
                 if (r.printJob)
@@ -167,7 +177,8 @@ void registerCoreCommands(CLI::App& app, CommandContext& ctx) {
                 std::string line = outcome;
                 if (r.attendee) line += ": " + r.attendee->displayName();
                 if (r.firstCheckin)
-                    line += " (first check-in " + core::formatIso8601(r.firstCheckin->at) + " at " + r.firstCheckin->kiosk + ")";
+                    line += " (first check-in " + core::formatIso8601(r.firstCheckin->at) + " at " +
+                            r.firstCheckin->kiosk + ")";
                 if (!r.caseRef.empty()) line += " [case " + r.caseRef + "]";
                 if (r.printJob) line += " [badge job " + r.printJob->id + " for " + r.printJob->machine + "]";
                 std::printf("%s\n", core::escapeForDisplay(line).c_str());
@@ -234,13 +245,14 @@ void registerCoreCommands(CLI::App& app, CommandContext& ctx) {
         if (opt->json) {
             auto arr = nlohmann::json::array();
             for (const auto& a : *found)
-                arr.push_back({{"id", a.id},
-                               {"name", a.displayName()},
-                               {"first_name", a.firstName},
-                               {"last_name", a.lastName},
-                               {"organisation", a.organisation},
-                               {"category", a.category},
-                               {"status", a.status == core::AttendeeStatus::Cancelled ? "cancelled" : "registered"}});
+                arr.push_back(
+                    {{"id", a.id},
+                     {"name", a.displayName()},
+                     {"first_name", a.firstName},
+                     {"last_name", a.lastName},
+                     {"organisation", a.organisation},
+                     {"category", a.category},
+                     {"status", a.status == core::AttendeeStatus::Cancelled ? "cancelled" : "registered"}});
             std::printf("%s\n", dump(arr).c_str());
         } else {
             for (const auto& a : *found)
@@ -281,7 +293,8 @@ void registerCoreCommands(CLI::App& app, CommandContext& ctx) {
                         static_cast<long long>(g.checkedIn), static_cast<long long>(g.registered));
         std::printf("\narrivals per 5 minutes (UTC)\n");
         for (const auto& b : s->arrivalsPer5Min)
-            std::printf("  %s\t%lld\n", core::formatIso8601(b.start).c_str(), static_cast<long long>(b.arrivals));
+            std::printf("  %s\t%lld\n", core::formatIso8601(b.start).c_str(),
+                        static_cast<long long>(b.arrivals));
     });
 }
 

@@ -41,11 +41,12 @@ std::optional<TimePoint> parseWhen(const std::string& s) {
     std::tm tm{};
     int consumed = 0;
     // Without a zone: the wall clock here. With Z or an offset: ISO 8601.
-    if (std::sscanf(s.c_str(), "%4d-%2d-%2d%*1[ T]%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-                    &tm.tm_min, &consumed) != 5 ||
+    if (std::sscanf(s.c_str(), "%4d-%2d-%2d%*1[ T]%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                    &tm.tm_hour, &tm.tm_min, &consumed) != 5 ||
         static_cast<std::size_t>(consumed) != s.size())
         return core::parseIso8601(s);
-    if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59)
+    if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+        tm.tm_min > 59)
         return std::nullopt;
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
@@ -83,7 +84,9 @@ std::string slug(const std::string& name) {
 }
 
 nlohmann::json toJson(const core::Event& e) {
-    auto when = [](TimePoint t) { return t == TimePoint{} ? nlohmann::json() : nlohmann::json(core::formatIso8601(t)); };
+    auto when = [](TimePoint t) {
+        return t == TimePoint{} ? nlohmann::json() : nlohmann::json(core::formatIso8601(t));
+    };
     return {{"id", e.id},
             {"name", e.name},
             {"venue", e.venue},
@@ -100,12 +103,15 @@ nlohmann::json toJson(const core::Event& e) {
 std::string applyPretixKeys(const EventOptions& o, Database& db) {
     const auto now = core::nowUtc();
     if (o.clearPretixKeys)
-        if (auto s = db.clearPretixKeys("cli", now); !s) return s.error().message + " [" + s.error().code + "]";
+        if (auto s = db.clearPretixKeys("cli", now); !s)
+            return s.error().message + " [" + s.error().code + "]";
     if (!o.pretixKeys) return {};
     auto text = core::readExportFile(*o.pretixKeys);
     if (!text) return text.error().message + " [" + text.error().code + "]";
     auto keys = core::parsePretixKeyFile(*text);
-    if (!keys) return "--pretix-keys " + *o.pretixKeys + ": " + keys.error().message + " [" + keys.error().code + "]";
+    if (!keys)
+        return "--pretix-keys " + *o.pretixKeys + ": " + keys.error().message + " [" + keys.error().code +
+               "]";
     auto added = db.addPretixKeys(*keys, *o.pretixKeys, "cli", now);
     if (!added) return added.error().message + " [" + added.error().code + "]";
     if (!o.json)
@@ -114,8 +120,8 @@ std::string applyPretixKeys(const EventOptions& o, Database& db) {
 }
 
 void runEvent(const EventOptions& o, CommandContext& ctx) {
-    const bool changing = o.id || o.name || o.venue || o.city || o.starts || o.ends || o.doorsOpen || o.doorsClose ||
-                          o.language;
+    const bool changing = o.id || o.name || o.venue || o.city || o.starts || o.ends || o.doorsOpen ||
+                          o.doorsClose || o.language;
     const bool keysChange = o.pretixKeys || o.clearPretixKeys;
     auto db = Database::open(o.db, changing ? Database::Mode::CreateIfMissing : Database::Mode::OpenExisting);
     if (!db) return fail(ctx, db.error().message + " [" + db.error().code + "]");
@@ -127,10 +133,12 @@ void runEvent(const EventOptions& o, CommandContext& ctx) {
         if (!current->has_value()) {
             if (!o.name && !o.id) return fail(ctx, "a new event needs --name (and, if you like, --id)");
             e.id = o.id ? *o.id : slug(*o.name);
-            if (e.id.empty()) return fail(ctx, "cannot make an id from that name: give --id (letters, digits, dashes)");
+            if (e.id.empty())
+                return fail(ctx, "cannot make an id from that name: give --id (letters, digits, dashes)");
         } else if (o.id && *o.id != e.id) {
             return fail(ctx, "this database belongs to event '" + e.id +
-                                 "' and its QR codes carry that id; use a new database file for '" + *o.id + "'");
+                                 "' and its QR codes carry that id; use a new database file for '" + *o.id +
+                                 "'");
         }
         if (o.name) e.name = *o.name;
         if (o.venue) e.venue = *o.venue;
@@ -140,9 +148,10 @@ void runEvent(const EventOptions& o, CommandContext& ctx) {
             TimePoint& field;
             const char* flag;
         };
-        for (const TimeOption& t : {TimeOption{o.starts, e.startsAt, "--starts"}, TimeOption{o.ends, e.endsAt, "--ends"},
-                                    TimeOption{o.doorsOpen, e.doorsOpenAt, "--doors-open"},
-                                    TimeOption{o.doorsClose, e.doorsCloseAt, "--doors-close"}}) {
+        for (const TimeOption& t :
+             {TimeOption{o.starts, e.startsAt, "--starts"}, TimeOption{o.ends, e.endsAt, "--ends"},
+              TimeOption{o.doorsOpen, e.doorsOpenAt, "--doors-open"},
+              TimeOption{o.doorsClose, e.doorsCloseAt, "--doors-close"}}) {
             if (!t.text) continue;
             if (t.text->empty()) {
                 t.field = TimePoint{};  // "" clears: no limit
@@ -177,17 +186,21 @@ void runEvent(const EventOptions& o, CommandContext& ctx) {
         auto j = toJson(e);
         j["pretix_keys"] = nlohmann::json::array();
         for (const auto& k : *pretixKeys)
-            j["pretix_keys"].push_back(
-                {{"fingerprint", k.fingerprint}, {"source", k.source}, {"added_at", core::formatIso8601(k.addedAt)}});
+            j["pretix_keys"].push_back({{"fingerprint", k.fingerprint},
+                                        {"source", k.source},
+                                        {"added_at", core::formatIso8601(k.addedAt)}});
         std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
         return;
     }
-    std::printf("event        %s\nname         %s\nvenue        %s\ncity         %s\n", e.id.c_str(), e.name.c_str(),
-                e.venue.c_str(), e.city.c_str());
-    std::printf("starts       %s\nends         %s\n", localText(e.startsAt).c_str(), localText(e.endsAt).c_str());
+    std::printf("event        %s\nname         %s\nvenue        %s\ncity         %s\n", e.id.c_str(),
+                e.name.c_str(), e.venue.c_str(), e.city.c_str());
+    std::printf("starts       %s\nends         %s\n", localText(e.startsAt).c_str(),
+                localText(e.endsAt).c_str());
     std::printf("doors open   %s\ndoors close  %s%s\n", localText(e.doorsOpenAt).c_str(),
                 localText(e.doorsCloseAt).c_str(),
-                e.doorsOpenAt == TimePoint{} && e.doorsCloseAt == TimePoint{} ? "  (scans accepted at any time)" : "");
+                e.doorsOpenAt == TimePoint{} && e.doorsCloseAt == TimePoint{}
+                    ? "  (scans accepted at any time)"
+                    : "");
     std::printf("language     %s\n", std::string(core::languageCode(e.defaultLanguage)).c_str());
     if (pretixKeys->empty())
         std::printf("pretix keys  none (signed pretix tickets resolve only if the import carries them)\n");
@@ -201,11 +214,13 @@ void runEvent(const EventOptions& o, CommandContext& ctx) {
 
 void registerEventCommand(CLI::App& app, CommandContext& ctx) {
     auto o = std::make_shared<EventOptions>();
-    auto* ev = app.add_subcommand("event",
-                                  "Show or set the event: name, venue, dates, door times (scans outside them are "
-                                  "refused as not open yet / closed), screen language");
+    auto* ev =
+        app.add_subcommand("event",
+                           "Show or set the event: name, venue, dates, door times (scans outside them are "
+                           "refused as not open yet / closed), screen language");
     ev->add_option("--db", o->db, "Event database (created if you set an event on a new file)")->required();
-    ev->add_option("--id", o->id, "Short id carried in the QR codes (new event only; default: from the name)");
+    ev->add_option("--id", o->id,
+                   "Short id carried in the QR codes (new event only; default: from the name)");
     ev->add_option("--name", o->name, "Event name, as on screens, badges and confirmations");
     ev->add_option("--venue", o->venue, "Venue");
     ev->add_option("--city", o->city, "City");
@@ -214,9 +229,10 @@ void registerEventCommand(CLI::App& app, CommandContext& ctx) {
     ev->add_option("--doors-open", o->doorsOpen, "Check-in opens ('' for no limit)");
     ev->add_option("--doors-close", o->doorsClose, "Check-in closes ('' for no limit)");
     ev->add_option("--language", o->language, "Language of the idle screen: fr, nl or en");
-    ev->add_option("--pretix-keys", o->pretixKeys,
-                   "Public keys for pretix signed tickets (pretix_sig1): pretix's event JSON from its REST API "
-                   "(valid_keys) or a PEM file; added to the keys already loaded");
+    ev->add_option(
+        "--pretix-keys", o->pretixKeys,
+        "Public keys for pretix signed tickets (pretix_sig1): pretix's event JSON from its REST API "
+        "(valid_keys) or a PEM file; added to the keys already loaded");
     ev->add_flag("--clear-pretix-keys", o->clearPretixKeys, "Forget every pretix key first");
     ev->add_flag("--json", o->json, "Print one JSON object");
     ev->callback([o, &ctx] { runEvent(*o, ctx); });

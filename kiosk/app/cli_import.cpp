@@ -30,7 +30,9 @@ void fail(CommandContext& ctx, const char* cmd, const core::Error& e) {
     ctx.exitCode = kExitError;
 }
 
-std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+std::string dump(const nlohmann::json& j) {
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 std::string defaultActor() {
     const char* user = std::getenv("USER");
@@ -64,12 +66,16 @@ void runRevoked(const ImportOptions& o, CommandContext& ctx) {
                                      core::nowUtc());
     if (!sum) return fail(ctx, "import", sum.error());
     if (list->morePages)
-        std::fprintf(stderr, "warning: %s is one page of pretix's list (\"next\" is set): import the other pages "
-                             "too, or fetch it with ?page_size=1000\n",
+        std::fprintf(stderr,
+                     "warning: %s is one page of pretix's list (\"next\" is set): import the other pages "
+                     "too, or fetch it with ?page_size=1000\n",
                      core::escapeForDisplay(o.revoked).c_str());
     if (o.json) {
-        std::printf("%s\n", dump({{"revoked_file", o.revoked}, {"listed", sum->listed}, {"added", sum->added},
-                                  {"codes_revoked", sum->codesRevoked}, {"more_pages", list->morePages}})
+        std::printf("%s\n", dump({{"revoked_file", o.revoked},
+                                  {"listed", sum->listed},
+                                  {"added", sum->added},
+                                  {"codes_revoked", sum->codesRevoked},
+                                  {"more_pages", list->morePages}})
                                 .c_str());
         return;
     }
@@ -88,9 +94,12 @@ void runImport(const ImportOptions& o, CommandContext& ctx) {
         return;
     }
     ImportFormat format = ImportFormat::Auto;
-    if (o.format == "pretix") format = ImportFormat::Pretix;
-    else if (o.format == "eventbrite") format = ImportFormat::Eventbrite;
-    else if (o.format == "generic") format = ImportFormat::Generic;
+    if (o.format == "pretix")
+        format = ImportFormat::Pretix;
+    else if (o.format == "eventbrite")
+        format = ImportFormat::Eventbrite;
+    else if (o.format == "generic")
+        format = ImportFormat::Generic;
 
     std::error_code ec;
     const bool existed = std::filesystem::exists(o.db, ec);
@@ -112,8 +121,9 @@ void runImport(const ImportOptions& o, CommandContext& ctx) {
     auto ev = db->event();
     const bool noEvent = ev && !ev->has_value();
     if (noEvent && !o.json)
-        std::fprintf(stderr, "note: %s has no event yet; name it and set its door times with: kiosk event --db %s "
-                             "--name \"…\" --doors-open \"YYYY-MM-DD HH:MM\" --doors-close \"…\"\n",
+        std::fprintf(stderr,
+                     "note: %s has no event yet; name it and set its door times with: kiosk event --db %s "
+                     "--name \"…\" --doors-open \"YYYY-MM-DD HH:MM\" --doors-close \"…\"\n",
                      o.db.c_str(), o.db.c_str());
     const int accepted = sum->imported + sum->updated + sum->unchanged;
     if (accepted == 0 && !sum->rejected.empty()) ctx.exitCode = kExitAllRejected;
@@ -121,11 +131,15 @@ void runImport(const ImportOptions& o, CommandContext& ctx) {
     if (o.json) {
         auto rejected = nlohmann::json::array();
         for (const auto& r : sum->rejected) rejected.push_back({{"line", r.line}, {"reason", r.reason}});
-        const nlohmann::json j{{"source", sum->source},  {"file", o.file},
+        const nlohmann::json j{{"source", sum->source},
+                               {"file", o.file},
                                {"event", noEvent || !ev ? nlohmann::json() : nlohmann::json((*ev)->id)},
-                               {"imported", sum->imported}, {"updated", sum->updated},
-                               {"unchanged", sum->unchanged}, {"revoked", sum->revoked},
-                               {"rejected_count", sum->rejected.size()}, {"rejected", rejected}};
+                               {"imported", sum->imported},
+                               {"updated", sum->updated},
+                               {"unchanged", sum->unchanged},
+                               {"revoked", sum->revoked},
+                               {"rejected_count", sum->rejected.size()},
+                               {"rejected", rejected}};
         std::printf("%s\n", dump(j).c_str());
         if (!o.revoked.empty()) runRevoked(o, ctx);
         return;
@@ -143,13 +157,15 @@ void runExport(const ExportOptions& o, CommandContext& ctx) {
     if (!db) return fail(ctx, "export", db.error());
     auto rows = db->exportArrivalsCsv(o.out);
     if (!rows) return fail(ctx, "export", rows.error());
-    const std::string warning = "the file holds personal data (names, e-mail addresses, arrival times): it is "
-                                "readable only by you (mode 0600); keep it off shared folders and delete it when "
-                                "it has served";
+    const std::string warning =
+        "the file holds personal data (names, e-mail addresses, arrival times): it is "
+        "readable only by you (mode 0600); keep it off shared folders and delete it when "
+        "it has served";
     if (o.json) {
         std::printf("%s\n", dump({{"rows", *rows}, {"out", o.out}, {"warning", warning}}).c_str());
     } else {
-        std::fprintf(stderr, "kiosk export: %s: %s\n", core::escapeForDisplay(o.out).c_str(), warning.c_str());
+        std::fprintf(stderr, "kiosk export: %s: %s\n", core::escapeForDisplay(o.out).c_str(),
+                     warning.c_str());
         std::printf("wrote %d arrival%s to %s\n", *rows, *rows == 1 ? "" : "s",
                     core::escapeForDisplay(o.out).c_str());
     }
@@ -173,7 +189,8 @@ void runBackup(const ExportOptions& o, CommandContext& ctx) {
 void registerImportCommands(CLI::App& app, CommandContext& ctx) {
     auto in = std::make_shared<ImportOptions>();
     auto* imp = app.add_subcommand(
-        "import", "Import attendees from a pretix, Eventbrite or generic CSV export (re-import updates people)");
+        "import",
+        "Import attendees from a pretix, Eventbrite or generic CSV export (re-import updates people)");
     imp->add_option("--db", in->db, "Event database file (created if missing)")->required();
     imp->add_option("--format", in->format, "Export format; auto detects it from the header")
         ->check(CLI::IsMember({"auto", "pretix", "eventbrite", "generic"}));

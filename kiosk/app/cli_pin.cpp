@@ -50,12 +50,14 @@ void registerPinCommand(CLI::App& app, CommandContext& ctx) {
         bool set = false;
     };
     auto opt = std::make_shared<Options>();
-    auto* cmd = app.add_subcommand("pin", "Set or show the volunteer PIN of the help desk (kept as a hash in <db>.pin)");
+    auto* cmd = app.add_subcommand(
+        "pin", "Set or show the volunteer PIN of the help desk (kept as a hash in <db>.pin)");
     cmd->add_option("--db", opt->db, "Event database (the PIN file sits beside it)")->required();
     cmd->add_flag("--set", opt->set, "Read a new PIN (4-12 digits) from stdin; asked twice on a terminal");
     cmd->callback([opt, &ctx] {
         if (!std::filesystem::exists(opt->db)) {
-            std::fprintf(stderr, "kiosk pin: %s does not exist: create the event first (kiosk demo / kiosk import)\n",
+            std::fprintf(stderr,
+                         "kiosk pin: %s does not exist: create the event first (kiosk demo / kiosk import)\n",
                          opt->db.c_str());
             ctx.exitCode = 2;
             return;
@@ -64,14 +66,16 @@ void registerPinCommand(CLI::App& app, CommandContext& ctx) {
         if (!opt->set) {
             auto stored = ui::loadPinHash(file);
             if (!stored) {
-                std::fprintf(stderr, "kiosk pin: %s [%s]\n", stored.error().message.c_str(), stored.error().code.c_str());
+                std::fprintf(stderr, "kiosk pin: %s [%s]\n", stored.error().message.c_str(),
+                             stored.error().code.c_str());
                 ctx.exitCode = 2;
             } else if (stored->has_value()) {
                 std::printf("pin: set (%s)\n", file.c_str());
             } else {
-                std::printf("pin: not set; the demo event opens with %s, any other event keeps the desk closed. "
-                            "Set one with: kiosk pin --db %s --set\n",
-                            std::string(ui::kDemoPin).c_str(), opt->db.c_str());
+                std::printf(
+                    "pin: not set; the demo event opens with %s, any other event keeps the desk closed. "
+                    "Set one with: kiosk pin --db %s --set\n",
+                    std::string(ui::kDemoPin).c_str(), opt->db.c_str());
             }
             return;
         }
@@ -82,7 +86,8 @@ void registerPinCommand(CLI::App& app, CommandContext& ctx) {
             return;
         }
         if (auto rule = ui::checkPinRules(pin); !rule.empty()) {
-            std::fprintf(stderr, "kiosk pin: %s: a PIN is 4 to 12 digits; nothing changed\n", std::string(rule).c_str());
+            std::fprintf(stderr, "kiosk pin: %s: a PIN is 4 to 12 digits; nothing changed\n",
+                         std::string(rule).c_str());
             ctx.exitCode = 2;
             return;
         }
@@ -91,7 +96,8 @@ void registerPinCommand(CLI::App& app, CommandContext& ctx) {
             ctx.exitCode = 2;
             return;
         }
-        std::printf("pin: set (%s, mode 0600); a running kiosk picks it up at its next start\n", file.c_str());
+        std::printf("pin: set (%s, mode 0600); a running kiosk picks it up at its next start\n",
+                    file.c_str());
     });
 }
 

@@ -66,8 +66,9 @@ core::Result<std::string> attendeeForCode(Database& db, const std::string& code)
         auto c = db.primaryCode(a.id);
         if (c && *c == code) return a.id;
     }
-    return core::Error{"badge.unknown_code",
-                       "no attendee has this kiosk code; for pretix/Eventbrite codes use `kiosk search` and --attendee"};
+    return core::Error{
+        "badge.unknown_code",
+        "no attendee has this kiosk code; for pretix/Eventbrite codes use `kiosk search` and --attendee"};
 }
 
 // A plain bar on a terminal; nothing when piped, so scripts get clean output.
@@ -91,12 +92,14 @@ private:
 
 std::string safeFileName(const std::string& id) {
     std::string s;
-    for (char c : id) s.push_back((std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_');
+    for (char c : id)
+        s.push_back((std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_');
     return s;
 }
 
 void printWarnings(const std::vector<printing::RenderWarning>& warnings) {
-    for (const auto& w : warnings) std::fprintf(stderr, "warning [%s]: %s\n", w.code.c_str(), w.message.c_str());
+    for (const auto& w : warnings)
+        std::fprintf(stderr, "warning [%s]: %s\n", w.code.c_str(), w.message.c_str());
 }
 
 void runBadge(CommandContext& ctx, const PrintOptions& o) {
@@ -146,15 +149,17 @@ void runBadges(CommandContext& ctx, const PrintOptions& o) {
     if (sheet) {
         const size_t perFile = 64;  // a sheet file per 64 badges keeps files printable in chunks
         for (size_t first = 0; first < contents.size(); first += perFile) {
-            std::vector<BadgeContent> chunk(contents.begin() + static_cast<long>(first),
-                                            contents.begin() + static_cast<long>(std::min(contents.size(), first + perFile)));
+            std::vector<BadgeContent> chunk(
+                contents.begin() + static_cast<long>(first),
+                contents.begin() + static_cast<long>(std::min(contents.size(), first + perFile)));
             auto pdf = renderer.renderSheets(chunk, *tpl, *sheet);
             if (!pdf) return fail(ctx, "badges", pdf.error());
             printWarnings(pdf->warnings);
             warnings += pdf->warnings.size();
             char name[64];
             std::snprintf(name, sizeof name, "sheets-%s-%03zu.pdf", o.sheet.c_str(), first / perFile + 1);
-            if (auto st = writeFile(fs::path(o.out) / name, pdf->bytes); !st) return fail(ctx, "badges", st.error());
+            if (auto st = writeFile(fs::path(o.out) / name, pdf->bytes); !st)
+                return fail(ctx, "badges", st.error());
             ++files;
             progress.step(std::min(contents.size(), first + perFile));
         }
@@ -164,15 +169,17 @@ void runBadges(CommandContext& ctx, const PrintOptions& o) {
             if (!pdf) return fail(ctx, "badges", pdf.error());
             printWarnings(pdf->warnings);
             warnings += pdf->warnings.size();
-            const fs::path path = fs::path(o.out) / ("badge-" + safeFileName(contents[i].attendeeId) + ".pdf");
+            const fs::path path =
+                fs::path(o.out) / ("badge-" + safeFileName(contents[i].attendeeId) + ".pdf");
             if (auto st = writeFile(path, pdf->bytes); !st) return fail(ctx, "badges", st.error());
             ++files;
             progress.step(i + 1);
         }
     }
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("badges: %zu attendees, %zu file(s) in %s, %.1f ms/badge, %zu warning(s)\n", contents.size(), files,
-                o.out.c_str(), contents.empty() ? 0.0 : ms / contents.size(), warnings);
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("badges: %zu attendees, %zu file(s) in %s, %.1f ms/badge, %zu warning(s)\n", contents.size(),
+                files, o.out.c_str(), contents.empty() ? 0.0 : ms / contents.size(), warnings);
 }
 
 void runConfirmations(CommandContext& ctx, const PrintOptions& o) {
@@ -218,7 +225,8 @@ void registerPrintCommands(CLI::App& app, CommandContext& ctx) {
         runBadge(ctx, *opts);
     });
 
-    auto* badges = app.add_subcommand("badges", "Render every registered attendee's badge (one PDF each, or A4 sheets)");
+    auto* badges =
+        app.add_subcommand("badges", "Render every registered attendee's badge (one PDF each, or A4 sheets)");
     badges->add_option("--db", opts->db, "Event database")->required();
     badges->add_option("--out", opts->out, "Output folder")->required();
     badges->add_option("--template", opts->templateName, "Template name in assets/templates or a .json path");
@@ -226,7 +234,8 @@ void registerPrintCommands(CLI::App& app, CommandContext& ctx) {
     badges->add_flag("--quiet", opts->quiet, "No progress bar");
     badges->callback([&ctx, opts] { runBadges(ctx, *opts); });
 
-    auto* conf = app.add_subcommand("confirmations", "Render one A4 registration confirmation PDF per attendee");
+    auto* conf =
+        app.add_subcommand("confirmations", "Render one A4 registration confirmation PDF per attendee");
     conf->add_option("--db", opts->db, "Event database")->required();
     conf->add_option("--out", opts->out, "Output folder")->required();
     conf->add_flag("--quiet", opts->quiet, "No progress bar");

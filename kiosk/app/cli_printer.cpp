@@ -8,12 +8,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
 #include <thread>
-#include <unistd.h>
 
 namespace kiosk::app {
 namespace {
@@ -47,15 +47,17 @@ int runPrint(const PrintArgs& a) {
     auto jobs = db.printJobs({.state = {}, .machine = {}, .attendeeId = a.attendee, .limit = 100000});
     if (!jobs) return fail(jobs.error());
     std::vector<core::PrintJob> theirs = std::move(jobs).value();
-    std::sort(theirs.begin(), theirs.end(), [](const auto& x, const auto& y) { return x.createdAt < y.createdAt; });
+    std::sort(theirs.begin(), theirs.end(),
+              [](const auto& x, const auto& y) { return x.createdAt < y.createdAt; });
 
     std::string jobId;
     if (!a.reprint) {
         for (const auto& j : theirs)
             if (j.state == core::PrintJobState::Printed) {
-                std::printf("badge already printed (job %s, %s, CUPS job %d on %s); not printing again.\n"
-                            "Use --reprint for a counted reprint.\n",
-                            j.id.c_str(), core::formatIso8601(j.updatedAt).c_str(), j.cupsJobId, j.printer.c_str());
+                std::printf(
+                    "badge already printed (job %s, %s, CUPS job %d on %s); not printing again.\n"
+                    "Use --reprint for a counted reprint.\n",
+                    j.id.c_str(), core::formatIso8601(j.updatedAt).c_str(), j.cupsJobId, j.printer.c_str());
                 return 0;
             }
         // A job already on its way (or held for the desk) is the one to finish, not a new one.
@@ -86,7 +88,8 @@ int runPrint(const PrintArgs& a) {
             for (const auto& r : *hist)
                 if (r.action == core::CheckinAction::Checkin) checkinId = r.id;
         }
-        auto job = db.enqueuePrint(a.attendee, checkinId, a.reprint ? core::PrintJobKind::Reprint : core::PrintJobKind::Badge,
+        auto job = db.enqueuePrint(a.attendee, checkinId,
+                                   a.reprint ? core::PrintJobKind::Reprint : core::PrintJobKind::Badge,
                                    a.kiosk, "cli", core::nowUtc());
         if (!job) return fail(job.error());
         if (job->machine != a.kiosk) {  // the check-in's badge, on its way at the kiosk that took it
@@ -97,7 +100,8 @@ int runPrint(const PrintArgs& a) {
         jobId = job->id;
         if (a.reprint) {
             auto n = db.reprintCount(a.attendee);
-            std::printf("reprint %s queued (reprint number %d for this attendee)\n", jobId.c_str(), n ? *n : 0);
+            std::printf("reprint %s queued (reprint number %d for this attendee)\n", jobId.c_str(),
+                        n ? *n : 0);
         } else {
             std::printf("badge job %s queued\n", jobId.c_str());
         }
@@ -121,24 +125,29 @@ int runPrint(const PrintArgs& a) {
             if (e.jobId != jobId) continue;
             if (e.stage == lastStage && e.errorCode.empty()) continue;
             lastStage = e.stage;
-            std::printf("%s[%3d%%] %-9s", tty ? "\r" : "", static_cast<int>(e.progress * 100), e.stage.c_str());
+            std::printf("%s[%3d%%] %-9s", tty ? "\r" : "", static_cast<int>(e.progress * 100),
+                        e.stage.c_str());
             if (e.cupsJobId) std::printf(" CUPS job %d on %s", e.cupsJobId, e.printer.c_str());
             if (e.acceptedAfterMs) std::printf(" (accepted %.0f ms after queueing)", *e.acceptedAfterMs);
             if (!e.errorCode.empty()) std::printf(" %s: %s", e.errorCode.c_str(), e.errorText.c_str());
             std::printf("\n");
             std::fflush(stdout);
             if (e.state == core::PrintJobState::Printed) return 0;
-            if (e.state == core::PrintJobState::Failed || e.state == core::PrintJobState::Dismissed) return kNotPrinted;
+            if (e.state == core::PrintJobState::Failed || e.state == core::PrintJobState::Dismissed)
+                return kNotPrinted;
             if (e.state == core::PrintJobState::Held) {
-                std::printf("The check-in stands; the badge is held for the help desk (kiosk print again, or "
-                            "reprint from the desk, once the printer is fixed).\n");
+                std::printf(
+                    "The check-in stands; the badge is held for the help desk (kiosk print again, or "
+                    "reprint from the desk, once the printer is fixed).\n");
                 return kNotPrinted;
             }
         }
         std::this_thread::sleep_for(milliseconds(50));
     }
-    std::fprintf(stderr, "kiosk: printer.timeout: job %s not finished after %d s; it stays in the outbox "
-                         "and will not be sent twice\n", jobId.c_str(), a.timeoutSeconds);
+    std::fprintf(stderr,
+                 "kiosk: printer.timeout: job %s not finished after %d s; it stays in the outbox "
+                 "and will not be sent twice\n",
+                 jobId.c_str(), a.timeoutSeconds);
     return kNotPrinted;
 }
 
@@ -147,10 +156,14 @@ int runPrinters(bool json, const std::string& server) {
     auto queues = cups.listQueues();
     if (!queues) {
         if (json) {
-            std::printf("%s\n", nlohmann::json{{"error", {{"code", queues.error().code}, {"message", queues.error().message}}}}
-                                    .dump(2).c_str());
+            std::printf("%s\n",
+                        nlohmann::json{
+                            {"error", {{"code", queues.error().code}, {"message", queues.error().message}}}}
+                            .dump(2)
+                            .c_str());
         } else {
-            std::fprintf(stderr, "kiosk: %s: %s\n", queues.error().code.c_str(), queues.error().message.c_str());
+            std::fprintf(stderr, "kiosk: %s: %s\n", queues.error().code.c_str(),
+                         queues.error().message.c_str());
         }
         return kNotPrinted;
     }
@@ -159,7 +172,8 @@ int runPrinters(bool json, const std::string& server) {
         for (const auto& q : *queues) {
             nlohmann::json reasons = nlohmann::json::array();
             for (const auto& r : q.reasons)
-                reasons.push_back({{"code", r.code}, {"keyword", r.keyword}, {"severity", r.severity}, {"text", r.text}});
+                reasons.push_back(
+                    {{"code", r.code}, {"keyword", r.keyword}, {"severity", r.severity}, {"text", r.text}});
             out.push_back({{"name", q.name},
                            {"state", std::string(printing::queueStateCode(q.state))},
                            {"accepting", q.accepting},
@@ -181,11 +195,13 @@ int runPrinters(bool json, const std::string& server) {
     }
     for (const auto& q : *queues) {
         std::printf("%s %-20s %-10s %s", q.isDefault ? "*" : " ", q.name.c_str(),
-                    std::string(printing::queueStateCode(q.state)).c_str(), q.accepting ? "accepting" : "rejecting");
+                    std::string(printing::queueStateCode(q.state)).c_str(),
+                    q.accepting ? "accepting" : "rejecting");
         if (!q.info.empty()) std::printf("  %s", q.info.c_str());
         std::printf("\n");
         for (const auto& r : q.reasons)
-            std::printf("      %s (%s, %s): %s\n", r.code.c_str(), r.keyword.c_str(), r.severity.c_str(), r.text.c_str());
+            std::printf("      %s (%s, %s): %s\n", r.code.c_str(), r.keyword.c_str(), r.severity.c_str(),
+                        r.text.c_str());
     }
     return 0;
 }
@@ -201,7 +217,8 @@ void registerPrinterCommands(CLI::App& app, CommandContext& ctx) {
     print->add_option("--template", args->templ, "Badge template name or path");
     print->add_flag("--reprint", args->reprint, "Print again even if printed before (counted)");
     print->add_option("--kiosk", args->kiosk, "Machine name: the job belongs to it (default: cli)");
-    print->add_option("--timeout", args->timeoutSeconds, "Seconds to wait for the printer")->capture_default_str();
+    print->add_option("--timeout", args->timeoutSeconds, "Seconds to wait for the printer")
+        ->capture_default_str();
     print->callback([args, &ctx] { ctx.exitCode = runPrint(*args); });
 
     auto json = std::make_shared<bool>(false);

@@ -9,13 +9,13 @@
 #include <kiosk/scanner.hpp>
 #include <kiosk/ui.hpp>
 
+#include <unistd.h>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <string>
-#include <unistd.h>
 
 namespace kiosk::app {
 
@@ -23,7 +23,9 @@ namespace {
 
 std::atomic<bool> g_quit{false};
 
-extern "C" void onQuitSignal(int) { g_quit.store(true); }
+extern "C" void onQuitSignal(int) {
+    g_quit.store(true);
+}
 
 struct RunOptions {
     std::string db;
@@ -121,7 +123,8 @@ int run(const RunOptions& o) {
     }
 
     ui::AppOptions appOpt = opt;
-    auto app = ui::KioskApp::create(std::move(appOpt), std::move(db).value(), std::move(scan), std::move(print));
+    auto app =
+        ui::KioskApp::create(std::move(appOpt), std::move(db).value(), std::move(scan), std::move(print));
     if (!app) {
         std::fprintf(stderr, "kiosk run: %s [%s]\n", app.error().message.c_str(), app.error().code.c_str());
         return 2;
@@ -133,7 +136,8 @@ int run(const RunOptions& o) {
     wo.quitFlag = &g_quit;
     auto window = GlfwBackend::create(wo);
     if (!window) {
-        std::fprintf(stderr, "kiosk run: %s [%s]\n", window.error().message.c_str(), window.error().code.c_str());
+        std::fprintf(stderr, "kiosk run: %s [%s]\n", window.error().message.c_str(),
+                     window.error().code.c_str());
         return 2;
     }
     (*window)->attach(**app);
@@ -169,19 +173,21 @@ int run(const RunOptions& o) {
 void registerRunCommand(CLI::App& app, CommandContext& ctx) {
     auto opts = std::make_shared<RunOptions>();
     opts->assets = KIOSK_ASSETS_DIR;
-    auto* run = app.add_subcommand("run", "Open the kiosk window (attendee self check-in, help desk, dashboard)");
+    auto* run =
+        app.add_subcommand("run", "Open the kiosk window (attendee self check-in, help desk, dashboard)");
     run->add_option("--db", opts->db, "Event database (.kiosk file)")->required();
     run->add_option("--mode", opts->mode, "attendee (default) or dashboard (read-only second screen)")
         ->check(CLI::IsMember({"attendee", "dashboard"}));
     run->add_option("--kiosk", opts->kiosk, "Name of this kiosk in the check-in log (default: host name)");
     run->add_option_function<std::string>(
-           "--camera", [opts](const std::string& d) { opts->camera = d, opts->cameraGiven = true; },
-           "V4L2 camera device, e.g. /dev/video0 (default: the first camera found)");
+        "--camera", [opts](const std::string& d) { opts->camera = d, opts->cameraGiven = true; },
+        "V4L2 camera device, e.g. /dev/video0 (default: the first camera found)");
     run->add_option("--frames", opts->frames, "Directory of PNG/JPEG frames played as a camera (demo, tests)")
         ->check(CLI::ExistingDirectory);
     run->add_option("--fps", opts->fps, "Frame rate of --frames")->check(CLI::Range(0.5, 120.0));
     run->add_option("--printer", opts->printer, "CUPS queue for badges (default: no printer)");
-    run->add_option("--badge-pickup", opts->badgePickup, "Where badges are handed out when there is no printer");
+    run->add_option("--badge-pickup", opts->badgePickup,
+                    "Where badges are handed out when there is no printer");
     run->add_flag("--windowed", opts->windowed, "Development: a normal window, closable, no lockdown");
     run->add_flag("--large-text", opts->largeText, "Start in large-text mode");
     run->add_option("--status-file", opts->statusFile, "Write the screen state as one JSON line (tests)");

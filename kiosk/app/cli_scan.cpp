@@ -23,7 +23,9 @@ namespace kiosk::app {
 namespace {
 
 std::atomic<bool> g_interrupted{false};
-extern "C" void onSignal(int) { g_interrupted = true; }
+extern "C" void onSignal(int) {
+    g_interrupted = true;
+}
 
 struct ScanArgs {
     bool json = false;
@@ -121,15 +123,16 @@ int scanLive(const ScanArgs& a) {
                     outcome = std::string(core::reasonCode(r->outcome));
                     j["outcome"] = outcome;
                     j["case"] = r->caseRef;
-                    if (r->outcome == core::Outcome::CheckedIn && r->attendee) j["first_name"] = r->attendee->firstName;
+                    if (r->outcome == core::Outcome::CheckedIn && r->attendee)
+                        j["first_name"] = r->attendee->firstName;
                 }
             }
             if (a.json)
                 std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
             else
                 std::printf("%s  %s  (%.0f ms)%s%s\n", core::formatIso8601(e.utc).c_str(),
-                            core::escapeForDisplay(e.text).c_str(), e.latencyMs, outcome.empty() ? "" : "  → ",
-                            outcome.c_str());
+                            core::escapeForDisplay(e.text).c_str(), e.latencyMs,
+                            outcome.empty() ? "" : "  → ", outcome.c_str());
             std::fflush(stdout);
         }
         const auto h = service.health();
@@ -138,16 +141,23 @@ int scanLive(const ScanArgs& a) {
             std::fprintf(stderr, "kiosk scan: %s\n", healthLine.c_str());
             lastHealth = healthLine;
         }
-        if (h.state == scanner::SourceState::Failed) { exitCode = 2; break; }
+        if (h.state == scanner::SourceState::Failed) {
+            exitCode = 2;
+            break;
+        }
         if (h.state == scanner::SourceState::Finished) {
             // Let the decoder finish the last frames before leaving.
             std::this_thread::sleep_for(std::chrono::milliseconds(300));
             for (auto& e : service.poll())
-                std::printf("%s\n", a.json ? nlohmann::ordered_json{{"text", e.text}, {"origin", "camera"}}.dump().c_str()
-                                           : core::escapeForDisplay(e.text).c_str());
+                std::printf(
+                    "%s\n",
+                    a.json ? nlohmann::ordered_json{{"text", e.text}, {"origin", "camera"}}.dump().c_str()
+                           : core::escapeForDisplay(e.text).c_str());
             break;
         }
-        if (a.duration > 0 && std::chrono::steady_clock::now() - t0 > std::chrono::duration<double>(a.duration)) break;
+        if (a.duration > 0 &&
+            std::chrono::steady_clock::now() - t0 > std::chrono::duration<double>(a.duration))
+            break;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     service.stop();
@@ -169,18 +179,22 @@ int listCameras() {
 
 void registerScanCommands(CLI::App& app, CommandContext& ctx) {
     auto args = std::make_shared<ScanArgs>();
-    auto* cmd = app.add_subcommand("scan",
-                                   "Decode QR codes in image files, or scan live from a camera or a frame directory.\n"
-                                   "Exit status for files: 0 all decoded, 1 some without a code, 2 unreadable file.");
+    auto* cmd = app.add_subcommand(
+        "scan",
+        "Decode QR codes in image files, or scan live from a camera or a frame directory.\n"
+        "Exit status for files: 0 all decoded, 1 some without a code, 2 unreadable file.");
     cmd->add_flag("--json", args->json, "One JSON line per file / scan");
     cmd->add_option("files", args->files, "PNG or JPEG files")->check(CLI::ExistingFile);
     cmd->add_option("--camera", args->device, "Scan live from a camera (default: the first one found)")
         ->expected(0, 1)
         ->each([args](const std::string&) { args->camera = true; });
     cmd->add_flag("--list-cameras", args->listCameras, "List capture devices and their frame sizes");
-    cmd->add_option("--size", [args](const CLI::results_t& r) {
-        return std::sscanf(r[0].c_str(), "%dx%d", &args->width, &args->height) == 2;
-    }, "Preferred camera frame size, e.g. 1280x720");
+    cmd->add_option(
+        "--size",
+        [args](const CLI::results_t& r) {
+            return std::sscanf(r[0].c_str(), "%dx%d", &args->width, &args->height) == 2;
+        },
+        "Preferred camera frame size, e.g. 1280x720");
     cmd->add_option("--frames", args->framesDir, "Play a directory of PNG/JPEG frames as a camera")
         ->check(CLI::ExistingDirectory);
     cmd->add_option("--fps", args->fps, "Frame rate for --frames")->check(CLI::Range(0.1, 240.0));

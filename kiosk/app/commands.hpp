@@ -11,13 +11,13 @@ struct CommandContext {
     int exitCode = 0;
 };
 
-void registerCoreCommands(CLI::App& app, CommandContext& ctx);   // cli_core.cpp
-void registerImportCommands(CLI::App& app, CommandContext& ctx); // cli_import.cpp (import, export)
-void registerScanCommands(CLI::App& app, CommandContext& ctx);   // cli_scan.cpp
-void registerPrintCommands(CLI::App& app, CommandContext& ctx);  // cli_print.cpp
-void registerPrinterCommands(CLI::App& app, CommandContext& ctx); // cli_printer.cpp (print, printers)
-void registerRunCommand(CLI::App& app, CommandContext& ctx);     // cli_run.cpp (window)
-void registerPinCommand(CLI::App& app, CommandContext& ctx);     // cli_pin.cpp (help-desk PIN)
-void registerEventCommand(CLI::App& app, CommandContext& ctx);   // cli_event.cpp (the event itself)
+void registerCoreCommands(CLI::App& app, CommandContext& ctx);     // cli_core.cpp
+void registerImportCommands(CLI::App& app, CommandContext& ctx);   // cli_import.cpp (import, export)
+void registerScanCommands(CLI::App& app, CommandContext& ctx);     // cli_scan.cpp
+void registerPrintCommands(CLI::App& app, CommandContext& ctx);    // cli_print.cpp
+void registerPrinterCommands(CLI::App& app, CommandContext& ctx);  // cli_printer.cpp (print, printers)
+void registerRunCommand(CLI::App& app, CommandContext& ctx);       // cli_run.cpp (window)
+void registerPinCommand(CLI::App& app, CommandContext& ctx);       // cli_pin.cpp (help-desk PIN)
+void registerEventCommand(CLI::App& app, CommandContext& ctx);     // cli_event.cpp (the event itself)
 
 }  // namespace kiosk::app

@@ -116,8 +116,7 @@ std::string withNoopPrep(const std::string& font) {
     std::string body;
     const size_t dirEnd = 12 + 16 * static_cast<size_t>(n);
     for (auto& r : recs) {
-        const std::string data =
-            r.tag == hb_tag_from_string("prep", 4) ? prep : font.substr(r.off, r.len);
+        const std::string data = r.tag == hb_tag_from_string("prep", 4) ? prep : font.substr(r.off, r.len);
         const uint32_t off = static_cast<uint32_t>(dirEnd + body.size());
         body += data;
         while (body.size() % 4) body.push_back('\0');
@@ -208,10 +207,18 @@ double FontLibrary::advance(int face, char32_t c) const {
     return static_cast<int>(hb_font_get_glyph_h_advance(f.font.get(), g) * 1000 / f.upem);
 }
 
-double FontLibrary::ascender(int face) const { return m_faces[face]->ascender; }
-double FontLibrary::descender(int face) const { return m_faces[face]->descender; }
-const std::string& FontLibrary::path(int face) const { return m_faces[face]->path; }
-int FontLibrary::faceCount() const { return static_cast<int>(m_faces.size()); }
+double FontLibrary::ascender(int face) const {
+    return m_faces[face]->ascender;
+}
+double FontLibrary::descender(int face) const {
+    return m_faces[face]->descender;
+}
+const std::string& FontLibrary::path(int face) const {
+    return m_faces[face]->path;
+}
+int FontLibrary::faceCount() const {
+    return static_cast<int>(m_faces.size());
+}
 
 core::Result<std::shared_ptr<const std::string>> FontLibrary::subset(int face,
                                                                      const std::set<char32_t>& chars) {
@@ -229,8 +236,8 @@ core::Result<std::shared_ptr<const std::string>> FontLibrary::subset(int face,
     // No shaping happens in a PDF, so layout tables are dead weight; nor does hinting matter
     // for print.
     hb_set_t* drop = hb_subset_input_set(input.get(), HB_SUBSET_SETS_DROP_TABLE_TAG);
-    for (const char* tag : {"GSUB", "GPOS", "GDEF", "kern", "BASE", "JSTF", "MATH", "FFTM", "gasp", "DSIG", "vhea",
-                            "vmtx", "hdmx", "LTSH", "VDMX"})
+    for (const char* tag : {"GSUB", "GPOS", "GDEF", "kern", "BASE", "JSTF", "MATH", "FFTM", "gasp", "DSIG",
+                            "vhea", "vmtx", "hdmx", "LTSH", "VDMX"})
         hb_set_add(drop, hb_tag_from_string(tag, 4));
     hb_subset_input_set_flags(input.get(), HB_SUBSET_FLAGS_NO_HINTING);
     std::unique_ptr<hb_face_t, FaceDel> sub(hb_subset_or_fail(m_faces[face]->face.get(), input.get()));

@@ -7,13 +7,13 @@
 #include <kiosk/printing/badge.hpp>
 
 #include <array>
-#include <type_traits>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -24,8 +24,12 @@ namespace kiosk::printing::detail {
 // --- text ---------------------------------------------------------------------------------------
 
 /// Invalid sequences become U+FFFD (which is then reported as unsupported).
-inline std::u32string decodeUtf8(std::string_view s) { return core::utf8::decode(s); }
-inline std::string encodeUtf8(std::u32string_view s) { return core::utf8::encode(s); }
+inline std::u32string decodeUtf8(std::string_view s) {
+    return core::utf8::decode(s);
+}
+inline std::string encodeUtf8(std::u32string_view s) {
+    return core::utf8::encode(s);
+}
 /// Canonical composition of base + combining marks ("e\u0301" -> "é"), so fonts without mark
 /// positioning still show precomposed letters.
 std::u32string composeCanonical(const std::u32string& s);
@@ -166,8 +170,8 @@ struct Frame {
 };
 void drawQr(HPDF_Page page, const QrMatrix& qr, double xPt, double yPt, double sizePt);
 /// Draws a fitted block in a box (points, bottom-left origin), aligned.
-void drawTextBlock(PdfDoc& pdf, HPDF_Page page, const TextBlock& block, double xPt, double yPt,
-                   double wPt, double hPt, Align align, const Color& color);
+void drawTextBlock(PdfDoc& pdf, HPDF_Page page, const TextBlock& block, double xPt, double yPt, double wPt,
+                   double hPt, Align align, const Color& color);
 
 constexpr double kPtPerMm = 72.0 / 25.4;
 

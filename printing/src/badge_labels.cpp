@@ -25,35 +25,44 @@ const std::unordered_map<std::string, Entry>& table() {
         {"category.partner", {"Partenaire", "Partner", "Partner"}},
         {"category.exhibitor", {"Exposant", "Exposant", "Exhibitor"}},
         {"label.working_group", {"Groupe de travail", "Werkgroep", "Working group"}},
-        {"confirmation.title", {"Confirmation d’inscription", "Inschrijvingsbevestiging", "Registration confirmation"}},
-        {"confirmation.show_code", {"Présentez ce code à l’entrée", "Toon deze code aan de ingang", "Show this code at the entrance"}},
+        {"confirmation.title",
+         {"Confirmation d’inscription", "Inschrijvingsbevestiging", "Registration confirmation"}},
+        {"confirmation.show_code",
+         {"Présentez ce code à l’entrée", "Toon deze code aan de ingang", "Show this code at the entrance"}},
         {"confirmation.step1",
-         {"1. À votre arrivée, présentez ce code QR (imprimé ou sur votre téléphone) au lecteur de la borne d’accueil.",
-          "1. Toon bij aankomst deze QR-code (afgedrukt of op je telefoon) aan de scanner van de onthaalzuil.",
-          "1. When you arrive, hold this QR code (printed or on your phone) under the scanner of the welcome kiosk."}},
+         {"1. À votre arrivée, présentez ce code QR (imprimé ou sur votre téléphone) au lecteur de la borne "
+          "d’accueil.",
+          "1. Toon bij aankomst deze QR-code (afgedrukt of op je telefoon) aan de scanner van de "
+          "onthaalzuil.",
+          "1. When you arrive, hold this QR code (printed or on your phone) under the scanner of the welcome "
+          "kiosk."}},
         {"confirmation.step2",
-         {"2. Votre badge s’imprime aussitôt : prenez-le à côté de la borne et portez-le pendant toute la rencontre.",
-          "2. Je badge wordt meteen afgedrukt: neem hem naast de zuil en draag hem tijdens de hele bijeenkomst.",
-          "2. Your badge prints straight away: take it from beside the kiosk and wear it throughout the event."}},
+         {"2. Votre badge s’imprime aussitôt : prenez-le à côté de la borne et portez-le pendant toute la "
+          "rencontre.",
+          "2. Je badge wordt meteen afgedrukt: neem hem naast de zuil en draag hem tijdens de hele "
+          "bijeenkomst.",
+          "2. Your badge prints straight away: take it from beside the kiosk and wear it throughout the "
+          "event."}},
         {"confirmation.step3",
          {"3. Un souci ? L’accueil vous aide avec votre nom ou la référence ci-dessous.",
           "3. Een probleem? Het onthaal helpt je verder met je naam of de referentie hieronder.",
           "3. Any problem? The help desk finds you by your name or the reference below."}},
         {"confirmation.reference", {"Référence", "Referentie", "Reference"}},
-        {"confirmation.personal", {"Ce code est personnel : ne le partagez pas.", "Deze code is persoonlijk: deel hem niet.",
-                                   "This code is personal: do not share it."}},
+        {"confirmation.personal",
+         {"Ce code est personnel : ne le partagez pas.", "Deze code is persoonlijk: deel hem niet.",
+          "This code is personal: do not share it."}},
         {"label.date_place", {"Date et lieu", "Datum en plaats", "Date and place"}},
     };
     return t;
 }
 
 const char* kMonths[3][12] = {
-    {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
-     "décembre"},
-    {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november",
-     "december"},
-    {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-     "December"},
+    {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+     "novembre", "décembre"},
+    {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+     "november", "december"},
+    {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+     "November", "December"},
 };
 }  // namespace
 
@@ -71,9 +80,12 @@ std::string label(const std::string& key, core::Language lang) {
         return key;
     }
     switch (lang) {
-        case core::Language::Fr: return it->second.fr;
-        case core::Language::Nl: return it->second.nl;
-        case core::Language::En: return it->second.en;
+        case core::Language::Fr:
+            return it->second.fr;
+        case core::Language::Nl:
+            return it->second.nl;
+        case core::Language::En:
+            return it->second.en;
     }
     return it->second.en;
 }
@@ -86,11 +98,15 @@ std::string formatEventDates(core::TimePoint start, core::TimePoint end, core::L
     const year_month_day b{floor<days>(end > start ? end : start)};
     const int li = lang == core::Language::Fr ? 0 : lang == core::Language::Nl ? 1 : 2;
     auto day = [](const year_month_day& d) { return std::to_string(static_cast<unsigned>(d.day())); };
-    auto month = [&](const year_month_day& d) { return std::string(kMonths[li][static_cast<unsigned>(d.month()) - 1]); };
+    auto month = [&](const year_month_day& d) {
+        return std::string(kMonths[li][static_cast<unsigned>(d.month()) - 1]);
+    };
     auto yearS = [](const year_month_day& d) { return std::to_string(static_cast<int>(d.year())); };
     if (a == b) return day(a) + " " + month(a) + " " + yearS(a);
-    if (a.year() == b.year() && a.month() == b.month()) return day(a) + "–" + day(b) + " " + month(a) + " " + yearS(a);
-    if (a.year() == b.year()) return day(a) + " " + month(a) + " – " + day(b) + " " + month(b) + " " + yearS(a);
+    if (a.year() == b.year() && a.month() == b.month())
+        return day(a) + "–" + day(b) + " " + month(a) + " " + yearS(a);
+    if (a.year() == b.year())
+        return day(a) + " " + month(a) + " – " + day(b) + " " + month(b) + " " + yearS(a);
     return day(a) + " " + month(a) + " " + yearS(a) + " – " + day(b) + " " + month(b) + " " + yearS(b);
 }
 }  // namespace detail

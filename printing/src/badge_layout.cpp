@@ -26,7 +26,8 @@ bool isSpace(char32_t c) {
 
 // Filters and assigns faces. Characters nothing may draw go to `dropped`; marks on a dropped base
 // go with it.
-std::vector<Glyph> shapeless(const FontLibrary& fonts, const std::u32string& raw, Weight w, std::u32string* dropped) {
+std::vector<Glyph> shapeless(const FontLibrary& fonts, const std::u32string& raw, Weight w,
+                             std::u32string* dropped) {
     std::u32string text = composeCanonical(raw);
     std::vector<Glyph> out;
     out.reserve(text.size());
@@ -141,8 +142,8 @@ TextBlock fitText(const FontLibrary& fonts, const FitRequest& req) {
     std::vector<Glyph> g = shapeless(fonts, req.text, req.weight, &block.dropped);
     const Metrics m = metricsFor(fonts, req.weight);
     const double minSize = req.minSize > 0 ? std::min(req.minSize, req.size) : req.size;
-    const double oneLineH = m.asc + m.desc;                  // ems
-    const double twoLineH = m.asc + m.desc + kLineGap;       // ems
+    const double oneLineH = m.asc + m.desc;             // ems
+    const double twoLineH = m.asc + m.desc + kLineGap;  // ems
     if (g.empty()) return finish(block, req.size, m);
 
     const double total = widthOf(g, 0, g.size());
@@ -236,8 +237,8 @@ TextBlock fitText(const FontLibrary& fonts, const FitRequest& req) {
     return finish(block, size, m);
 }
 
-TextBlock wrapText(const FontLibrary& fonts, const std::u32string& text, double width, double size, int maxLines,
-                   Weight weight) {
+TextBlock wrapText(const FontLibrary& fonts, const std::u32string& text, double width, double size,
+                   int maxLines, Weight weight) {
     TextBlock block;
     const Metrics m = metricsFor(fonts, weight);
     std::vector<Glyph> g = shapeless(fonts, text, weight, &block.dropped);

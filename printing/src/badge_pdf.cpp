@@ -31,7 +31,9 @@ void recordError(HPDF_STATUS error, HPDF_STATUS detail, void* user) noexcept {
 
 }  // namespace
 
-void PdfDoc::Deleter::operator()(HPDF_Doc d) const { HPDF_Free(d); }
+void PdfDoc::Deleter::operator()(HPDF_Doc d) const {
+    HPDF_Free(d);
+}
 
 PdfDoc::PdfDoc() : m_doc(HPDF_New(recordError, this)) {
     if (!m_doc) return;
@@ -44,10 +46,11 @@ PdfDoc::~PdfDoc() = default;
 
 core::Error PdfDoc::error(const std::string& step) const {
     char buf[160];
-    if (!m_doc)
-        return core::Error{"pdf.alloc", "libharu could not create a document (out of memory?)"};
-    std::snprintf(buf, sizeof buf, "libharu error 0x%04lX (detail %lu) while %s", m_status, m_detail, step.c_str());
-    return core::Error{"pdf.libharu", std::string(buf) + "; the badge was not produced, report this with the attendee id"};
+    if (!m_doc) return core::Error{"pdf.alloc", "libharu could not create a document (out of memory?)"};
+    std::snprintf(buf, sizeof buf, "libharu error 0x%04lX (detail %lu) while %s", m_status, m_detail,
+                  step.c_str());
+    return core::Error{"pdf.libharu",
+                       std::string(buf) + "; the badge was not produced, report this with the attendee id"};
 }
 
 HPDF_Page PdfDoc::addPage(double widthMm, double heightMm) {
@@ -116,10 +119,12 @@ core::Result<QrMatrix> encodeQr(const std::string& payload, int eccLevel) {
         ZXing::BitMatrix m = writer.encode(payload, 0, 0);
         QrMatrix q;
         q.size = m.width();
-        if (q.size <= 0 || m.height() != q.size) return core::Error{"qr.encode", "QR encoder returned no matrix"};
+        if (q.size <= 0 || m.height() != q.size)
+            return core::Error{"qr.encode", "QR encoder returned no matrix"};
         q.modules.resize(static_cast<size_t>(q.size) * q.size);
         for (int y = 0; y < q.size; ++y)
-            for (int x = 0; x < q.size; ++x) q.modules[static_cast<size_t>(y) * q.size + x] = m.get(x, y) ? 1 : 0;
+            for (int x = 0; x < q.size; ++x)
+                q.modules[static_cast<size_t>(y) * q.size + x] = m.get(x, y) ? 1 : 0;
         return q;
     } catch (const std::exception& e) {
         // ZXing throws for payloads too long for any QR version.
@@ -129,8 +134,12 @@ core::Result<QrMatrix> encodeQr(const std::string& payload, int eccLevel) {
 
 // --- drawing ------------------------------------------------------------------------------------
 
-double Frame::x(double mm) const { return mm * kPtPerMm; }
-double Frame::y(double mmFromTop) const { return (heightMm - mmFromTop) * kPtPerMm; }
+double Frame::x(double mm) const {
+    return mm * kPtPerMm;
+}
+double Frame::y(double mmFromTop) const {
+    return (heightMm - mmFromTop) * kPtPerMm;
+}
 
 void drawQr(HPDF_Page page, const QrMatrix& qr, double xPt, double yPt, double sizePt) {
     // Quiet zone of 2 modules inside the box; dark modules merged into horizontal runs, and runs
@@ -158,13 +167,15 @@ void drawQr(HPDF_Page page, const QrMatrix& qr, double xPt, double yPt, double s
             int y1 = y + 1;
             while (y1 < qr.size) {
                 bool same = (x == 0 || !qr.at(x - 1, y1)) && (x1 == qr.size || !qr.at(x1, y1));
-                for (int k = x; same && k < x1; ++k) same = qr.at(k, y1) && !done[static_cast<size_t>(y1) * qr.size + k];
+                for (int k = x; same && k < x1; ++k)
+                    same = qr.at(k, y1) && !done[static_cast<size_t>(y1) * qr.size + k];
                 if (!same) break;
                 for (int k = x; k < x1; ++k) done[static_cast<size_t>(y1) * qr.size + k] = 1;
                 ++y1;
             }
-            HPDF_Page_Rectangle(page, static_cast<HPDF_REAL>(x0 + x * m), static_cast<HPDF_REAL>(top - y1 * m),
-                                static_cast<HPDF_REAL>((x1 - x) * m), static_cast<HPDF_REAL>((y1 - y) * m));
+            HPDF_Page_Rectangle(page, static_cast<HPDF_REAL>(x0 + x * m),
+                                static_cast<HPDF_REAL>(top - y1 * m), static_cast<HPDF_REAL>((x1 - x) * m),
+                                static_cast<HPDF_REAL>((y1 - y) * m));
             x = x1;
         }
     }

@@ -23,8 +23,8 @@ core::Result<BadgeContent> badgeContentFor(core::Database& db, const std::string
     auto a = db.attendee(attendeeId);
     if (!a) return a.error();
     if (!*a)
-        return core::Error{"badge.unknown_attendee", "no attendee with id '" + attendeeId +
-                                                         "'; search by name with `kiosk search`"};
+        return core::Error{"badge.unknown_attendee",
+                           "no attendee with id '" + attendeeId + "'; search by name with `kiosk search`"};
     auto ev = db.event();
     if (!ev) return ev.error();
     auto code = db.primaryCode(attendeeId);
@@ -57,12 +57,18 @@ std::string upper(const std::string& s) {
     std::u32string u = decodeUtf8(s);
     for (char32_t& c : u) {
         // Latin-1, Latin Extended-A, Greek and Cyrillic lower case; enough for labels.
-        if (c >= 'a' && c <= 'z') c -= 32;
-        else if ((c >= 0xE0 && c <= 0xFE && c != 0xF7)) c -= 32;
-        else if (c >= 0x100 && c <= 0x17F && (c % 2) == 1 && c != 0x131 && c != 0x138 && c != 0x149) c -= 1;
-        else if (c >= 0x3B1 && c <= 0x3C9 && c != 0x3C2) c -= 32;
-        else if (c >= 0x430 && c <= 0x44F) c -= 32;
-        else if (c >= 0x450 && c <= 0x45F) c -= 80;
+        if (c >= 'a' && c <= 'z')
+            c -= 32;
+        else if ((c >= 0xE0 && c <= 0xFE && c != 0xF7))
+            c -= 32;
+        else if (c >= 0x100 && c <= 0x17F && (c % 2) == 1 && c != 0x131 && c != 0x138 && c != 0x149)
+            c -= 1;
+        else if (c >= 0x3B1 && c <= 0x3C9 && c != 0x3C2)
+            c -= 32;
+        else if (c >= 0x430 && c <= 0x44F)
+            c -= 32;
+        else if (c >= 0x450 && c <= 0x45F)
+            c -= 80;
     }
     return encodeUtf8(u);
 }
@@ -73,7 +79,8 @@ std::string fieldText(const TemplateElement& el, const BadgeContent& c) {
     if (el.field == "first_name") return c.firstName;
     if (el.field == "last_name") return c.lastName;
     if (el.field == "organisation") return c.organisation;
-    if (el.field == "category_label") return c.category.empty() ? "" : label("category." + c.category, c.language);
+    if (el.field == "category_label")
+        return c.category.empty() ? "" : label("category." + c.category, c.language);
     if (el.field == "working_group") {
         if (c.workingGroup.empty()) return "";
         return el.text.empty() ? c.workingGroup : label(el.text, c.language) + " · " + c.workingGroup;
@@ -101,14 +108,17 @@ struct BadgeLayout {
     std::optional<QrMatrix> qr;
 };
 
-void warnFor(const TextBlock& b, const TemplateElement& el, const BadgeContent& c, std::vector<RenderWarning>& w) {
+void warnFor(const TextBlock& b, const TemplateElement& el, const BadgeContent& c,
+             std::vector<RenderWarning>& w) {
     if (!b.dropped.empty())
         w.push_back({"badge.unsupported_script",
-                     "attendee " + c.attendeeId + ", " + el.field + ": no font for " + describeCodepoints(b.dropped) +
+                     "attendee " + c.attendeeId + ", " + el.field + ": no font for " +
+                         describeCodepoints(b.dropped) +
                          "; left out. Set a printable badge name at the desk if the name is unreadable"});
     if (b.truncated)
-        w.push_back({"badge.text_truncated", "attendee " + c.attendeeId + ", " + el.field +
-                                                 ": too long even at the smallest size, shortened with an ellipsis"});
+        w.push_back(
+            {"badge.text_truncated", "attendee " + c.attendeeId + ", " + el.field +
+                                         ": too long even at the smallest size, shortened with an ellipsis"});
 }
 
 core::Result<BadgeLayout> layoutBadge(FontLibrary& fonts, const BadgeTemplate& t, const BadgeContent& c,
@@ -134,7 +144,8 @@ core::Result<BadgeLayout> layoutBadge(FontLibrary& fonts, const BadgeTemplate& t
         req.minSize = el.minFontSize;
         req.maxLines = el.maxLines;
         req.weight = el.bold ? Weight::Bold : Weight::Regular;
-        if (el.field == "display_name") req.keepWhole = decodeUtf8(el.uppercase ? upper(c.lastName) : c.lastName);
+        if (el.field == "display_name")
+            req.keepWhole = decodeUtf8(el.uppercase ? upper(c.lastName) : c.lastName);
         L.blocks[i] = fitText(fonts, req);
         warnFor(*L.blocks[i], el, c, warnings);
     }
@@ -143,7 +154,8 @@ core::Result<BadgeLayout> layoutBadge(FontLibrary& fonts, const BadgeTemplate& t
 
 // --- drawing ------------------------------------------------------------------------------------
 
-void drawBadge(PdfDoc& pdf, HPDF_Page page, const BadgeTemplate& t, const BadgeContent& c, const BadgeLayout& L) {
+void drawBadge(PdfDoc& pdf, HPDF_Page page, const BadgeTemplate& t, const BadgeContent& c,
+               const BadgeLayout& L) {
     const Frame f{t.heightMm};
     for (size_t i = 0; i < t.elements.size(); ++i) {
         const TemplateElement& el = t.elements[i];
@@ -170,7 +182,8 @@ void drawBadge(PdfDoc& pdf, HPDF_Page page, const BadgeTemplate& t, const BadgeC
                                        static_cast<HPDF_REAL>(col.b));
                 HPDF_Page_SetLineWidth(page, static_cast<HPDF_REAL>(el.lineWidth * kPtPerMm));
                 HPDF_Page_MoveTo(page, x, static_cast<HPDF_REAL>(f.y(el.y)));
-                HPDF_Page_LineTo(page, static_cast<HPDF_REAL>(f.x(el.x + el.w)), static_cast<HPDF_REAL>(f.y(el.y + el.h)));
+                HPDF_Page_LineTo(page, static_cast<HPDF_REAL>(f.x(el.x + el.w)),
+                                 static_cast<HPDF_REAL>(f.y(el.y + el.h)));
                 HPDF_Page_Stroke(page);
                 break;
             case TemplateElement::Kind::Qr:
@@ -348,8 +361,8 @@ core::Result<RenderedPdf> BadgeRenderer::renderConfirmation(const BadgeContent& 
     RenderedPdf out;
     const double W = 210, H = 297, margin = 20;
     const double textW = (W - 2 * margin) * kPtPerMm;
-    auto fit = [&](const std::string& s, double wMm, double hMm, double size, double minSize, int lines, bool bold,
-                   const std::string& keep = {}) {
+    auto fit = [&](const std::string& s, double wMm, double hMm, double size, double minSize, int lines,
+                   bool bold, const std::string& keep = {}) {
         FitRequest r;
         r.text = decodeUtf8(s);
         r.width = wMm * kPtPerMm;
@@ -365,8 +378,9 @@ core::Result<RenderedPdf> BadgeRenderer::renderConfirmation(const BadgeContent& 
     // Bilingual event names run long ("3e rencontre … / 3de jaarlijkse …"): shrink to fit the
     // band rather than cut the name off.
     TextBlock event = fit(c.eventName, W - 2 * margin, 20, 15, 8, 4, true);
-    TextBlock when = wrapText(fonts, decodeUtf8(c.eventDate + (c.eventPlace.empty() ? "" : " · " + c.eventPlace)), textW,
-                              10, 2, Weight::Regular);
+    TextBlock when =
+        wrapText(fonts, decodeUtf8(c.eventDate + (c.eventPlace.empty() ? "" : " · " + c.eventPlace)), textW,
+                 10, 2, Weight::Regular);
     TextBlock title = fit(upper(label("confirmation.title", lang)), W - 2 * margin, 7, 11, 7, 1, true);
     TextBlock name = fit(c.displayName, W - 2 * margin, 26, 30, 14, 2, true, c.lastName);
     TextBlock org = fit(c.organisation, W - 2 * margin, 8, 14, 8, 1, false);
@@ -375,7 +389,8 @@ core::Result<RenderedPdf> BadgeRenderer::renderConfirmation(const BadgeContent& 
     for (const char* k : {"confirmation.step1", "confirmation.step2", "confirmation.step3"})
         steps.push_back(wrapText(fonts, decodeUtf8(label(k, lang)), textW, 11, 3, Weight::Regular));
     TextBlock personal = fit(label("confirmation.personal", lang), W - 2 * margin, 6, 9, 7, 1, false);
-    TextBlock ref = fit(label("confirmation.reference", lang) + " " + c.attendeeId, W - 2 * margin, 6, 8, 6, 1, false);
+    TextBlock ref =
+        fit(label("confirmation.reference", lang) + " " + c.attendeeId, W - 2 * margin, 6, 8, 6, 1, false);
     TemplateElement nameField;
     nameField.field = "confirmation";
     for (const TextBlock* b : {&event, &when, &name, &org}) warnFor(*b, nameField, c, out.warnings);
@@ -391,7 +406,8 @@ core::Result<RenderedPdf> BadgeRenderer::renderConfirmation(const BadgeContent& 
     HPDF_Page page = pdf.addPage(W, H);
     if (!page) return pdf.error("adding the page");
     const Frame f{H};
-    auto box = [&](const TextBlock& b, double yMm, double hMm, Align a, Color col, double xMm = 20, double wMm = 170) {
+    auto box = [&](const TextBlock& b, double yMm, double hMm, Align a, Color col, double xMm = 20,
+                   double wMm = 170) {
         drawTextBlock(pdf, page, b, f.x(xMm), f.y(yMm + hMm), wMm * kPtPerMm, hMm * kPtPerMm, a, col);
     };
     const Color ink{0.11, 0.16, 0.24}, band{0.09, 0.33, 0.55}, white{1, 1, 1}, grey{0.4, 0.43, 0.47};

@@ -14,9 +14,8 @@ namespace fs = std::filesystem;
 
 std::optional<PaperSize> paperSize(const std::string& name) {
     static const std::map<std::string, PaperSize> sizes = {
-        {"a4", {210, 297}},        {"a6", {105, 148}},        {"a7", {74, 105}},
-        {"cr80", {53.98, 85.6}},   {"4x3in", {101.6, 76.2}},  {"62mm", {62, 100}},
-        {"4x6in", {101.6, 152.4}},
+        {"a4", {210, 297}},       {"a6", {105, 148}},  {"a7", {74, 105}},         {"cr80", {53.98, 85.6}},
+        {"4x3in", {101.6, 76.2}}, {"62mm", {62, 100}}, {"4x6in", {101.6, 152.4}},
     };
     auto it = sizes.find(name);
     if (it == sizes.end()) return std::nullopt;
@@ -37,18 +36,22 @@ std::optional<Color> parseColor(const std::string& s) {
     for (size_t i = 1; i < 7; ++i) {
         const char c = s[i];
         v <<= 4;
-        if (c >= '0' && c <= '9') v |= static_cast<unsigned>(c - '0');
-        else if (c >= 'a' && c <= 'f') v |= static_cast<unsigned>(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F') v |= static_cast<unsigned>(c - 'A' + 10);
-        else return std::nullopt;
+        if (c >= '0' && c <= '9')
+            v |= static_cast<unsigned>(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            v |= static_cast<unsigned>(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            v |= static_cast<unsigned>(c - 'A' + 10);
+        else
+            return std::nullopt;
     }
     return Color{((v >> 16) & 0xFF) / 255.0, ((v >> 8) & 0xFF) / 255.0, (v & 0xFF) / 255.0};
 }
 
 const std::vector<std::string>& knownFields() {
-    static const std::vector<std::string> f = {"display_name", "first_name",  "last_name",  "organisation",
-                                               "category_label", "working_group", "event_name", "event_date",
-                                               "event_place",  "literal",     "label"};
+    static const std::vector<std::string> f = {
+        "display_name", "first_name", "last_name",   "organisation", "category_label", "working_group",
+        "event_name",   "event_date", "event_place", "literal",      "label"};
     return f;
 }
 
@@ -61,7 +64,8 @@ core::Error bad(const std::string& where, const std::string& what) {
 core::Result<BadgeTemplate> parseTemplate(const std::string& text, const std::string& baseDir) {
     nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
     if (j.is_discarded() || !j.is_object())
-        return core::Error{"template.syntax", "the template is not a JSON object; check it with a JSON validator"};
+        return core::Error{"template.syntax",
+                           "the template is not a JSON object; check it with a JSON validator"};
     BadgeTemplate t;
     t.baseDir = baseDir;
     t.name = j.value("name", std::string("unnamed"));
@@ -95,13 +99,20 @@ core::Result<BadgeTemplate> parseTemplate(const std::string& text, const std::st
         if (!e.is_object()) return bad(where, "not an object");
         TemplateElement el;
         const std::string type = e.value("type", std::string("text"));
-        if (type == "text") el.kind = TemplateElement::Kind::Text;
-        else if (type == "qr") el.kind = TemplateElement::Kind::Qr;
-        else if (type == "rect") el.kind = TemplateElement::Kind::Rect;
-        else if (type == "ellipse") el.kind = TemplateElement::Kind::Ellipse;
-        else if (type == "image") el.kind = TemplateElement::Kind::Image;
-        else if (type == "line") el.kind = TemplateElement::Kind::Line;
-        else return bad(where, "unknown type '" + type + "' (text, qr, rect, ellipse, image, line)");
+        if (type == "text")
+            el.kind = TemplateElement::Kind::Text;
+        else if (type == "qr")
+            el.kind = TemplateElement::Kind::Qr;
+        else if (type == "rect")
+            el.kind = TemplateElement::Kind::Rect;
+        else if (type == "ellipse")
+            el.kind = TemplateElement::Kind::Ellipse;
+        else if (type == "image")
+            el.kind = TemplateElement::Kind::Image;
+        else if (type == "line")
+            el.kind = TemplateElement::Kind::Line;
+        else
+            return bad(where, "unknown type '" + type + "' (text, qr, rect, ellipse, image, line)");
         auto num = [&](const char* k, double def) {
             return e.contains(k) && e[k].is_number() ? e[k].get<double>() : def;
         };
@@ -140,8 +151,10 @@ core::Result<BadgeTemplate> parseTemplate(const std::string& text, const std::st
             return bad(where, "size must be 0..400 pt");
         if (el.kind == TemplateElement::Kind::Image) {
             if (el.image.empty()) return bad(where, "image needs 'file'");
-            if (!fs::exists(fs::path(baseDir) / "../images" / el.image) && !fs::exists(fs::path(baseDir) / el.image))
-                return bad(where, "image file '" + el.image + "' not found next to the template or in assets/images");
+            if (!fs::exists(fs::path(baseDir) / "../images" / el.image) &&
+                !fs::exists(fs::path(baseDir) / el.image))
+                return bad(where, "image file '" + el.image +
+                                      "' not found next to the template or in assets/images");
         }
         t.elements.push_back(std::move(el));
     }
@@ -162,7 +175,8 @@ core::Result<BadgeTemplate> loadTemplate(const std::string& nameOrPath) {
         path = fs::path(templatesDir()) / (name + ".json");
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        return core::Error{"template.not_found", "no badge template '" + name + "' (looked for " + path.string() +
+        return core::Error{"template.not_found", "no badge template '" + name + "' (looked for " +
+                                                     path.string() +
                                                      "); `kiosk badges --help` lists the names"};
     std::stringstream ss;
     ss << in.rdbuf();

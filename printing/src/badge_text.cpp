@@ -33,7 +33,9 @@ std::u32string composeCanonical(const std::u32string& s) {
     return out;
 }
 
-bool invisibleFormat(char32_t c) { return core::text::isInvisible(c); }
+bool invisibleFormat(char32_t c) {
+    return core::text::isInvisible(c);
+}
 
 bool typesettable(char32_t c) {
     struct Range {

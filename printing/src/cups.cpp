@@ -31,7 +31,9 @@ struct DestDeleter {
 };
 using DestPtr = std::unique_ptr<cups_dest_t, DestDeleter>;
 
-core::Error err(std::string code, std::string message) { return core::Error{std::move(code), std::move(message)}; }
+core::Error err(std::string code, std::string message) {
+    return core::Error{std::move(code), std::move(message)};
+}
 
 std::string printerUri(const std::string& queue) {
     char uri[HTTP_MAX_URI];
@@ -45,7 +47,8 @@ std::string printerUri(const std::string& queue) {
 
 std::string jobUri(int jobId) {
     char uri[HTTP_MAX_URI];
-    httpAssembleURIf(HTTP_URI_CODING_ALL, uri, sizeof uri, "ipp", nullptr, "localhost", ippPort(), "/jobs/%d", jobId);
+    httpAssembleURIf(HTTP_URI_CODING_ALL, uri, sizeof uri, "ipp", nullptr, "localhost", ippPort(), "/jobs/%d",
+                     jobId);
     return uri;
 }
 
@@ -76,14 +79,22 @@ std::string joinStrings(ipp_attribute_t* a) {
 
 JobState jobStateFromIpp(int v) {
     switch (v) {
-        case IPP_JSTATE_PENDING: return JobState::Pending;
-        case IPP_JSTATE_HELD: return JobState::Held;
-        case IPP_JSTATE_PROCESSING: return JobState::Processing;
-        case IPP_JSTATE_STOPPED: return JobState::Stopped;
-        case IPP_JSTATE_CANCELED: return JobState::Cancelled;
-        case IPP_JSTATE_ABORTED: return JobState::Aborted;
-        case IPP_JSTATE_COMPLETED: return JobState::Completed;
-        default: return JobState::Pending;
+        case IPP_JSTATE_PENDING:
+            return JobState::Pending;
+        case IPP_JSTATE_HELD:
+            return JobState::Held;
+        case IPP_JSTATE_PROCESSING:
+            return JobState::Processing;
+        case IPP_JSTATE_STOPPED:
+            return JobState::Stopped;
+        case IPP_JSTATE_CANCELED:
+            return JobState::Cancelled;
+        case IPP_JSTATE_ABORTED:
+            return JobState::Aborted;
+        case IPP_JSTATE_COMPLETED:
+            return JobState::Completed;
+        default:
+            return JobState::Pending;
     }
 }
 
@@ -122,22 +133,32 @@ struct RequestOutcome {
 
 std::string_view queueStateCode(QueueState s) {
     switch (s) {
-        case QueueState::Idle: return "idle";
-        case QueueState::Processing: return "processing";
-        case QueueState::Stopped: return "stopped";
+        case QueueState::Idle:
+            return "idle";
+        case QueueState::Processing:
+            return "processing";
+        case QueueState::Stopped:
+            return "stopped";
     }
     return "stopped";
 }
 
 std::string_view jobStateCode(JobState s) {
     switch (s) {
-        case JobState::Pending: return "pending";
-        case JobState::Held: return "held";
-        case JobState::Processing: return "processing";
-        case JobState::Stopped: return "stopped";
-        case JobState::Cancelled: return "cancelled";
-        case JobState::Aborted: return "aborted";
-        case JobState::Completed: return "completed";
+        case JobState::Pending:
+            return "pending";
+        case JobState::Held:
+            return "held";
+        case JobState::Processing:
+            return "processing";
+        case JobState::Stopped:
+            return "stopped";
+        case JobState::Cancelled:
+            return "cancelled";
+        case JobState::Aborted:
+            return "aborted";
+        case JobState::Completed:
+            return "completed";
     }
     return "pending";
 }
@@ -146,7 +167,9 @@ bool isTerminal(JobState s) {
     return s == JobState::Cancelled || s == JobState::Aborted || s == JobState::Completed;
 }
 
-bool QueueInfo::ready() const { return state != QueueState::Stopped && accepting; }
+bool QueueInfo::ready() const {
+    return state != QueueState::Stopped && accepting;
+}
 
 std::optional<StateReason> parseStateReason(std::string_view keyword) {
     if (keyword.empty() || keyword == "none") return std::nullopt;
@@ -198,7 +221,8 @@ struct Cups::Impl {
         } else {
             host = server;
             port = ippPort();
-            if (auto colon = server.rfind(':'); colon != std::string::npos && server.find(']') == std::string::npos) {
+            if (auto colon = server.rfind(':');
+                colon != std::string::npos && server.find(']') == std::string::npos) {
                 host = server.substr(0, colon);
                 port = std::atoi(server.c_str() + colon + 1);
                 if (port <= 0) port = ippPort();
@@ -211,10 +235,12 @@ struct Cups::Impl {
         http_t* h = httpConnect2(host.c_str(), port, nullptr, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED,
                                  /*blocking=*/1, static_cast<int>(timeout.count()), nullptr);
         if (!h)
-            return err("printer.unreachable", "cannot reach the CUPS scheduler at " + host +
-                                                  ": start cupsd (or scripts/cups-test-env start) or set CUPS_SERVER");
+            return err("printer.unreachable",
+                       "cannot reach the CUPS scheduler at " + host +
+                           ": start cupsd (or scripts/cups-test-env start) or set CUPS_SERVER");
         // Abort a request that hangs longer than the timeout instead of waiting forever.
-        httpSetTimeout(h, static_cast<double>(timeout.count()) / 1000.0, [](http_t*, void*) { return 0; }, nullptr);
+        httpSetTimeout(
+            h, static_cast<double>(timeout.count()) / 1000.0, [](http_t*, void*) { return 0; }, nullptr);
         http.reset(h);
         return {};
     }
@@ -230,7 +256,8 @@ struct Cups::Impl {
             fill(req);
             IppPtr resp(cupsDoRequest(http.get(), req, resource));  // frees req
             const ipp_status_t status = cupsLastError();
-            if (!resp && (status == IPP_STATUS_ERROR_SERVICE_UNAVAILABLE || status == IPP_STATUS_ERROR_INTERNAL)) {
+            if (!resp &&
+                (status == IPP_STATUS_ERROR_SERVICE_UNAVAILABLE || status == IPP_STATUS_ERROR_INTERNAL)) {
                 http.reset();  // connection lost: reconnect and, if allowed, retry
                 if (attempt + 1 < (idempotent ? 2 : 1)) continue;
                 return err("printer.unreachable", std::string("the CUPS scheduler at ") + host +
@@ -253,12 +280,15 @@ Cups::Cups(Cups&&) noexcept = default;
 Cups& Cups::operator=(Cups&&) noexcept = default;
 Cups::~Cups() = default;
 
-const std::string& Cups::server() const { return m_impl->host; }
+const std::string& Cups::server() const {
+    return m_impl->host;
+}
 
 namespace {
-const char* const kPrinterAttrs[] = {"printer-name",         "printer-state",          "printer-state-reasons",
-                                     "printer-is-accepting-jobs", "printer-info",       "printer-location",
-                                     "printer-make-and-model", "printer-state-message", "printer-type"};
+const char* const kPrinterAttrs[] = {
+    "printer-name", "printer-state",    "printer-state-reasons",  "printer-is-accepting-jobs",
+    "printer-info", "printer-location", "printer-make-and-model", "printer-state-message",
+    "printer-type"};
 
 QueueInfo queueFromAttrs(ipp_t* resp, ipp_attribute_t*& attr) {
     QueueInfo q;
@@ -266,15 +296,21 @@ QueueInfo queueFromAttrs(ipp_t* resp, ipp_attribute_t*& attr) {
         const char* name = ippGetName(attr);
         if (!name) continue;
         const std::string_view n = name;
-        if (n == "printer-name") q.name = attrString(attr);
-        else if (n == "printer-info") q.info = attrString(attr);
-        else if (n == "printer-location") q.location = attrString(attr);
-        else if (n == "printer-make-and-model") q.makeModel = attrString(attr);
-        else if (n == "printer-state-message") q.stateMessage = attrString(attr);
-        else if (n == "printer-is-accepting-jobs") q.accepting = ippGetBoolean(attr, 0) != 0;
+        if (n == "printer-name")
+            q.name = attrString(attr);
+        else if (n == "printer-info")
+            q.info = attrString(attr);
+        else if (n == "printer-location")
+            q.location = attrString(attr);
+        else if (n == "printer-make-and-model")
+            q.makeModel = attrString(attr);
+        else if (n == "printer-state-message")
+            q.stateMessage = attrString(attr);
+        else if (n == "printer-is-accepting-jobs")
+            q.accepting = ippGetBoolean(attr, 0) != 0;
         else if (n == "printer-state") {
             const int v = ippGetInteger(attr, 0);
-            q.state = v == IPP_PSTATE_IDLE ? QueueState::Idle
+            q.state = v == IPP_PSTATE_IDLE         ? QueueState::Idle
                       : v == IPP_PSTATE_PROCESSING ? QueueState::Processing
                                                    : QueueState::Stopped;
         } else if (n == "printer-state-reasons") {
@@ -302,10 +338,13 @@ core::Result<std::optional<std::string>> Cups::defaultQueue() {
 }
 
 core::Result<std::vector<QueueInfo>> Cups::listQueues() {
-    auto r = m_impl->request(CUPS_GET_PRINTERS, [](ipp_t* req) {
-        ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
-                      static_cast<int>(std::size(kPrinterAttrs)), nullptr, kPrinterAttrs);
-    }, "/");
+    auto r = m_impl->request(
+        CUPS_GET_PRINTERS,
+        [](ipp_t* req) {
+            ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
+                          static_cast<int>(std::size(kPrinterAttrs)), nullptr, kPrinterAttrs);
+        },
+        "/");
     if (!r) return r.error();
     std::vector<QueueInfo> queues;
     // "No printers" is IPP_STATUS_ERROR_NOT_FOUND from CUPS-Get-Printers: an empty list.
@@ -322,17 +361,21 @@ core::Result<std::vector<QueueInfo>> Cups::listQueues() {
     auto def = defaultQueue();
     if (def && def->has_value())
         for (auto& q : queues) q.isDefault = (q.name == **def);
-    std::sort(queues.begin(), queues.end(), [](const QueueInfo& a, const QueueInfo& b) { return a.name < b.name; });
+    std::sort(queues.begin(), queues.end(),
+              [](const QueueInfo& a, const QueueInfo& b) { return a.name < b.name; });
     return queues;
 }
 
 core::Result<QueueInfo> Cups::queue(const std::string& name) {
     const std::string uri = printerUri(name);
-    auto r = m_impl->request(IPP_OP_GET_PRINTER_ATTRIBUTES, [&](ipp_t* req) {
-        ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", nullptr, uri.c_str());
-        ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
-                      static_cast<int>(std::size(kPrinterAttrs)), nullptr, kPrinterAttrs);
-    }, "/");
+    auto r = m_impl->request(
+        IPP_OP_GET_PRINTER_ATTRIBUTES,
+        [&](ipp_t* req) {
+            ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", nullptr, uri.c_str());
+            ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
+                          static_cast<int>(std::size(kPrinterAttrs)), nullptr, kPrinterAttrs);
+        },
+        "/");
     if (!r) return r.error();
     if (r->status == IPP_STATUS_ERROR_NOT_FOUND || !r->response)
         return err("printer.not_found", "there is no print queue \"" + name +
@@ -349,7 +392,8 @@ core::Result<QueueInfo> Cups::queue(const std::string& name) {
     return q;
 }
 
-core::Result<int> Cups::submitPdf(const std::string& queue, const std::string& title, std::string_view pdfBytes) {
+core::Result<int> Cups::submitPdf(const std::string& queue, const std::string& title,
+                                  std::string_view pdfBytes) {
     if (queue.empty()) return err("printer.none", "no print queue given");
     if (auto st = m_impl->connect(); !st) return st.error();
     const std::string uri = printerUri(queue);
@@ -379,7 +423,8 @@ core::Result<int> Cups::submitPdf(const std::string& queue, const std::string& t
         hs = cupsWriteRequestData(http, pdfBytes.data() + off, n);
     }
     IppPtr resp;
-    if (hs == HTTP_STATUS_CONTINUE || hs == HTTP_STATUS_OK) resp.reset(cupsGetResponse(http, resource.c_str()));
+    if (hs == HTTP_STATUS_CONTINUE || hs == HTTP_STATUS_OK)
+        resp.reset(cupsGetResponse(http, resource.c_str()));
     const ipp_status_t status = resp ? ippGetStatusCode(resp.get()) : cupsLastError();
     const std::string message = cupsLastErrorString() ? cupsLastErrorString() : "";
     if (!resp) {
@@ -390,10 +435,11 @@ core::Result<int> Cups::submitPdf(const std::string& queue, const std::string& t
                                               "); the kiosk looks it up by title before any retry");
     }
     if (status == IPP_STATUS_ERROR_NOT_FOUND)
-        return err("printer.not_found", "there is no print queue \"" + queue +
-                                            "\": check `kiosk printers` or re-add the printer");
+        return err("printer.not_found",
+                   "there is no print queue \"" + queue + "\": check `kiosk printers` or re-add the printer");
     if (status == IPP_STATUS_ERROR_NOT_ACCEPTING_JOBS)
-        return err("printer.not_accepting", "queue \"" + queue + "\" is rejecting jobs: run cupsaccept " + queue);
+        return err("printer.not_accepting",
+                   "queue \"" + queue + "\" is rejecting jobs: run cupsaccept " + queue);
     if (status > IPP_STATUS_OK_CONFLICTING)
         return err("printer.submit_failed", "CUPS refused the job on \"" + queue + "\": " + message);
     ipp_attribute_t* id = ippFindAttribute(resp.get(), "job-id", IPP_TAG_INTEGER);
@@ -402,8 +448,12 @@ core::Result<int> Cups::submitPdf(const std::string& queue, const std::string& t
 }
 
 namespace {
-const char* const kJobAttrs[] = {"job-id",     "job-name",          "job-state",
-                                 "job-state-reasons", "job-printer-uri", "job-printer-state-message",
+const char* const kJobAttrs[] = {"job-id",
+                                 "job-name",
+                                 "job-state",
+                                 "job-state-reasons",
+                                 "job-printer-uri",
+                                 "job-printer-state-message",
                                  "job-media-sheets-completed"};
 
 JobInfo jobFromAttrs(ipp_t* resp, ipp_attribute_t*& attr) {
@@ -412,13 +462,20 @@ JobInfo jobFromAttrs(ipp_t* resp, ipp_attribute_t*& attr) {
         const char* name = ippGetName(attr);
         if (!name) continue;
         const std::string_view n = name;
-        if (n == "job-id") j.id = ippGetInteger(attr, 0);
-        else if (n == "job-name") j.title = attrString(attr);
-        else if (n == "job-state") j.state = jobStateFromIpp(ippGetInteger(attr, 0));
-        else if (n == "job-state-reasons") j.reasons = joinStrings(attr);
-        else if (n == "job-printer-uri") j.queue = queueFromUri(ippGetString(attr, 0, nullptr));
-        else if (n == "job-printer-state-message") j.message = attrString(attr);
-        else if (n == "job-media-sheets-completed") j.sheetsCompleted = ippGetInteger(attr, 0);
+        if (n == "job-id")
+            j.id = ippGetInteger(attr, 0);
+        else if (n == "job-name")
+            j.title = attrString(attr);
+        else if (n == "job-state")
+            j.state = jobStateFromIpp(ippGetInteger(attr, 0));
+        else if (n == "job-state-reasons")
+            j.reasons = joinStrings(attr);
+        else if (n == "job-printer-uri")
+            j.queue = queueFromUri(ippGetString(attr, 0, nullptr));
+        else if (n == "job-printer-state-message")
+            j.message = attrString(attr);
+        else if (n == "job-media-sheets-completed")
+            j.sheetsCompleted = ippGetInteger(attr, 0);
     }
     return j;
 }
@@ -426,15 +483,19 @@ JobInfo jobFromAttrs(ipp_t* resp, ipp_attribute_t*& attr) {
 
 core::Result<JobInfo> Cups::jobState(const std::string& queue, int jobId) {
     const std::string uri = jobUri(jobId);
-    auto r = m_impl->request(IPP_OP_GET_JOB_ATTRIBUTES, [&](ipp_t* req) {
-        ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "job-uri", nullptr, uri.c_str());
-        ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
-                      static_cast<int>(std::size(kJobAttrs)), nullptr, kJobAttrs);
-    }, "/");
+    auto r = m_impl->request(
+        IPP_OP_GET_JOB_ATTRIBUTES,
+        [&](ipp_t* req) {
+            ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "job-uri", nullptr, uri.c_str());
+            ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
+                          static_cast<int>(std::size(kJobAttrs)), nullptr, kJobAttrs);
+        },
+        "/");
     if (!r) return r.error();
     if (r->status == IPP_STATUS_ERROR_NOT_FOUND || !r->response)
         return err("printer.job_unknown", "CUPS does not know job " + std::to_string(jobId) +
-                                              (queue.empty() ? "" : " on \"" + queue + "\"") + " (history purged?)");
+                                              (queue.empty() ? "" : " on \"" + queue + "\"") +
+                                              " (history purged?)");
     if (r->status > IPP_STATUS_OK_CONFLICTING)
         return err("printer.unreachable", "CUPS refused the job query: " + r->message);
     ipp_t* resp = r->response.get();
@@ -446,21 +507,25 @@ core::Result<JobInfo> Cups::jobState(const std::string& queue, int jobId) {
     return j;
 }
 
-core::Result<std::optional<JobInfo>> Cups::findJobByTitle(const std::string& queue, const std::string& title) {
+core::Result<std::optional<JobInfo>> Cups::findJobByTitle(const std::string& queue,
+                                                          const std::string& title) {
     const std::string uri = printerUri(queue);
     std::optional<JobInfo> newest;
     std::set<int> seen;
     constexpr int kPage = 500;  // cupsd caps one Get-Jobs answer at 500 jobs
     for (int first = 1, page = 0; page < 40; ++page, first += kPage) {
-        auto r = m_impl->request(IPP_OP_GET_JOBS, [&](ipp_t* req) {
-            ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", nullptr, uri.c_str());
-            ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "which-jobs", nullptr, "all");
-            ippAddBoolean(req, IPP_TAG_OPERATION, "my-jobs", 0);
-            ippAddInteger(req, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "first-index", first);
-            ippAddInteger(req, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "limit", kPage);
-            ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
-                          static_cast<int>(std::size(kJobAttrs)), nullptr, kJobAttrs);
-        }, "/");
+        auto r = m_impl->request(
+            IPP_OP_GET_JOBS,
+            [&](ipp_t* req) {
+                ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", nullptr, uri.c_str());
+                ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "which-jobs", nullptr, "all");
+                ippAddBoolean(req, IPP_TAG_OPERATION, "my-jobs", 0);
+                ippAddInteger(req, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "first-index", first);
+                ippAddInteger(req, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "limit", kPage);
+                ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
+                              static_cast<int>(std::size(kJobAttrs)), nullptr, kJobAttrs);
+            },
+            "/");
         if (!r) return r.error();
         if (r->status == IPP_STATUS_ERROR_NOT_FOUND && !queue.empty())
             return err("printer.not_found", "there is no print queue \"" + queue + "\"");
@@ -485,18 +550,24 @@ core::Result<std::optional<JobInfo>> Cups::findJobByTitle(const std::string& que
 
 core::Status Cups::cancel(const std::string& queue, int jobId) {
     const std::string uri = jobUri(jobId);
-    auto r = m_impl->request(IPP_OP_CANCEL_JOB, [&](ipp_t* req) {
-        ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "job-uri", nullptr, uri.c_str());
-    }, "/jobs/");
+    auto r = m_impl->request(
+        IPP_OP_CANCEL_JOB,
+        [&](ipp_t* req) {
+            ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "job-uri", nullptr, uri.c_str());
+        },
+        "/jobs/");
     if (!r) return r.error();
     if (r->status == IPP_STATUS_ERROR_NOT_FOUND)
         return err("printer.job_unknown", "CUPS does not know job " + std::to_string(jobId) +
                                               (queue.empty() ? "" : " on \"" + queue + "\""));
     if (r->status > IPP_STATUS_OK_CONFLICTING)
-        return err("printer.submit_failed", "CUPS refused to cancel job " + std::to_string(jobId) + ": " + r->message);
+        return err("printer.submit_failed",
+                   "CUPS refused to cancel job " + std::to_string(jobId) + ": " + r->message);
     return {};
 }
 
-std::string jobTitle(const std::string& printJobId) { return "kiosk-" + printJobId; }
+std::string jobTitle(const std::string& printJobId) {
+    return "kiosk-" + printJobId;
+}
 
 }  // namespace kiosk::printing

@@ -25,8 +25,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <atomic>
+#include <cctype>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -122,7 +122,9 @@ struct PrintService::Impl {
         : opt(std::move(o)), policy(PolicyOptions{opt.machine, opt.expireAfter, opt.maxAttempts}) {
         if (!opt.renderer) {
             const std::string tpl = opt.templateName;
-            opt.renderer = [tpl](core::Database& d, const std::string& id) { return renderAttendeeBadge(d, id, tpl); };
+            opt.renderer = [tpl](core::Database& d, const std::string& id) {
+                return renderAttendeeBadge(d, id, tpl);
+            };
         }
     }
 
@@ -153,12 +155,24 @@ struct PrintService::Impl {
     /// The event a row's stored state stands for (follower mode, restarts).
     void emitFromRow(const core::PrintJob& job) {
         switch (job.state) {
-            case core::PrintJobState::Printed: emit(job, "printed", 1.f); break;
-            case core::PrintJobState::Submitted: emit(job, "accepted", 0.5f, job.errorCode, job.errorText); break;
-            case core::PrintJobState::Held: emit(job, "held", 0.f, job.errorCode, job.errorText); break;
-            case core::PrintJobState::Failed: emit(job, "failed", 0.f, job.errorCode, job.errorText); break;
-            case core::PrintJobState::Dismissed: emit(job, "dismissed", 0.f, job.errorCode, job.errorText); break;
-            case core::PrintJobState::Pending: emit(job, "queued", 0.1f); break;
+            case core::PrintJobState::Printed:
+                emit(job, "printed", 1.f);
+                break;
+            case core::PrintJobState::Submitted:
+                emit(job, "accepted", 0.5f, job.errorCode, job.errorText);
+                break;
+            case core::PrintJobState::Held:
+                emit(job, "held", 0.f, job.errorCode, job.errorText);
+                break;
+            case core::PrintJobState::Failed:
+                emit(job, "failed", 0.f, job.errorCode, job.errorText);
+                break;
+            case core::PrintJobState::Dismissed:
+                emit(job, "dismissed", 0.f, job.errorCode, job.errorText);
+                break;
+            case core::PrintJobState::Pending:
+                emit(job, "queued", 0.1f);
+                break;
         }
     }
 
@@ -188,11 +202,13 @@ struct PrintService::Impl {
     }
 
     void hold(core::PrintJob& job, const std::string& code, const std::string& text) {
-        if (advance(job, core::PrintStep::held(code, text, core::nowUtc()))) emit(job, "held", 0.f, code, text);
+        if (advance(job, core::PrintStep::held(code, text, core::nowUtc())))
+            emit(job, "held", 0.f, code, text);
     }
 
     void fail(core::PrintJob& job, const std::string& code, const std::string& text) {
-        if (advance(job, core::PrintStep::failed(code, text, core::nowUtc()))) emit(job, "failed", 0.f, code, text);
+        if (advance(job, core::PrintStep::failed(code, text, core::nowUtc())))
+            emit(job, "failed", 0.f, code, text);
     }
 
     // --- requests from the caller ------------------------------------------------------------------
@@ -204,7 +220,8 @@ struct PrintService::Impl {
                 continue;
             }
             // enqueuePrint returns the existing row for a check-in that already has a badge job.
-            const auto kind = r.kind == Request::Kind::Reprint ? core::PrintJobKind::Reprint : core::PrintJobKind::Badge;
+            const auto kind =
+                r.kind == Request::Kind::Reprint ? core::PrintJobKind::Reprint : core::PrintJobKind::Badge;
             auto job = db->enqueuePrint(r.attendeeId, r.checkinId, kind, opt.machine,
                                         r.actor.empty() ? opt.actor : r.actor, core::nowUtc());
             if (!job) {
@@ -233,7 +250,8 @@ struct PrintService::Impl {
                 h.lastError = def.error().message;
             } else if (!def->has_value()) {
                 h.lastErrorCode = "printer.none";
-                h.lastError = "no print queue chosen and CUPS has no default: pass --printer or run lpadmin -d QUEUE";
+                h.lastError =
+                    "no print queue chosen and CUPS has no default: pass --printer or run lpadmin -d QUEUE";
             } else {
                 name = **def;
             }
@@ -307,7 +325,8 @@ struct PrintService::Impl {
     bool recoverByTitle(core::PrintJob& job) {
         auto found = cups->findJobByTitle("", jobTitle(job.id));
         if (!found) {
-            hold(job, found.error().code, "cannot check whether an earlier attempt reached CUPS: " + found.error().message);
+            hold(job, found.error().code,
+                 "cannot check whether an earlier attempt reached CUPS: " + found.error().message);
             return true;
         }
         if (!found->has_value()) return false;
@@ -327,9 +346,13 @@ struct PrintService::Impl {
         const auto decision = policy.decide(job, currentQueue(), core::nowUtc(), recovered);
         switch (decision.action) {
             case PendingAction::NotMine:
-            case PendingAction::Recover: return;
-            case PendingAction::Hold: hold(job, decision.code, decision.text); return;
-            case PendingAction::Send: break;
+            case PendingAction::Recover:
+                return;
+            case PendingAction::Hold:
+                hold(job, decision.code, decision.text);
+                return;
+            case PendingAction::Send:
+                break;
         }
         const std::string queue = queueInUse;
         emit(job, "rendering", 0.2f);
@@ -354,7 +377,8 @@ struct PrintService::Impl {
 
     void followSubmitted(core::PrintJob& job, const JobInfo* known = nullptr) {
         if (job.cupsJobId == 0) {  // a crash between Print-Job and recording its id
-            if (!recoverByTitle(job)) advance(job, core::PrintStep::requeued(core::nowUtc()));  // attempts > 0: looked up again
+            if (!recoverByTitle(job))
+                advance(job, core::PrintStep::requeued(core::nowUtc()));  // attempts > 0: looked up again
             return;
         }
         JobInfo info;
@@ -381,14 +405,16 @@ struct PrintService::Impl {
             auto q = cups->queue(job.printer);
             queueGone = !q && q.error().code == "printer.not_found";
         }
-        const bool stopped = health.printer == job.printer && health.reachable && health.state == QueueState::Stopped;
+        const bool stopped =
+            health.printer == job.printer && health.reachable && health.state == QueueState::Stopped;
         switch (PrintPolicy::followUp(info.state, stopped, queueGone)) {
             case CupsOutcome::Printed:
                 if (advance(job, core::PrintStep::printed(core::nowUtc()))) emit(job, "printed", 1.f);
                 return;
             case CupsOutcome::Failed:
                 if (info.state == JobState::Cancelled)
-                    fail(job, "printer.job_cancelled", "job " + std::to_string(info.id) + " was cancelled in CUPS");
+                    fail(job, "printer.job_cancelled",
+                         "job " + std::to_string(info.id) + " was cancelled in CUPS");
                 else
                     fail(job, "printer.job_aborted",
                          "CUPS aborted job " + std::to_string(info.id) + " (" + info.reasons +
@@ -396,9 +422,12 @@ struct PrintService::Impl {
                 return;
             case CupsOutcome::Held:
                 hold(job, "printer.not_found",
-                     "queue \"" + job.printer + "\" disappeared with the job; the badge waits for the help desk");
+                     "queue \"" + job.printer +
+                         "\" disappeared with the job; the badge waits for the help desk");
                 return;
-            case CupsOutcome::Printing: emit(job, "printing", 0.75f); return;
+            case CupsOutcome::Printing:
+                emit(job, "printing", 0.75f);
+                return;
             case CupsOutcome::Waiting: {
                 const std::string text = health.lastError;
                 if (job.errorCode != "printer.stopped" || job.errorText != text)
@@ -406,7 +435,9 @@ struct PrintService::Impl {
                 emit(job, "waiting", 0.5f, "printer.stopped", text);
                 return;
             }
-            case CupsOutcome::Accepted: emit(job, "accepted", 0.5f); return;
+            case CupsOutcome::Accepted:
+                emit(job, "accepted", 0.5f);
+                return;
         }
     }
 
@@ -437,7 +468,8 @@ struct PrintService::Impl {
         bool inFlight = false;
         for (auto s : {core::PrintJobState::Submitted, core::PrintJobState::Pending})
             if (auto still = query(s))
-                inFlight |= std::any_of(still->begin(), still->end(), [&](const auto& j) { return wanted(j); });
+                inFlight |=
+                    std::any_of(still->begin(), still->end(), [&](const auto& j) { return wanted(j); });
         followTracked();
         return inFlight;
     }
@@ -455,7 +487,8 @@ struct PrintService::Impl {
         bool inFlight = false;
         std::set<std::string> ids = tracked;
         for (auto s : {core::PrintJobState::Pending, core::PrintJobState::Submitted})
-            if (auto rows = db->printJobs({.state = s, .machine = opt.machine, .attendeeId = {}, .limit = kListLimit}))
+            if (auto rows = db->printJobs(
+                    {.state = s, .machine = opt.machine, .attendeeId = {}, .limit = kListLimit}))
                 for (const auto& j : *rows) ids.insert(j.id);
         for (const auto& id : ids) {
             auto row = db->printJob(id);
@@ -528,17 +561,25 @@ void PrintService::reprint(const std::string& attendeeId, const std::string& act
     m_impl->requests.push({Request::Kind::Reprint, attendeeId, {}, {}, actor});
 }
 
-void PrintService::wake() { m_impl->requests.wake(); }
+void PrintService::wake() {
+    m_impl->requests.wake();
+}
 
-std::vector<PrintEvent> PrintService::poll() { return m_impl->events.take(); }
+std::vector<PrintEvent> PrintService::poll() {
+    return m_impl->events.take();
+}
 
 PrinterHealth PrintService::health() const {
     std::lock_guard lk(m_impl->healthMu);
     return m_impl->healthSnap;
 }
 
-bool PrintService::drainsOutbox() const { return m_impl->drains; }
+bool PrintService::drainsOutbox() const {
+    return m_impl->drains;
+}
 
-const std::string& PrintService::machine() const { return m_impl->opt.machine; }
+const std::string& PrintService::machine() const {
+    return m_impl->opt.machine;
+}
 
 }  // namespace kiosk::printing

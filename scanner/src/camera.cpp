@@ -7,13 +7,13 @@
 #include <libv4l2.h>
 #include <linux/videodev2.h>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/select.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/select.h>
 
 namespace kiosk::scanner {
 
@@ -26,7 +26,10 @@ public:
     explicit V4lFd(int fd) : m_fd(fd) {}
     V4lFd(V4lFd&& o) noexcept : m_fd(std::exchange(o.m_fd, -1)) {}
     V4lFd& operator=(V4lFd&& o) noexcept {
-        if (this != &o) { reset(); m_fd = std::exchange(o.m_fd, -1); }
+        if (this != &o) {
+            reset();
+            m_fd = std::exchange(o.m_fd, -1);
+        }
         return *this;
     }
     ~V4lFd() { reset(); }
@@ -71,7 +74,8 @@ std::vector<std::array<int, 2>> frameSizes(int fd) {
             if (fs.type == V4L2_FRMSIZE_TYPE_DISCRETE) {
                 sizes.push_back({static_cast<int>(fs.discrete.width), static_cast<int>(fs.discrete.height)});
             } else {
-                sizes.push_back({static_cast<int>(fs.stepwise.max_width), static_cast<int>(fs.stepwise.max_height)});
+                sizes.push_back(
+                    {static_cast<int>(fs.stepwise.max_width), static_cast<int>(fs.stepwise.max_height)});
                 break;
             }
         }
@@ -104,9 +108,10 @@ private:
         while (!stopping()) {
             std::string error = captureOnce(everRan);
             if (stopping()) break;
-            setHealth(SourceState::Reconnecting,
-                      error + (everRan ? "; camera unplugged? retrying every second"
-                                       : "; plug in a camera or check permissions (group 'video'); retrying"));
+            setHealth(
+                SourceState::Reconnecting,
+                error + (everRan ? "; camera unplugged? retrying every second"
+                                 : "; plug in a camera or check permissions (group 'video'); retrying"));
             if (!sleepFor(std::chrono::seconds(1))) break;
         }
     }
@@ -153,13 +158,18 @@ private:
             if (xioctl(fd.get(), VIDIOC_S_FMT, &fmt) != 0) return "cannot set a capture format on " + path;
         }
         PixelFormat pf;
-        if (fmt.fmt.pix.pixelformat == V4L2_PIX_FMT_YUYV) pf = PixelFormat::YUYV;
-        else if (fmt.fmt.pix.pixelformat == V4L2_PIX_FMT_RGB24) pf = PixelFormat::RGB24;
-        else if (fmt.fmt.pix.pixelformat == V4L2_PIX_FMT_BGR24) pf = PixelFormat::BGR24;
-        else return path + " offers no usable pixel format";
+        if (fmt.fmt.pix.pixelformat == V4L2_PIX_FMT_YUYV)
+            pf = PixelFormat::YUYV;
+        else if (fmt.fmt.pix.pixelformat == V4L2_PIX_FMT_RGB24)
+            pf = PixelFormat::RGB24;
+        else if (fmt.fmt.pix.pixelformat == V4L2_PIX_FMT_BGR24)
+            pf = PixelFormat::BGR24;
+        else
+            return path + " offers no usable pixel format";
         w = static_cast<int>(fmt.fmt.pix.width);
         h = static_cast<int>(fmt.fmt.pix.height);
-        const int stride = fmt.fmt.pix.bytesperline ? static_cast<int>(fmt.fmt.pix.bytesperline) : w * bytesPerPixel(pf);
+        const int stride =
+            fmt.fmt.pix.bytesperline ? static_cast<int>(fmt.fmt.pix.bytesperline) : w * bytesPerPixel(pf);
 
         v4l2_streamparm parm{};
         parm.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
@@ -171,7 +181,8 @@ private:
         req.count = 4;
         req.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
         req.memory = V4L2_MEMORY_MMAP;
-        if (xioctl(fd.get(), VIDIOC_REQBUFS, &req) != 0 || req.count < 2) return "no capture buffers on " + path;
+        if (xioctl(fd.get(), VIDIOC_REQBUFS, &req) != 0 || req.count < 2)
+            return "no capture buffers on " + path;
         std::vector<Mapping> maps;
         for (uint32_t i = 0; i < req.count; ++i) {
             v4l2_buffer buf{};
@@ -181,7 +192,8 @@ private:
             if (xioctl(fd.get(), VIDIOC_QUERYBUF, &buf) != 0) return "cannot query capture buffer";
             Mapping m;
             m.length = buf.length;
-            m.start = v4l2_mmap(nullptr, buf.length, PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(), buf.m.offset);
+            m.start =
+                v4l2_mmap(nullptr, buf.length, PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(), buf.m.offset);
             if (m.start == MAP_FAILED) return "cannot map capture buffer";
             maps.push_back(std::move(m));
             if (xioctl(fd.get(), VIDIOC_QBUF, &buf) != 0) return "cannot queue capture buffer";
@@ -196,8 +208,9 @@ private:
             }
         } streamOff{fd.get()};
 
-        setHealth(SourceState::Running, path + " " + std::to_string(w) + "x" + std::to_string(h) +
-                                             (pf == PixelFormat::YUYV ? " YUYV" : " (converted from the camera's format)"));
+        setHealth(SourceState::Running,
+                  path + " " + std::to_string(w) + "x" + std::to_string(h) +
+                      (pf == PixelFormat::YUYV ? " YUYV" : " (converted from the camera's format)"));
         everRan = true;
         int timeouts = 0;
         while (!stopping()) {

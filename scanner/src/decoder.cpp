@@ -53,12 +53,18 @@ constexpr long kMaxUpscalePixels = 1'000'000;
 
 CodeFormat toCodeFormat(ZXing::BarcodeFormat f) {
     switch (f) {
-    case ZXing::BarcodeFormat::QRCode: return CodeFormat::QRCode;
-    case ZXing::BarcodeFormat::MicroQRCode: return CodeFormat::MicroQRCode;
-    case ZXing::BarcodeFormat::Aztec: return CodeFormat::Aztec;
-    case ZXing::BarcodeFormat::DataMatrix: return CodeFormat::DataMatrix;
-    case ZXing::BarcodeFormat::Code128: return CodeFormat::Code128;
-    default: return CodeFormat::Other;
+        case ZXing::BarcodeFormat::QRCode:
+            return CodeFormat::QRCode;
+        case ZXing::BarcodeFormat::MicroQRCode:
+            return CodeFormat::MicroQRCode;
+        case ZXing::BarcodeFormat::Aztec:
+            return CodeFormat::Aztec;
+        case ZXing::BarcodeFormat::DataMatrix:
+            return CodeFormat::DataMatrix;
+        case ZXing::BarcodeFormat::Code128:
+            return CodeFormat::Code128;
+        default:
+            return CodeFormat::Other;
     }
 }
 
@@ -80,7 +86,7 @@ double msSince(Clock::time_point t0) {
 
 struct Decoder::State {
     std::array<double, kPassCount> msPerMegapixel{};  // running cost estimate per pass
-    std::size_t cursor = 1;                          // next fallback pass for live frames
+    std::size_t cursor = 1;                           // next fallback pass for live frames
     State() {
         for (std::size_t i = 0; i < kPassCount; ++i) msPerMegapixel[i] = kPasses[i].seedMsPerMegapixel;
     }
@@ -109,38 +115,44 @@ std::optional<Decoded> Decoder::decode(const FrameView& frame, DecodeBudget budg
             double scale = 1.0;
             int offX = 0, offY = 0;
             switch (p.transform) {
-            case Transform::None: break;
-            case Transform::Inverted: work = inverted(gray); img = &work; break;
-            case Transform::Scale:
-            case Transform::CentreScale: {
-                scale = p.scale;
-                Gray roi;
-                const Gray* src = &gray;
-                const bool centre = p.transform == Transform::CentreScale ||
-                                    (scale > 1.0 && static_cast<long>(gray.width) * gray.height > kMaxUpscalePixels);
-                if (centre) {
-                    offX = gray.width / 4;
-                    offY = gray.height / 4;
-                    roi = crop(gray, offX, offY, gray.width / 2, gray.height / 2);
-                    src = &roi;
+                case Transform::None:
+                    break;
+                case Transform::Inverted:
+                    work = inverted(gray);
+                    img = &work;
+                    break;
+                case Transform::Scale:
+                case Transform::CentreScale: {
+                    scale = p.scale;
+                    Gray roi;
+                    const Gray* src = &gray;
+                    const bool centre =
+                        p.transform == Transform::CentreScale ||
+                        (scale > 1.0 && static_cast<long>(gray.width) * gray.height > kMaxUpscalePixels);
+                    if (centre) {
+                        offX = gray.width / 4;
+                        offY = gray.height / 4;
+                        roi = crop(gray, offX, offY, gray.width / 2, gray.height / 2);
+                        src = &roi;
+                    }
+                    const int w = static_cast<int>(src->width * scale),
+                              h = static_cast<int>(src->height * scale);
+                    if (w < 21 || h < 21) return std::nullopt;  // smaller than the smallest QR code
+                    const double inv = 1.0 / scale;
+                    if (scale < 1.0 && std::abs(inv - std::round(inv)) < 1e-9)
+                        work = downscale(*src, static_cast<int>(std::round(inv)));
+                    else
+                        work = resize(*src, w, h);
+                    img = &work;
+                    break;
                 }
-                const int w = static_cast<int>(src->width * scale), h = static_cast<int>(src->height * scale);
-                if (w < 21 || h < 21) return std::nullopt;  // smaller than the smallest QR code
-                const double inv = 1.0 / scale;
-                if (scale < 1.0 && std::abs(inv - std::round(inv)) < 1e-9)
-                    work = downscale(*src, static_cast<int>(std::round(inv)));
-                else
-                    work = resize(*src, w, h);
-                img = &work;
-                break;
-            }
             }
             ZXing::DecodeHints hints;
             hints.setFormats(formats).setTryHarder(true).setTryRotate(true).setBinarizer(p.binarizer);
             hints.setTryDownscale(p.transform == Transform::None);
             hints.setMaxNumberOfSymbols(1);
-            const auto result =
-                ZXing::ReadBarcode(ZXing::ImageView(img->px.data(), img->width, img->height, ZXing::ImageFormat::Lum), hints);
+            const auto result = ZXing::ReadBarcode(
+                ZXing::ImageView(img->px.data(), img->width, img->height, ZXing::ImageFormat::Lum), hints);
             const double ms = msSince(tp);
             double& est = m_state->msPerMegapixel[index];
             const double perMp = ms / std::max(megapixels, 0.01);
@@ -190,12 +202,18 @@ std::optional<Decoded> Decoder::decode(const FrameView& frame, DecodeBudget budg
 
 std::string_view formatName(CodeFormat f) {
     switch (f) {
-    case CodeFormat::QRCode: return "qr";
-    case CodeFormat::MicroQRCode: return "microqr";
-    case CodeFormat::Aztec: return "aztec";
-    case CodeFormat::DataMatrix: return "datamatrix";
-    case CodeFormat::Code128: return "code128";
-    case CodeFormat::Other: return "other";
+        case CodeFormat::QRCode:
+            return "qr";
+        case CodeFormat::MicroQRCode:
+            return "microqr";
+        case CodeFormat::Aztec:
+            return "aztec";
+        case CodeFormat::DataMatrix:
+            return "datamatrix";
+        case CodeFormat::Code128:
+            return "code128";
+        case CodeFormat::Other:
+            return "other";
     }
     return "other";
 }

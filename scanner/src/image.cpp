@@ -5,8 +5,8 @@
 
 #include <kiosk/scanner.hpp>
 
-#include <png.h>
 #include <jpeglib.h>
+#include <png.h>
 
 #include <csetjmp>
 #include <cstdio>
@@ -18,12 +18,16 @@ namespace kiosk::scanner {
 
 int bytesPerPixel(PixelFormat f) {
     switch (f) {
-    case PixelFormat::Gray8: return 1;
-    case PixelFormat::RGB24:
-    case PixelFormat::BGR24: return 3;
-    case PixelFormat::RGBA32:
-    case PixelFormat::BGRA32: return 4;
-    case PixelFormat::YUYV: return 2;
+        case PixelFormat::Gray8:
+            return 1;
+        case PixelFormat::RGB24:
+        case PixelFormat::BGR24:
+            return 3;
+        case PixelFormat::RGBA32:
+        case PixelFormat::BGRA32:
+            return 4;
+        case PixelFormat::YUYV:
+            return 2;
     }
     return 0;
 }
@@ -38,7 +42,10 @@ bool isValid(const FrameView& v) {
 
 Image::Image(int width, int height, PixelFormat format)
     : m_pixels(static_cast<std::size_t>(width) * height * bytesPerPixel(format)),
-      m_width(width), m_height(height), m_stride(width * bytesPerPixel(format)), m_format(format) {}
+      m_width(width),
+      m_height(height),
+      m_stride(width * bytesPerPixel(format)),
+      m_format(format) {}
 
 FrameView Image::view() const {
     return FrameView{m_pixels.data(), m_width, m_height, m_stride, m_format};
@@ -95,8 +102,8 @@ void jpegSilence(j_common_ptr, int) {}
 
 // Returns false and fills `message` on failure. `pixels` is owned by the caller so no C++
 // object with a destructor lives in this frame across setjmp.
-bool readJpeg(const uint8_t* bytes, std::size_t size, std::vector<uint8_t>& pixels, int& width,
-              int& height, int& channels, char* message) {
+bool readJpeg(const uint8_t* bytes, std::size_t size, std::vector<uint8_t>& pixels, int& width, int& height,
+              int& channels, char* message) {
     jpeg_decompress_struct cinfo;
     JpegErr err;
     cinfo.err = jpeg_std_error(&err.mgr);

@@ -11,7 +11,9 @@ namespace {
 inline uint8_t lum(unsigned r, unsigned g, unsigned b) {
     return static_cast<uint8_t>((306 * r + 601 * g + 117 * b + 0x200) >> 10);
 }
-inline uint8_t clamp8(int v) { return static_cast<uint8_t>(std::clamp(v, 0, 255)); }
+inline uint8_t clamp8(int v) {
+    return static_cast<uint8_t>(std::clamp(v, 0, 255));
+}
 
 // YUYV pixel x of a row → RGB (BT.601, limited range as webcams send it).
 inline void yuyvToRgb(const uint8_t* row, int x, uint8_t& r, uint8_t& g, uint8_t& b) {
@@ -36,23 +38,25 @@ Gray toGray(const FrameView& v) {
         const uint8_t* s = v.data + static_cast<std::size_t>(y) * v.stride;
         uint8_t* d = g.px.data() + static_cast<std::size_t>(y) * v.width;
         switch (v.format) {
-        case PixelFormat::Gray8: std::copy(s, s + v.width, d); break;
-        case PixelFormat::RGB24:
-            for (int x = 0; x < v.width; ++x) d[x] = lum(s[3 * x], s[3 * x + 1], s[3 * x + 2]);
-            break;
-        case PixelFormat::BGR24:
-            for (int x = 0; x < v.width; ++x) d[x] = lum(s[3 * x + 2], s[3 * x + 1], s[3 * x]);
-            break;
-        case PixelFormat::RGBA32:
-            for (int x = 0; x < v.width; ++x) d[x] = lum(s[4 * x], s[4 * x + 1], s[4 * x + 2]);
-            break;
-        case PixelFormat::BGRA32:
-            for (int x = 0; x < v.width; ++x) d[x] = lum(s[4 * x + 2], s[4 * x + 1], s[4 * x]);
-            break;
-        case PixelFormat::YUYV:
-            // Y is already luminance; the limited-range offset does not matter to a binarizer.
-            for (int x = 0; x < v.width; ++x) d[x] = s[2 * x];
-            break;
+            case PixelFormat::Gray8:
+                std::copy(s, s + v.width, d);
+                break;
+            case PixelFormat::RGB24:
+                for (int x = 0; x < v.width; ++x) d[x] = lum(s[3 * x], s[3 * x + 1], s[3 * x + 2]);
+                break;
+            case PixelFormat::BGR24:
+                for (int x = 0; x < v.width; ++x) d[x] = lum(s[3 * x + 2], s[3 * x + 1], s[3 * x]);
+                break;
+            case PixelFormat::RGBA32:
+                for (int x = 0; x < v.width; ++x) d[x] = lum(s[4 * x], s[4 * x + 1], s[4 * x + 2]);
+                break;
+            case PixelFormat::BGRA32:
+                for (int x = 0; x < v.width; ++x) d[x] = lum(s[4 * x + 2], s[4 * x + 1], s[4 * x]);
+                break;
+            case PixelFormat::YUYV:
+                // Y is already luminance; the limited-range offset does not matter to a binarizer.
+                for (int x = 0; x < v.width; ++x) d[x] = s[2 * x];
+                break;
         }
     }
     return g;
@@ -125,19 +129,40 @@ Gray crop(const Gray& g, int x, int y, int w, int h) {
     o.width = w;
     o.height = h;
     o.px.resize(static_cast<std::size_t>(w) * h);
-    for (int r = 0; r < h; ++r) std::copy_n(g.row(y + r) + x, w, o.px.data() + static_cast<std::size_t>(r) * w);
+    for (int r = 0; r < h; ++r)
+        std::copy_n(g.row(y + r) + x, w, o.px.data() + static_cast<std::size_t>(r) * w);
     return o;
 }
 
 namespace {
 inline void pixelRgb(const FrameView& v, const uint8_t* s, int x, uint8_t& r, uint8_t& g, uint8_t& b) {
     switch (v.format) {
-    case PixelFormat::Gray8: r = g = b = s[x]; break;
-    case PixelFormat::RGB24: r = s[3 * x]; g = s[3 * x + 1]; b = s[3 * x + 2]; break;
-    case PixelFormat::BGR24: b = s[3 * x]; g = s[3 * x + 1]; r = s[3 * x + 2]; break;
-    case PixelFormat::RGBA32: r = s[4 * x]; g = s[4 * x + 1]; b = s[4 * x + 2]; break;
-    case PixelFormat::BGRA32: b = s[4 * x]; g = s[4 * x + 1]; r = s[4 * x + 2]; break;
-    case PixelFormat::YUYV: yuyvToRgb(s, x, r, g, b); break;
+        case PixelFormat::Gray8:
+            r = g = b = s[x];
+            break;
+        case PixelFormat::RGB24:
+            r = s[3 * x];
+            g = s[3 * x + 1];
+            b = s[3 * x + 2];
+            break;
+        case PixelFormat::BGR24:
+            b = s[3 * x];
+            g = s[3 * x + 1];
+            r = s[3 * x + 2];
+            break;
+        case PixelFormat::RGBA32:
+            r = s[4 * x];
+            g = s[4 * x + 1];
+            b = s[4 * x + 2];
+            break;
+        case PixelFormat::BGRA32:
+            b = s[4 * x];
+            g = s[4 * x + 1];
+            r = s[4 * x + 2];
+            break;
+        case PixelFormat::YUYV:
+            yuyvToRgb(s, x, r, g, b);
+            break;
     }
 }
 }  // namespace

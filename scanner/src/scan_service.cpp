@@ -53,7 +53,8 @@ struct ScanService::Impl {
             const std::size_t rowBytes = static_cast<std::size_t>(v.width) * bytesPerPixel(v.format);
             frameBytes.resize(rowBytes * v.height);
             for (int y = 0; y < v.height; ++y)
-                std::memcpy(frameBytes.data() + y * rowBytes, v.data + static_cast<std::size_t>(y) * v.stride, rowBytes);
+                std::memcpy(frameBytes.data() + y * rowBytes, v.data + static_cast<std::size_t>(y) * v.stride,
+                            rowBytes);
             frameView = FrameView{frameBytes.data(), v.width, v.height, static_cast<int>(rowBytes), v.format};
             frameCaptured = captured;
             ++frameSeq;
@@ -72,7 +73,8 @@ struct ScanService::Impl {
 
     void push(ScanEvent e) {
         std::lock_guard lock(eventMutex);
-        if (events.size() >= options.maxQueuedEvents) events.erase(events.begin());  // UI stalled: keep newest
+        if (events.size() >= options.maxQueuedEvents)
+            events.erase(events.begin());  // UI stalled: keep newest
         events.push_back(std::move(e));
     }
 
@@ -126,7 +128,10 @@ struct ScanService::Impl {
         std::lock_guard lock(previewMutex);
         preview.hasCode = d != nullptr;
         for (int k = 0; k < 4; ++k) {
-            if (!d) { preview.corners[k] = {}; continue; }
+            if (!d) {
+                preview.corners[k] = {};
+                continue;
+            }
             int x = static_cast<int>(d->corners[k].x * previewScale);
             const int y = static_cast<int>(d->corners[k].y * previewScale);
             if (options.mirrorPreview) x = preview.width - 1 - x;
@@ -144,7 +149,9 @@ ScanService::ScanService(std::unique_ptr<FrameSource> source, ScanServiceOptions
     m_impl->wedge = WedgeDecoder(options.wedge);
 }
 
-ScanService::~ScanService() { stop(); }
+ScanService::~ScanService() {
+    stop();
+}
 
 core::Status ScanService::start() {
     if (m_impl->running) return {};
@@ -156,7 +163,8 @@ core::Status ScanService::start() {
         return core::Error{"scanner.thread", std::string("cannot start the decoder thread: ") + e.what()};
     }
     m_impl->running = true;
-    auto st = m_impl->source->start([impl = m_impl.get()](const FrameView& v, SteadyTime t) { impl->onFrame(v, t); });
+    auto st = m_impl->source->start(
+        [impl = m_impl.get()](const FrameView& v, SteadyTime t) { impl->onFrame(v, t); });
     if (!st) {
         stop();
         return st;
@@ -201,7 +209,8 @@ bool ScanService::latestPreview(PreviewFrame& out) {
 }
 
 SourceHealth ScanService::health() const {
-    if (!m_impl->source) return SourceHealth{SourceState::Stopped, "no camera (keyboard-wedge scanner only)", "", 0, 0};
+    if (!m_impl->source)
+        return SourceHealth{SourceState::Stopped, "no camera (keyboard-wedge scanner only)", "", 0, 0};
     return m_impl->source->health();
 }
 

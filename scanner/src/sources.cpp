@@ -59,7 +59,8 @@ void SourceBase::deliver(const FrameView& frame, SteadyTime captured) {
         std::lock_guard lock(m_mutex);
         ++m_health.frames;
         m_fpsTimes.push_back(captured);
-        while (!m_fpsTimes.empty() && captured - m_fpsTimes.front() > std::chrono::seconds(1)) m_fpsTimes.pop_front();
+        while (!m_fpsTimes.empty() && captured - m_fpsTimes.front() > std::chrono::seconds(1))
+            m_fpsTimes.pop_front();
         m_health.fps = static_cast<double>(m_fpsTimes.size());
     }
     if (m_sink) m_sink(frame, captured);
@@ -77,21 +78,30 @@ bool SourceBase::sleepUntil(SteadyTime t) {
 
 std::string_view stateName(SourceState s) {
     switch (s) {
-    case SourceState::Stopped: return "stopped";
-    case SourceState::Starting: return "starting";
-    case SourceState::Running: return "running";
-    case SourceState::Reconnecting: return "reconnecting";
-    case SourceState::Finished: return "finished";
-    case SourceState::Failed: return "failed";
+        case SourceState::Stopped:
+            return "stopped";
+        case SourceState::Starting:
+            return "starting";
+        case SourceState::Running:
+            return "running";
+        case SourceState::Reconnecting:
+            return "reconnecting";
+        case SourceState::Finished:
+            return "finished";
+        case SourceState::Failed:
+            return "failed";
     }
     return "unknown";
 }
 
 std::string_view originName(Origin o) {
     switch (o) {
-    case Origin::Camera: return "camera";
-    case Origin::Wedge: return "wedge";
-    case Origin::File: return "file";
+        case Origin::Camera:
+            return "camera";
+        case Origin::Wedge:
+            return "wedge";
+        case Origin::File:
+            return "file";
     }
     return "unknown";
 }
@@ -112,11 +122,13 @@ private:
         std::error_code ec;
         for (fs::directory_iterator it(m_options.directory, ec), end; !ec && it != end; it.increment(ec)) {
             std::string ext = it->path().extension().string();
-            std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+            std::transform(ext.begin(), ext.end(), ext.begin(),
+                           [](unsigned char c) { return std::tolower(c); });
             if (ext == ".png" || ext == ".jpg" || ext == ".jpeg") files.push_back(it->path());
         }
         if (ec) {
-            setHealth(SourceState::Failed, "cannot read frame directory " + m_options.directory + ": " + ec.message());
+            setHealth(SourceState::Failed,
+                      "cannot read frame directory " + m_options.directory + ": " + ec.message());
             return;
         }
         if (files.empty()) {
@@ -125,8 +137,10 @@ private:
         }
         std::sort(files.begin(), files.end());
         const double fps = m_options.fps > 0 ? std::min(m_options.fps, 240.0) : 15.0;
-        const auto period = std::chrono::duration_cast<SteadyTime::duration>(std::chrono::duration<double>(1.0 / fps));
-        setHealth(SourceState::Running, "playing " + std::to_string(files.size()) + " frames from " + m_options.directory);
+        const auto period =
+            std::chrono::duration_cast<SteadyTime::duration>(std::chrono::duration<double>(1.0 / fps));
+        setHealth(SourceState::Running,
+                  "playing " + std::to_string(files.size()) + " frames from " + m_options.directory);
         // Frames are decoded once and kept: a sequence is short (a demo loop), and re-decoding
         // PNGs every loop would cost more CPU than the scanner itself.
         std::vector<std::optional<Image>> cache(files.size());
@@ -170,7 +184,8 @@ private:
         }
         setHealth(SourceState::Running, "reading " + m_device);
         const double fps = m_fps > 0 ? std::min(m_fps, 240.0) : 10.0;
-        const auto period = std::chrono::duration_cast<SteadyTime::duration>(std::chrono::duration<double>(1.0 / fps));
+        const auto period =
+            std::chrono::duration_cast<SteadyTime::duration>(std::chrono::duration<double>(1.0 / fps));
         auto next = std::chrono::steady_clock::now();
         for (int i = 0; i < m_repeat; ++i) {
             if (!sleepUntil(next)) return;

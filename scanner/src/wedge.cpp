@@ -31,7 +31,9 @@ bool Debouncer::accept(std::string_view text, SteadyTime now) {
     return true;
 }
 
-void Debouncer::reset() { m_seen.clear(); }
+void Debouncer::reset() {
+    m_seen.clear();
+}
 
 // ---------------------------------------------------------------------------------------------
 // UTF-8 helpers
@@ -44,8 +46,12 @@ using core::text::isControl;
 // Payload shapes (FORMATS.md, core/payload.hpp). Deliberately strict: they decide whether a
 // burst is garbled, so a loose shape would turn good text into bad.
 
-bool allOf(std::string_view s, bool (*pred)(char)) { return !s.empty() && std::all_of(s.begin(), s.end(), pred); }
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool allOf(std::string_view s, bool (*pred)(char)) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), pred);
+}
+bool isDigit(char c) {
+    return c >= '0' && c <= '9';
+}
 bool isPretixChar(char c) {
     static constexpr std::string_view alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
     return alphabet.find(c) != std::string_view::npos;
@@ -53,8 +59,12 @@ bool isPretixChar(char c) {
 bool isBase64Char(char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || isDigit(c) || c == '+' || c == '/' || c == '=';
 }
-bool isBase32Char(char c) { return (c >= 'A' && c <= 'Z') || (c >= '2' && c <= '7') || (c >= 'a' && c <= 'z'); }
-bool isUpperAlnum(char c) { return (c >= 'A' && c <= 'Z') || isDigit(c); }
+bool isBase32Char(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= '2' && c <= '7') || (c >= 'a' && c <= 'z');
+}
+bool isUpperAlnum(char c) {
+    return (c >= 'A' && c <= 'Z') || isDigit(c);
+}
 
 bool fitsKnownPayload(std::string_view s) {
     if (s.size() > 4 && s.substr(0, 4) == "KQ1:") return allOf(s.substr(4), isBase32Char);
@@ -72,10 +82,12 @@ bool fitsKnownPayload(std::string_view s) {
 // produce depends on the next key, and none of our alphabets except Indico's JSON uses them.
 const std::unordered_map<char32_t, char32_t>& azertyToUs() {
     static const std::unordered_map<char32_t, char32_t> map = [] {
-        const std::u32string us = U"1234567890-=!@#$%^&*()_+"
-                                  U"aqwzAQWZ;:mM,<.>/?]}'\"\\|`~";
-        const std::u32string be = U"&é\"'(§è!çà)-1234567890°_"
-                                  U"qazwQAZWmM,?;.:/=+$*ù%µ£²³";
+        const std::u32string us =
+            U"1234567890-=!@#$%^&*()_+"
+            U"aqwzAQWZ;:mM,<.>/?]}'\"\\|`~";
+        const std::u32string be =
+            U"&é\"'(§è!çà)-1234567890°_"
+            U"qazwQAZWmM,?;.:/=+$*ù%µ£²³";
         std::unordered_map<char32_t, char32_t> m;
         for (std::size_t i = 0; i < us.size(); ++i) m[be[i]] = us[i];
         return m;
@@ -125,11 +137,15 @@ std::optional<std::string> WedgeDecoder::onChar(char32_t cp, SteadyTime at) {
 
 std::optional<std::string> WedgeDecoder::onKey(WedgeKey key, SteadyTime at) {
     switch (key) {
-    case WedgeKey::Other: return std::nullopt;  // Shift presses between characters, etc.
-    case WedgeKey::Backspace:
-    case WedgeKey::Escape: reset(); return std::nullopt;
-    case WedgeKey::Enter:
-    case WedgeKey::Tab: break;
+        case WedgeKey::Other:
+            return std::nullopt;  // Shift presses between characters, etc.
+        case WedgeKey::Backspace:
+        case WedgeKey::Escape:
+            reset();
+            return std::nullopt;
+        case WedgeKey::Enter:
+        case WedgeKey::Tab:
+            break;
     }
     const bool fast = !m_buffer.empty() && at - m_last <= m_options.maxGap;
     const bool longEnough = m_buffer.size() >= m_options.minLength;

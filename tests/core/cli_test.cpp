@@ -4,11 +4,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sys/wait.h>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <sstream>
-#include <sys/wait.h>
 
 using namespace kiosk::core::test;
 
@@ -82,7 +82,8 @@ TEST_CASE("cli: demo and codes print one line per attendee with a scannable payl
     CHECK(again.status == 0);
     CHECK(again.out.find("doors open again") != std::string::npos);
     const std::string codesAfter = runKiosk({"codes", "--db", d.file.path()}).out;
-    for (const auto& c : d.codes) CHECK(codesAfter.find(c[0] + "\t" + c[1] + "\t" + c[2] + "\n") != std::string::npos);
+    for (const auto& c : d.codes)
+        CHECK(codesAfter.find(c[0] + "\t" + c[1] + "\t" + c[2] + "\n") != std::string::npos);
     {
         auto db = d.file.open();
         CHECK(db.attendees().value().size() == 100);
@@ -103,7 +104,8 @@ TEST_CASE("cli: checkin --json contract and exit codes") {
     REQUIRE_FALSE(d.codes.empty());
     const auto& [id, name, payload] = d.codes[0];
 
-    const auto first = runKiosk({"checkin", "--db", d.file.path(), "--kiosk", "entrance-1", "--json", payload});
+    const auto first =
+        runKiosk({"checkin", "--db", d.file.path(), "--kiosk", "entrance-1", "--json", payload});
     CHECK(first.status == 0);
     const auto j = nlohmann::json::parse(first.out);
     CHECK(j["outcome"] == "checked_in");
@@ -111,7 +113,8 @@ TEST_CASE("cli: checkin --json contract and exit codes") {
     CHECK(j["attendee"]["name"] == name);
     CHECK(j["first_checkin"].is_null());
 
-    const auto second = runKiosk({"checkin", "--db", d.file.path(), "--kiosk", "entrance-2", "--json", payload});
+    const auto second =
+        runKiosk({"checkin", "--db", d.file.path(), "--kiosk", "entrance-2", "--json", payload});
     CHECK(second.status == 3);
     const auto k = nlohmann::json::parse(second.out);
     CHECK(k["outcome"] == "already_checked_in");
@@ -139,8 +142,8 @@ TEST_CASE("cli: usage and database errors exit 2 with a message saying what to d
     CHECK(r.status == 2);
     CHECK(r.err.rfind("kiosk checkin: ", 0) == 0);
     CHECK(r.err.find("kiosk demo") != std::string::npos);
-    CHECK(runKiosk({"checkin", "--db", missing.path()}).status == 2);            // no payload
-    CHECK(runKiosk({"checkin", "--json", "abc"}).status == 2);                   // no --db
+    CHECK(runKiosk({"checkin", "--db", missing.path()}).status == 2);                   // no payload
+    CHECK(runKiosk({"checkin", "--json", "abc"}).status == 2);                          // no --db
     CHECK(runKiosk({"annul", "--db", missing.path(), "--attendee", "x"}).status == 2);  // no --reason
 }
 
@@ -181,18 +184,19 @@ TEST_CASE("cli: annul / search and stats") {
     CHECK(text.out.find(id + "\t") != std::string::npos);
 }
 
-TEST_CASE("cli: a full disk refuses the check-in with db.io and loses nothing; with room again it checks in once") {
+TEST_CASE(
+    "cli: a full disk refuses the check-in with db.io and loses nothing; with room again it checks in once") {
     DemoDb d;
     const std::string payload = d.codes[0][2];
     // RLIMIT_FSIZE stands in for a full disk (files may not grow past 16 KiB). A connection held
     // open here keeps the 32 KiB shared-memory file in place, so the check-in fails at its WAL.
     kiosk::core::Database holder = d.file.open();
     REQUIRE(holder.stats().ok());
-    const std::string cmd = "bash -c " +
-                            shellQuote("trap '' XFSZ; ulimit -f 16; exec " + shellQuote(KIOSK_EXE) +
-                                       " checkin --db " + shellQuote(d.file.path()) + " --json " +
-                                       shellQuote(payload)) +
-                            " 2>&1";
+    const std::string cmd =
+        "bash -c " +
+        shellQuote("trap '' XFSZ; ulimit -f 16; exec " + shellQuote(KIOSK_EXE) + " checkin --db " +
+                   shellQuote(d.file.path()) + " --json " + shellQuote(payload)) +
+        " 2>&1";
     std::string out;
     {
         std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
@@ -221,8 +225,8 @@ TEST_CASE("cli: event sets the name, dates and door times the engine enforces") 
 
     const auto set = runKiosk({"event", "--db", file.path(), "--name", "Assemblée annuelle 2026 — Bruxelles",
                                "--venue", "Hôtel de Ville", "--starts", "2026-03-16T09:00+01:00", "--ends",
-                               "2026-03-16T18:30+01:00", "--doors-open", "2026-03-16T07:30:00Z", "--doors-close",
-                               "2026-03-16T19:00:00Z", "--language", "nl", "--json"});
+                               "2026-03-16T18:30+01:00", "--doors-open", "2026-03-16T07:30:00Z",
+                               "--doors-close", "2026-03-16T19:00:00Z", "--language", "nl", "--json"});
     REQUIRE_MESSAGE(set.status == 0, set.err);
     const auto j = nlohmann::json::parse(set.out);
     CHECK(j["id"] == "assemblee-annuelle-2026-bruxelles");
@@ -266,7 +270,8 @@ TEST_CASE("cli: event sets the name, dates and door times the engine enforces") 
 TEST_CASE("cli: a 0-byte --db is refused like a garbage file and not turned into a new event") {
     TempDb file;
     { std::ofstream(file.path()).flush(); }
-    const auto r = runKiosk({"event", "--db", file.path(), "--id", "civic-2026", "--name", "Civic Tech Summit 2026"});
+    const auto r =
+        runKiosk({"event", "--db", file.path(), "--id", "civic-2026", "--name", "Civic Tech Summit 2026"});
     CHECK(r.status == 2);
     CHECK(r.err.find("db.not_kiosk") != std::string::npos);
     CHECK(r.err.find("empty") != std::string::npos);
@@ -305,9 +310,10 @@ TEST_CASE("cli: a database in a read-only folder says the folder is read-only (n
     // The file itself stays writable; only the folder is not (a USB stick mounted read-only for
     // this user, a folder owned by someone else).
     std::filesystem::permissions(db, std::filesystem::perms::all);
-    std::filesystem::permissions(dir, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec |
-                                          std::filesystem::perms::group_read | std::filesystem::perms::group_exec |
-                                          std::filesystem::perms::others_read | std::filesystem::perms::others_exec);
+    std::filesystem::permissions(
+        dir, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec |
+                 std::filesystem::perms::group_read | std::filesystem::perms::group_exec |
+                 std::filesystem::perms::others_read | std::filesystem::perms::others_exec);
     // root may write anywhere: run the kiosk as nobody then.
     const std::string prefix = ::getuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
     const std::string cmd = prefix + shellQuote(KIOSK_EXE) + " stats --db " + shellQuote(db) + " 2>&1";
@@ -329,15 +335,18 @@ TEST_CASE("cli: a database in a read-only folder says the folder is read-only (n
 TEST_CASE("cli: checkin --nonce: a script's retry after a timeout is answered as the same scan") {
     DemoDb d;
     const auto& [id, name, payload] = d.codes[1];
-    const auto first = runKiosk({"checkin", "--db", d.file.path(), "--nonce", "script-42", "--json", payload});
+    const auto first =
+        runKiosk({"checkin", "--db", d.file.path(), "--nonce", "script-42", "--json", payload});
     CHECK(first.status == 0);
     CHECK(nlohmann::json::parse(first.out)["outcome"] == "checked_in");
     // The same scan again (the script never saw the first answer): checked_in again, one arrival.
-    const auto retry = runKiosk({"checkin", "--db", d.file.path(), "--nonce", "script-42", "--json", payload});
+    const auto retry =
+        runKiosk({"checkin", "--db", d.file.path(), "--nonce", "script-42", "--json", payload});
     CHECK(retry.status == 0);
     CHECK(nlohmann::json::parse(retry.out)["outcome"] == "checked_in");
     // A new scan of the same code is a repeat arrival.
-    const auto again = runKiosk({"checkin", "--db", d.file.path(), "--nonce", "script-43", "--json", payload});
+    const auto again =
+        runKiosk({"checkin", "--db", d.file.path(), "--nonce", "script-43", "--json", payload});
     CHECK(again.status == 3);
     CHECK(nlohmann::json::parse(again.out)["outcome"] == "already_checked_in");
     auto db = d.file.open();
@@ -354,7 +363,8 @@ TEST_CASE("cli: export warns that the file holds personal data, and the file is 
     CHECK(r.err.find("personal data") != std::string::npos);
     const auto j = runKiosk({"export", "--db", d.file.path(), "--out", out, "--json"});
     CHECK(j.status == 0);
-    CHECK(nlohmann::json::parse(j.out)["warning"].get<std::string>().find("personal data") != std::string::npos);
+    CHECK(nlohmann::json::parse(j.out)["warning"].get<std::string>().find("personal data") !=
+          std::string::npos);
     CHECK((std::filesystem::status(out).permissions() & std::filesystem::perms::all) ==
           (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
     std::filesystem::remove(out);
@@ -362,10 +372,12 @@ TEST_CASE("cli: export warns that the file holds personal data, and the file is 
 
 TEST_CASE("cli: event refuses a bidi control in the name and keeps nothing of it") {
     TempDb file;
-    const auto r = runKiosk({"event", "--db", file.path(), "--id", "civic-2026", "--name", "Civic \u202eTech"});
+    const auto r =
+        runKiosk({"event", "--db", file.path(), "--id", "civic-2026", "--name", "Civic \u202eTech"});
     CHECK(r.status == 2);
     CHECK(r.err.find("bidirectional") != std::string::npos);
-    const auto ok = runKiosk({"event", "--db", file.path(), "--id", "civic-2026", "--name", "Civic\u2060 Tech", "--json"});
+    const auto ok = runKiosk(
+        {"event", "--db", file.path(), "--id", "civic-2026", "--name", "Civic\u2060 Tech", "--json"});
     CHECK(ok.status == 0);
     auto db = file.open();
     CHECK(db.event().value()->name == "Civic Tech");

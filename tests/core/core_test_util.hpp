@@ -5,14 +5,16 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
 #include <atomic>
 #include <filesystem>
 #include <string>
-#include <unistd.h>
 
 namespace kiosk::core::test {
 
-inline TimePoint at(const char* iso) { return *parseIso8601(iso); }
+inline TimePoint at(const char* iso) {
+    return *parseIso8601(iso);
+}
 
 /// A fresh database file in the temp folder, removed with its WAL files afterwards.
 class TempDb {
@@ -52,7 +54,8 @@ inline Event testEvent(std::string id = "conf-2018") {
 }
 inline const TimePoint kDuringDoors = at("2018-03-16T09:00:00Z");
 
-inline Attendee person(std::string first, std::string last, std::string org = "", std::string category = "participant") {
+inline Attendee person(std::string first, std::string last, std::string org = "",
+                       std::string category = "participant") {
     Attendee a;
     a.firstName = std::move(first);
     a.lastName = std::move(last);

@@ -59,7 +59,8 @@ TEST_CASE("demo: 100 registered people with their own codes, speakers, groups an
     CHECK(languages[Language::Fr] > languages[Language::Nl]);
     CHECK(languages[Language::Nl] > languages[Language::En]);
     CHECK(languages[Language::En] > 0);
-    for (const char* n : {"Zoë Dvořák", "Şükrü Yılmaz", "Łucja Wiśniewska", "Marie-Claire Lefèvre", "Мария Петрова"})
+    for (const char* n :
+         {"Zoë Dvořák", "Şükrü Yılmaz", "Łucja Wiśniewska", "Marie-Claire Lefèvre", "Мария Петрова"})
         CHECK_MESSAGE(names.count(n) == 1, n);
 }
 

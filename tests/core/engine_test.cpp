@@ -166,14 +166,16 @@ TEST_CASE("engine: the order of checks: revoked wins over cancelled / cancelled 
     Attendee c = person("Lea", "Martin");
     c.status = AttendeeStatus::Cancelled;
     c = f.db.addAttendee(c, "test").value();
-    CHECK(f.check(scan(f.db.issueCode(c.id).value(), at("2018-03-16T06:00:00Z"))).outcome == Outcome::Cancelled);
+    CHECK(f.check(scan(f.db.issueCode(c.id).value(), at("2018-03-16T06:00:00Z"))).outcome ==
+          Outcome::Cancelled);
 }
 
 TEST_CASE("engine: a repeated nonce writes nothing twice and returns the original outcome") {
     Fixture f;
     const auto first = f.check(scan(f.zoeCode, kDuringDoors, "entrance-1", "nonce-1"));
     CHECK(first.outcome == Outcome::CheckedIn);
-    const auto again = f.check(scan(f.zoeCode, kDuringDoors + std::chrono::seconds(3), "entrance-1", "nonce-1"));
+    const auto again =
+        f.check(scan(f.zoeCode, kDuringDoors + std::chrono::seconds(3), "entrance-1", "nonce-1"));
     CHECK(again.outcome == Outcome::CheckedIn);
     REQUIRE(again.checkin);
     CHECK(again.checkin->id == first.checkin->id);
@@ -191,8 +193,11 @@ TEST_CASE("engine: annul is appended with actor and reason / then the person can
     Fixture f;
     f.check(scan(f.zoeCode));
     CHECK(f.db.annul(f.zoe.id, "marie", "", "desk", kDuringDoors).error().code == "annul.no_reason");
-    REQUIRE(f.db.annul(f.zoe.id, "marie", "scanned the wrong badge", "desk", kDuringDoors + std::chrono::minutes(1)).ok());
-    CHECK(f.db.annul(f.zoe.id, "marie", "again", "desk", kDuringDoors).error().code == "checkin.not_checked_in");
+    REQUIRE(f.db.annul(f.zoe.id, "marie", "scanned the wrong badge", "desk",
+                       kDuringDoors + std::chrono::minutes(1))
+                .ok());
+    CHECK(f.db.annul(f.zoe.id, "marie", "again", "desk", kDuringDoors).error().code ==
+          "checkin.not_checked_in");
     CHECK(f.db.stats().value().checkedIn == 0);
     const auto again = f.check(scan(f.zoeCode, kDuringDoors + std::chrono::minutes(5), "entrance-2"));
     CHECK(again.outcome == Outcome::CheckedIn);
@@ -231,7 +236,8 @@ TEST_CASE("engine: desk check-in by attendee id") {
     CHECK(r.checkin->reason == "forgot phone");
     CHECK(f.db.checkInAttendee(f.ahmed.id, "desk", kDuringDoors, "marie", "").value().outcome ==
           Outcome::AlreadyCheckedIn);
-    CHECK(f.db.checkInAttendee("nope", "desk", kDuringDoors, "marie", "").error().code == "attendee.not_found");
+    CHECK(f.db.checkInAttendee("nope", "desk", kDuringDoors, "marie", "").error().code ==
+          "attendee.not_found");
     CHECK(f.check(scan(f.ahmedCode)).outcome == Outcome::AlreadyCheckedIn);
 }
 
@@ -256,7 +262,9 @@ TEST_CASE("engine: codes of other systems resolve through their imported values"
     add("Hievents", "h1", {"A-7XK2P9Q"});
     // base64 of 0x01 0x00 + body, reversed (pretix_sig1 shape; we recognise it, the import holds it).
     const std::string signedPretix =
-        "==wJmUCJjISIg8hHdwxGakBGXYRFUMhERAxDO0ADLoQCIcgBFQwACEAA4hXLkV2cp52ZvNWZy1Ses52bts2cvl2atUGa01yZulGdzVG"
+        "=="
+        "wJmUCJjISIg8hHdwxGakBGXYRFUMhERAxDO0ADLoQCIcgBFQwACEAA4hXLkV2cp52ZvNWZy1Ses52bts2cvl2atUGa01yZulGdzV"
+        "G"
         "dtI3bm1Sek9mYtQWZudWaz1CepRXZyBXLltWYmBQA";
     add("Signed", "p2", {signedPretix});
     const auto sum = f.db.applyImport(b, "test", kDuringDoors).value();
@@ -265,13 +273,15 @@ TEST_CASE("engine: codes of other systems resolve through their imported values"
 
     auto who = [&](const std::string& payload) {
         const auto r = f.check(scan(payload));
-        return r.attendee ? r.attendee->firstName + "/" + std::string(reasonCode(r.outcome)) + "/" + r.codeKind
-                          : std::string(reasonCode(r.outcome));
+        return r.attendee
+                   ? r.attendee->firstName + "/" + std::string(reasonCode(r.outcome)) + "/" + r.codeKind
+                   : std::string(reasonCode(r.outcome));
     };
     CHECK(who("abcdefghjkmnpqrstuvwxyz2345678") == "Pretix/checked_in/pretix");
     CHECK(who("7654321098765432101001") == "Eventbrite/checked_in/eventbrite");
     CHECK(who("1234567890987654321001") == "Fallback/checked_in/eventbrite");
-    CHECK(who("{\"i\":[2,\"indico.example.org\",\"D4+tW9nLRp+hZXCGdyiVDg==\"]}") == "Indico/checked_in/indico");
+    CHECK(who("{\"i\":[2,\"indico.example.org\",\"D4+tW9nLRp+hZXCGdyiVDg==\"]}") ==
+          "Indico/checked_in/indico");
     CHECK(who("A-7XK2P9Q") == "Hievents/checked_in/hievents");
     CHECK(who(signedPretix) == "Signed/checked_in/pretix");
     CHECK(who("99999999999999999") == "unknown_code");
@@ -288,8 +298,9 @@ TEST_CASE("engine: Indico legacy JSON resolves by checkin_secret") {
     row.codes = {"3f1b2a6e-6c7d-4b8e-9a0f-1c2d3e4f5a6b"};
     b.rows.push_back(row);
     REQUIRE(f.db.applyImport(b, "test", kDuringDoors).ok());
-    const auto r = f.check(scan(R"({"registrant_id":"42","checkin_secret":"3F1B2A6E-6C7D-4B8E-9A0F-1C2D3E4F5A6B",)"
-                                R"("event_id":"7","server_url":"https://indico.example.org","version":1})"));
+    const auto r =
+        f.check(scan(R"({"registrant_id":"42","checkin_secret":"3F1B2A6E-6C7D-4B8E-9A0F-1C2D3E4F5A6B",)"
+                     R"("event_id":"7","server_url":"https://indico.example.org","version":1})"));
     CHECK(r.outcome == Outcome::CheckedIn);
     CHECK(r.codeKind == "indico");
 }

@@ -35,7 +35,8 @@ void execRaw(const std::string& path, const char* sql) {
     sqlite3_close(raw);
 }
 
-const char* kSchemaSql = "SELECT type || ' ' || name || ' ' || ifnull(sql, '') FROM sqlite_schema ORDER BY name";
+const char* kSchemaSql =
+    "SELECT type || ' ' || name || ' ' || ifnull(sql, '') FROM sqlite_schema ORDER BY name";
 
 }  // namespace
 
@@ -47,7 +48,8 @@ TEST_CASE("store: a fresh database gets every named migration step and the conne
     }
     CHECK(queryText(file.path(), "PRAGMA user_version") == std::to_string(Database::schemaVersion()) + "\n");
     CHECK(queryText(file.path(), "PRAGMA journal_mode") == "wal\n");
-    const auto steps = queryText(file.path(), "SELECT version || ':' || name FROM schema_migrations ORDER BY version");
+    const auto steps =
+        queryText(file.path(), "SELECT version || ':' || name FROM schema_migrations ORDER BY version");
     CHECK(steps.find("1:event, attendees and codes") != std::string::npos);
     CHECK(std::count(steps.begin(), steps.end(), '\n') == Database::schemaVersion());
 }
@@ -118,7 +120,8 @@ TEST_CASE("store: hostile payloads are refused or unknown / logged escaped / sch
         std::string(1, '\0'),
         "\x1b[31mred\x1b[0m",
         "\x1b]0;pwned\x07",
-        "\xef\xbb\xbf" "abcdefghjkmnpq",
+        "\xef\xbb\xbf"
+        "abcdefghjkmnpq",
         "\xc3\x28",
         "\xed\xa0\x80",
         "\xf8\x88\x80\x80\x80",
@@ -201,14 +204,18 @@ TEST_CASE("store: search is accent- and case-insensitive prefix matching on ever
 TEST_CASE("store: foldForSearch covers Latin-1 / Latin Extended / Greek and Cyrillic") {
     CHECK(foldForSearch("Zoë Dvořák") == "zoe dvorak");
     CHECK(foldForSearch("ŘŁŞßÆØĐđœ") == "rlsssaeoddoe");
-    CHECK(foldForSearch("ÀÉÎÕÜÇÑÝÿ") == "aeiouc" "nyy");
+    CHECK(foldForSearch("ÀÉÎÕÜÇÑÝÿ") ==
+          "aeiouc"
+          "nyy");
     CHECK(foldForSearch("ǅ Ǆ ǈ ș ț Ș Ț") == "dz dz lj s t s t");
     CHECK(foldForSearch("Ελληνικά ΆΈΉ") == "ελληνικα αεη");
     CHECK(foldForSearch("МОСКВА Ёлка Йошкар") == "москва елка иошкар");
     CHECK(foldForSearch("Nguyễn Thị") == "nguyen thi");
-    CHECK(foldForSearch("\xff" "abc") == "abc");
+    CHECK(foldForSearch("\xff"
+                        "abc") == "abc");
     // utf8proc: decomposed input, compatibility forms, letters without a decomposition
-    CHECK(foldForSearch("Zoe\xcc\x88 Dvor\xcc\x8c" "a\xcc\x81k") == "zoe dvorak");
+    CHECK(foldForSearch("Zoe\xcc\x88 Dvor\xcc\x8c"
+                        "a\xcc\x81k") == "zoe dvorak");
     CHECK(foldForSearch("\xef\xbc\xba\xef\xbc\xaf\xef\xbc\xa5") == "zoe");  // full-width ＺＯＥ
     CHECK(foldForSearch("Þórunn Ísdal, Şükrü Łucja İpek ı") == "thorunn isdal, sukru lucja ipek i");
     CHECK(foldForSearch("Ǿ ǽ ﬁ") == "o ae fi");
@@ -218,7 +225,8 @@ TEST_CASE("store: applyImport inserts / updates without losing check-ins / revok
     TempDb file;
     Database db = file.open();
     REQUIRE(db.setEvent(testEvent()).ok());
-    auto row = [](int line, const char* first, const char* last, const char* ext, const char* code, bool cancelled) {
+    auto row = [](int line, const char* first, const char* last, const char* ext, const char* code,
+                  bool cancelled) {
         ImportRow r;
         r.line = line;
         r.attendee = person(first, last, "Org");
@@ -277,7 +285,8 @@ TEST_CASE("store: applyImport inserts / updates without losing check-ins / revok
     bool sawApply = false, sawUpdate = false;
     for (const auto& e : db.audit(50).value()) {
         sawApply |= e.action == "import.apply";
-        sawUpdate |= e.action == "attendee.import_update" && e.detail.find("organisation") != std::string::npos;
+        sawUpdate |=
+            e.action == "attendee.import_update" && e.detail.find("organisation") != std::string::npos;
     }
     CHECK(sawApply);
     CHECK(sawUpdate);
@@ -300,7 +309,8 @@ TEST_CASE("store: stats count categories / working groups and 5-minute arrival b
     CHECK(db.checkIn(scan(codes[0], t0)).value().outcome == Outcome::CheckedIn);
     CHECK(db.checkIn(scan(codes[1], t0 + std::chrono::minutes(4))).value().outcome == Outcome::CheckedIn);
     CHECK(db.checkIn(scan(codes[4], t0 + std::chrono::minutes(5))).value().outcome == Outcome::CheckedIn);
-    CHECK(db.checkIn(scan(codes[4], t0 + std::chrono::minutes(6))).value().outcome == Outcome::AlreadyCheckedIn);
+    CHECK(db.checkIn(scan(codes[4], t0 + std::chrono::minutes(6))).value().outcome ==
+          Outcome::AlreadyCheckedIn);
     const auto s = db.stats().value();
     CHECK(s.registered == 6);
     CHECK(s.checkedIn == 3);
@@ -333,19 +343,22 @@ std::string recountedStats(const std::string& path) {
                      "count(checked_in_at) FROM attendees GROUP BY working_group ORDER BY working_group") +
            queryText(path,
                      "SELECT 'bucket ' || (checked_in_at / 300000) || ' ' || count(*) FROM attendees "
-                     "WHERE checked_in_at IS NOT NULL GROUP BY checked_in_at / 300000 ORDER BY checked_in_at / 300000");
+                     "WHERE checked_in_at IS NOT NULL GROUP BY checked_in_at / 300000 ORDER BY checked_in_at "
+                     "/ 300000");
 }
 
 /// The same figures as stats() reports them (attendee totals are not part of Stats: the total
 /// row is checked through registered/checked-in only).
 std::string reportedStats(const Database& db, const std::string& path) {
     const auto s = db.stats().value();
-    std::string out = "all " + std::to_string(std::stoll(queryText(path, "SELECT count(*) FROM attendees"))) + " " +
-          std::to_string(s.registered) + " " + std::to_string(s.checkedIn) + "\n";
+    std::string out = "all " + std::to_string(std::stoll(queryText(path, "SELECT count(*) FROM attendees"))) +
+                      " " + std::to_string(s.registered) + " " + std::to_string(s.checkedIn) + "\n";
     for (const auto& g : s.byCategory)
-        out += "category " + g.name + " " + std::to_string(g.registered) + " " + std::to_string(g.checkedIn) + "\n";
+        out += "category " + g.name + " " + std::to_string(g.registered) + " " + std::to_string(g.checkedIn) +
+               "\n";
     for (const auto& g : s.byWorkingGroup)
-        out += "group " + g.name + " " + std::to_string(g.registered) + " " + std::to_string(g.checkedIn) + "\n";
+        out +=
+            "group " + g.name + " " + std::to_string(g.registered) + " " + std::to_string(g.checkedIn) + "\n";
     for (const auto& b : s.arrivalsPer5Min)
         out += "bucket " + std::to_string(b.start.time_since_epoch().count() / 300000) + " " +
                std::to_string(b.arrivals) + "\n";
@@ -385,8 +398,12 @@ TEST_CASE("store: running counters equal a full recount through imports, check-i
         const auto t = kDuringDoors + std::chrono::minutes(static_cast<int>(rng() % 240));
         switch (rng() % 4) {
             case 0:
-            case 1: (void)db.checkInAttendee(id, "desk", t, "volunteer", "test"); break;
-            case 2: (void)db.annul(id, "volunteer", "test", "desk", t); break;
+            case 1:
+                (void)db.checkInAttendee(id, "desk", t, "volunteer", "test");
+                break;
+            case 2:
+                (void)db.annul(id, "volunteer", "test", "desk", t);
+                break;
             case 3: {
                 Attendee w = person("Walk", "In" + std::to_string(step), "", categories[step % 3]);
                 w.externalSource = "walkin";
@@ -424,11 +441,12 @@ TEST_CASE("store: a version 4 database gets its running counters when it is upgr
     }
     const std::string expected = recountedStats(file.path());
     // Undo step 5 by hand, as a database written by the previous release looks.
-    execRaw(file.path(),
-            "DROP TRIGGER attendees_count_delete; DROP TRIGGER attendees_count_update; DROP TABLE stat_groups; "
-            "DROP TABLE stat_arrivals; CREATE INDEX attendees_by_category ON attendees(category, status, "
-            "checked_in_at); CREATE INDEX attendees_by_group ON attendees(working_group, status, checked_in_at); "
-            "DELETE FROM schema_migrations WHERE version = 5; PRAGMA user_version = 4");
+    execRaw(
+        file.path(),
+        "DROP TRIGGER attendees_count_delete; DROP TRIGGER attendees_count_update; DROP TABLE stat_groups; "
+        "DROP TABLE stat_arrivals; CREATE INDEX attendees_by_category ON attendees(category, status, "
+        "checked_in_at); CREATE INDEX attendees_by_group ON attendees(working_group, status, checked_in_at); "
+        "DELETE FROM schema_migrations WHERE version = 5; PRAGMA user_version = 4");
     execRaw(file.path(), kUndoStep7);
     // … and without the later steps (6: pretix keys, revoked secrets, Indico host).
     execRaw(file.path(),
@@ -446,15 +464,20 @@ TEST_CASE("store: print outbox is idempotent per check-in and kind / reprints ar
     const auto a = db.addAttendee(person("Zoë", "Dvořák"), "t").value();
     const auto r = db.checkIn(scan(db.primaryCode(a.id).value())).value();
     REQUIRE(r.checkin);
-    const auto job = db.enqueuePrint(a.id, r.checkin->id, PrintJobKind::Badge, "entrance-1", "self", kDuringDoors).value();
-    const auto again = db.enqueuePrint(a.id, r.checkin->id, PrintJobKind::Badge, "entrance-1", "self", kDuringDoors).value();
+    const auto job =
+        db.enqueuePrint(a.id, r.checkin->id, PrintJobKind::Badge, "entrance-1", "self", kDuringDoors).value();
+    const auto again =
+        db.enqueuePrint(a.id, r.checkin->id, PrintJobKind::Badge, "entrance-1", "self", kDuringDoors).value();
     CHECK(job.id == again.id);
     CHECK(job.state == PrintJobState::Pending);
     CHECK(job.machine == "entrance-1");
     CHECK(db.printJobs({.state = PrintJobState::Pending}).value().size() == 1);
 
-    REQUIRE(db.advancePrintJob(job.id, PrintStep::attempt("badges", kDuringDoors + std::chrono::seconds(1))).ok());
-    REQUIRE(db.advancePrintJob(job.id, PrintStep::submitted(42, "badges", kDuringDoors + std::chrono::seconds(2))).ok());
+    REQUIRE(db.advancePrintJob(job.id, PrintStep::attempt("badges", kDuringDoors + std::chrono::seconds(1)))
+                .ok());
+    REQUIRE(
+        db.advancePrintJob(job.id, PrintStep::submitted(42, "badges", kDuringDoors + std::chrono::seconds(2)))
+            .ok());
     const auto read = db.printJob(job.id).value().value();
     CHECK(read.state == PrintJobState::Submitted);
     CHECK(read.cupsJobId == 42);
@@ -478,20 +501,25 @@ TEST_CASE("store: print job transitions follow the state machine, each stored un
     Database db = file.open();
     REQUIRE(db.setEvent(testEvent()).ok());
     const auto a = db.addAttendee(person("Jan", "Peeters"), "t").value();
-    const auto job = db.enqueuePrint(a.id, "", PrintJobKind::Reprint, "entrance-1", "t", kDuringDoors).value();
+    const auto job =
+        db.enqueuePrint(a.id, "", PrintJobKind::Reprint, "entrance-1", "t", kDuringDoors).value();
     // Not allowed from pending: printed, retried, dismissed.
-    CHECK(db.advancePrintJob(job.id, PrintStep::printed(kDuringDoors)).error().code == "print.bad_transition");
+    CHECK(db.advancePrintJob(job.id, PrintStep::printed(kDuringDoors)).error().code ==
+          "print.bad_transition");
     CHECK(db.advancePrintJob(job.id, PrintStep::retried("desk", "", "v", kDuringDoors)).error().code ==
           "print.bad_transition");
-    const auto held = db.advancePrintJob(job.id, PrintStep::held("printer.stopped", "out of paper", kDuringDoors)).value();
+    const auto held =
+        db.advancePrintJob(job.id, PrintStep::held("printer.stopped", "out of paper", kDuringDoors)).value();
     CHECK(held.state == PrintJobState::Held);
     CHECK(held.errorCode == "printer.stopped");
     CHECK(held.errorText == "out of paper");
     CHECK(queryText(file.path(), "SELECT state || '|' || error_code || '|' || error_text FROM print_jobs") ==
           "held|printer.stopped|out of paper\n");
     // A held job goes back to pending only by a retry, which moves it to the retrying machine.
-    CHECK(db.advancePrintJob(job.id, PrintStep::attempt("q", kDuringDoors)).error().code == "print.bad_transition");
-    const auto retried = db.advancePrintJob(job.id, PrintStep::retried("desk", "desk-printer", "marie", kDuringDoors)).value();
+    CHECK(db.advancePrintJob(job.id, PrintStep::attempt("q", kDuringDoors)).error().code ==
+          "print.bad_transition");
+    const auto retried =
+        db.advancePrintJob(job.id, PrintStep::retried("desk", "desk-printer", "marie", kDuringDoors)).value();
     CHECK(retried.state == PrintJobState::Pending);
     CHECK(retried.machine == "desk");
     CHECK(retried.printer == "desk-printer");
@@ -499,14 +527,16 @@ TEST_CASE("store: print job transitions follow the state machine, each stored un
     CHECK(db.audit(1).value().at(0).action == "print.retried");
     CHECK(db.audit(1).value().at(0).actor == "marie");
     REQUIRE(db.advancePrintJob(job.id, PrintStep::failed("badge.render_failed", "x", kDuringDoors)).ok());
-    const auto dismissed = db.advancePrintJob(job.id, PrintStep::dismissed("given a blank badge", "marie", kDuringDoors)).value();
+    const auto dismissed =
+        db.advancePrintJob(job.id, PrintStep::dismissed("given a blank badge", "marie", kDuringDoors))
+            .value();
     CHECK(dismissed.state == PrintJobState::Dismissed);
     CHECK(dismissed.errorText == "given a blank badge");
     CHECK(db.audit(1).value().at(0).action == "print.dismissed");
     CHECK(queryText(file.path(), "SELECT state FROM print_jobs") == "dismissed\n");
     // Final: nothing moves a dismissed job.
-    for (const auto& step : {PrintStep::retried("desk", "", "v", kDuringDoors), PrintStep::attempt("q", kDuringDoors),
-                             PrintStep::held("c", "t", kDuringDoors)})
+    for (const auto& step : {PrintStep::retried("desk", "", "v", kDuringDoors),
+                             PrintStep::attempt("q", kDuringDoors), PrintStep::held("c", "t", kDuringDoors)})
         CHECK(db.advancePrintJob(job.id, step).error().code == "print.bad_transition");
 }
 
@@ -560,7 +590,8 @@ TEST_CASE("store: checkIn with queueBadge writes the arrival and its badge job i
     for (const auto& e : db.audit(20).value()) CHECK(e.action.rfind("print.", 0) != 0);
 }
 
-TEST_CASE("store: the outbox wake-up hint fires after a commit that leaves a pending job, for that file only") {
+TEST_CASE(
+    "store: the outbox wake-up hint fires after a commit that leaves a pending job, for that file only") {
     TempDb file;
     TempDb other;
     Database db = file.open();
@@ -595,7 +626,9 @@ TEST_CASE("store: a check-in whose badge job cannot be written is not written ei
     REQUIRE(db.setEvent(testEvent()).ok());
     const auto a = db.addAttendee(person("Zoë", "Dvořák"), "t").value();
     // Make the outbox insert fail inside the check-in's transaction.
-    execRaw(file.path(), "CREATE TRIGGER no_jobs BEFORE INSERT ON print_jobs BEGIN SELECT RAISE(ABORT, 'disk says no'); END");
+    execRaw(
+        file.path(),
+        "CREATE TRIGGER no_jobs BEFORE INSERT ON print_jobs BEGIN SELECT RAISE(ABORT, 'disk says no'); END");
     EngineOptions badge;
     badge.queueBadge = true;
     const auto r = db.checkIn(scan(db.primaryCode(a.id).value()), badge);
@@ -604,7 +637,9 @@ TEST_CASE("store: a check-in whose badge job cannot be written is not written ei
     CHECK(db.stats().value().checkedIn == 0);
 }
 
-TEST_CASE("store: a version 5 outbox (before step 7) gets machine, error code and text, and dismissed jobs their own state") {
+TEST_CASE(
+    "store: a version 5 outbox (before step 7) gets machine, error code and text, and dismissed jobs their "
+    "own state") {
     TempDb file;
     std::string stopped, dismissed, plain, reprint;
     {
@@ -630,10 +665,14 @@ TEST_CASE("store: a version 5 outbox (before step 7) gets machine, error code an
     execRaw(file.path(),
             "DROP TABLE pretix_keys; DROP TABLE revoked_secrets; ALTER TABLE event DROP COLUMN indico_host; "
             "DELETE FROM schema_migrations WHERE version >= 6");
-    execRaw(file.path(), ("UPDATE print_jobs SET state = 'held', last_error = 'printer.stopped: queue \"x\" is stopped: "
-                          "Out of paper.' WHERE id = '" + stopped + "'; UPDATE print_jobs SET state = 'failed', "
-                          "last_error = 'desk.dismissed: given by hand' WHERE id = '" + dismissed +
-                          "'; PRAGMA user_version = 5").c_str());
+    execRaw(file.path(),
+            ("UPDATE print_jobs SET state = 'held', last_error = 'printer.stopped: queue \"x\" is stopped: "
+             "Out of paper.' WHERE id = '" +
+             stopped +
+             "'; UPDATE print_jobs SET state = 'failed', "
+             "last_error = 'desk.dismissed: given by hand' WHERE id = '" +
+             dismissed + "'; PRAGMA user_version = 5")
+                .c_str());
     Database db = file.open();
     CHECK(queryText(file.path(), "PRAGMA user_version") == std::to_string(Database::schemaVersion()) + "\n");
     const auto s = db.printJob(stopped).value().value();
@@ -652,7 +691,8 @@ TEST_CASE("store: a version 5 outbox (before step 7) gets machine, error code an
     CHECK(p.errorText.empty());
     CHECK(db.printJob(reprint).value().value().machine.empty());  // no check-in: no machine known
     CHECK(db.printJobs({.state = std::nullopt, .machine = "entrance-2"}).value().size() == 2);
-    CHECK(queryText(file.path(), "SELECT count(*) FROM pragma_table_info('print_jobs') WHERE name = 'last_error'") ==
+    CHECK(queryText(file.path(),
+                    "SELECT count(*) FROM pragma_table_info('print_jobs') WHERE name = 'last_error'") ==
           "0\n");
 }
 
@@ -703,8 +743,10 @@ TEST_CASE("store: backupTo writes a checked copy while another connection keeps 
     REQUIRE(db.setEvent(testEvent()).ok());
     std::vector<std::string> codes;
     for (int i = 0; i < 20; ++i)
-        codes.push_back(db.primaryCode(db.addAttendee(person("P" + std::to_string(i), "Q"), "t").value().id).value());
-    for (int i = 0; i < 10; ++i) REQUIRE(db.checkIn(scan(codes[static_cast<std::size_t>(i)])).value().outcome == Outcome::CheckedIn);
+        codes.push_back(
+            db.primaryCode(db.addAttendee(person("P" + std::to_string(i), "Q"), "t").value().id).value());
+    for (int i = 0; i < 10; ++i)
+        REQUIRE(db.checkIn(scan(codes[static_cast<std::size_t>(i)])).value().outcome == Outcome::CheckedIn);
 
     TempDb copyFile;
     auto reader = Database::open(file.path(), Database::Mode::ReadOnly);
@@ -734,17 +776,25 @@ TEST_CASE("store: overview counts badges, open cases and recent activity from on
     Database db = file.open();
     REQUIRE(db.setEvent(testEvent()).ok());
     std::vector<std::string> ids;
-    for (int i = 0; i < 5; ++i) ids.push_back(db.addAttendee(person("P" + std::to_string(i), "Q"), "t").value().id);
+    for (int i = 0; i < 5; ++i)
+        ids.push_back(db.addAttendee(person("P" + std::to_string(i), "Q"), "t").value().id);
     for (int i = 0; i < 4; ++i) {
-        const auto r = db.checkIn(scan(db.primaryCode(ids[i]).value(), kDuringDoors + std::chrono::minutes(i))).value();
+        const auto r =
+            db.checkIn(scan(db.primaryCode(ids[i]).value(), kDuringDoors + std::chrono::minutes(i))).value();
         REQUIRE(r.checkin);
-        auto job = db.enqueuePrint(ids[i], r.checkin->id, PrintJobKind::Badge, "entrance-1", "self", kDuringDoors).value();
+        auto job =
+            db.enqueuePrint(ids[i], r.checkin->id, PrintJobKind::Badge, "entrance-1", "self", kDuringDoors)
+                .value();
         // 0 stays pending, 1 is with CUPS, 2 is held, 3 failed and was dismissed at the desk.
         if (i == 1) REQUIRE(db.advancePrintJob(job.id, PrintStep::submitted(7, "q", kDuringDoors)).ok());
-        if (i == 2) REQUIRE(db.advancePrintJob(job.id, PrintStep::held("printer.stopped", "t", kDuringDoors)).ok());
+        if (i == 2)
+            REQUIRE(db.advancePrintJob(job.id, PrintStep::held("printer.stopped", "t", kDuringDoors)).ok());
         if (i == 3) {
-            REQUIRE(db.advancePrintJob(job.id, PrintStep::failed("printer.job_aborted", "t", kDuringDoors)).ok());
-            REQUIRE(db.advancePrintJob(job.id, PrintStep::dismissed("handed a blank badge", "v", kDuringDoors)).ok());
+            REQUIRE(
+                db.advancePrintJob(job.id, PrintStep::failed("printer.job_aborted", "t", kDuringDoors)).ok());
+            REQUIRE(
+                db.advancePrintJob(job.id, PrintStep::dismissed("handed a blank badge", "v", kDuringDoors))
+                    .ok());
         }
     }
     CHECK(db.checkIn(scan("nonsense-1")).value().outcome == Outcome::UnknownCode);

@@ -8,13 +8,15 @@ using namespace kiosk::core;
 using namespace kiosk::core::test;
 
 TEST_CASE("text: the invisible predicate covers controls, bidi controls and every zero-width character") {
-    for (char32_t cp : {U'\0', U'\x1b', U'\x7f', U'\x85', U'\u200b', U'\u200c', U'\u200d', U'\u200e', U'\u200f',
-                        U'\u202a', U'\u202e', U'\u2066', U'\u2069', U'\u2060', U'\u2061', U'\u2064', U'\ufeff',
-                        U'\u061c', U'\u180e', U'\u2028', U'\u2029', U'\u00ad', U'\ufe0f', U'\U000e0041'}) {
+    for (char32_t cp :
+         {U'\0',     U'\x1b',   U'\x7f',   U'\x85',   U'\u200b', U'\u200c', U'\u200d', U'\u200e',
+          U'\u200f', U'\u202a', U'\u202e', U'\u2066', U'\u2069', U'\u2060', U'\u2061', U'\u2064',
+          U'\ufeff', U'\u061c', U'\u180e', U'\u2028', U'\u2029', U'\u00ad', U'\ufe0f', U'\U000e0041'}) {
         INFO("U+" << std::hex << static_cast<unsigned>(cp));
         CHECK(text::isInvisible(cp));
     }
-    for (char32_t cp : {U'a', U' ', U'é', U'ř', U'Ж', U'\u00a0', U'\u3000', U'\U0001F600'}) CHECK_FALSE(text::isInvisible(cp));
+    for (char32_t cp : {U'a', U' ', U'é', U'ř', U'Ж', U'\u00a0', U'\u3000', U'\U0001F600'})
+        CHECK_FALSE(text::isInvisible(cp));
     CHECK(text::isBidiControl(U'\u202e'));
     CHECK_FALSE(text::isBidiControl(U'\u200b'));
     CHECK(text::isZeroWidth(U'\u2060'));

@@ -15,7 +15,7 @@ TEST_CASE("utf8: validation refuses overlongs, surrogates, > U+10FFFF and trunca
     CHECK_FALSE(utf8::isValid("\xF4\x90\x80\x80"));  // > U+10FFFF
     CHECK_FALSE(utf8::isValid("abc\xE2\x82"));       // truncated
     CHECK_FALSE(utf8::isValid("\x80"));
-    CHECK_FALSE(utf8::isValid("12345678\xFF"));      // after an ASCII run
+    CHECK_FALSE(utf8::isValid("12345678\xFF"));  // after an ASCII run
 }
 
 TEST_CASE("utf8: decodeAt gives the length of each code point, 0 when invalid") {
@@ -33,7 +33,10 @@ TEST_CASE("utf8: decodeAt gives the length of each code point, 0 when invalid") 
 
 TEST_CASE("utf8: decode replaces each bad byte with U+FFFD and encode round-trips") {
     CHECK(utf8::decode("Dvořák") == U"Dvořák");
-    CHECK(utf8::decode("a\xFF" "b") == U"a\uFFFD" "b");
+    CHECK(utf8::decode("a\xFF"
+                       "b") ==
+          U"a\uFFFD"
+          "b");
     CHECK(utf8::decode("\xE2\x82") == U"\uFFFD\uFFFD");
     const std::u32string names = U"Zoë Dvořák · Şükrü · Łucja · Αθηνά · Ольга · 🎫";
     CHECK(utf8::decode(utf8::encode(names)) == names);

@@ -11,8 +11,8 @@ TEST_CASE("confirmation round trip: kiosk confirmations -> pdftoppm -> scanner -
     REQUIRE(all.ok());
     TempDir out;
     int status = -1;
-    const std::string summary = run(std::string(KIOSK_EXE) + " confirmations --db " + quote(demo.path().string()) +
-                                        " --out " + quote(out.path.string()),
+    const std::string summary = run(std::string(KIOSK_EXE) + " confirmations --db " +
+                                        quote(demo.path().string()) + " --out " + quote(out.path.string()),
                                     &status);
     REQUIRE(status == 0);
     CHECK(summary.find("confirmations: ") != std::string::npos);

@@ -25,9 +25,9 @@ std::vector<Pool> pools() {
         {U"áàâäãåąćčçďđéèêëěęğíìîïıłľĺńňñóòôöõőøřŕśšşșťţțúùûüůűýÿźżžßæœþðŉ", true},
         {U"ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩαβγδεζηθικλμνξοπρςστυφχψωάέήίόύώϊϋΐΰἀἁὰᾶ", true},
         {U"АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґўђћџљњ", true},
-        {U"\u0301\u0300\u0308\u0327\u030C\u0323\u0331\u0342", true},  // combining marks
-        {U"中文汉字日本語ひらがなカタカナ한국어", false},                       // CJK
-        {U"العربيةעבריתفارسی", false},                                    // RTL
+        {U"\u0301\u0300\u0308\u0327\u030C\u0323\u0331\u0342", true},           // combining marks
+        {U"中文汉字日本語ひらがなカタカナ한국어", false},                      // CJK
+        {U"العربيةעבריתفارسی", false},                                         // RTL
         {U"\U0001F600\U0001F389\U0001F44D\U0001F3F3\u200D\U0001F308", false},  // emoji (+ZWJ)
     };
 }
@@ -94,7 +94,8 @@ TEST_CASE("5000 hostile names: no libharu error - glyphs exist - inside the box 
         const std::string family = utf8.substr(0, utf8.find(' '));
         req.keepWhole = decodeUtf8(family);
         const TextBlock b = fitText(fonts, req);
-        const double blockH = b.lines.empty() ? 0 : b.ascent + b.descent + (b.lines.size() - 1) * b.lineHeight;
+        const double blockH =
+            b.lines.empty() ? 0 : b.ascent + b.descent + (b.lines.size() - 1) * b.lineHeight;
         CHECK_MESSAGE(blockH <= req.height + 0.01, utf8);
         for (const Line& l : b.lines) {
             CHECK_MESSAGE(l.width <= req.width + 0.01, utf8);
@@ -102,7 +103,8 @@ TEST_CASE("5000 hostile names: no libharu error - glyphs exist - inside the box 
                 REQUIRE(r.face >= 0);
                 for (char32_t c : r.text) {
                     if (c == ' ') continue;
-                    CHECK_MESSAGE(fonts.hasGlyph(r.face, c), "U+" << std::hex << static_cast<unsigned>(c) << " in " << utf8);
+                    CHECK_MESSAGE(fonts.hasGlyph(r.face, c),
+                                  "U+" << std::hex << static_cast<unsigned>(c) << " in " << utf8);
                     CHECK(typesettable(c));
                 }
             }

@@ -26,13 +26,15 @@ TEST_CASE("demo badges: pdftotext finds every attendee's name exactly - diacriti
         writeFile(out.path / (a.id + ".pdf"), pdf->bytes);
     }
     // One shell for all files: the check is pdftotext's view, the loop only saves process starts.
-    const std::string all_text = run("cd " + quote(out.path.string()) +
-                                     " && for f in *.pdf; do printf '\\n@@%s\\n' \"$f\"; pdftotext -enc UTF-8 \"$f\" -; done");
+    const std::string all_text =
+        run("cd " + quote(out.path.string()) +
+            " && for f in *.pdf; do printf '\\n@@%s\\n' \"$f\"; pdftotext -enc UTF-8 \"$f\" -; done");
     for (const auto& a : *all) {
         const auto at = all_text.find("@@" + a.id + ".pdf");
         REQUIRE_MESSAGE(at != std::string::npos, a.id);
         const auto end = all_text.find("\n@@", at + 2);
-        const std::string text = squash(all_text.substr(at, end == std::string::npos ? std::string::npos : end - at));
+        const std::string text =
+            squash(all_text.substr(at, end == std::string::npos ? std::string::npos : end - at));
         const std::string name = squash(a.displayName());
         CHECK_MESSAGE(text.find(name) != std::string::npos, "name '" << name << "' not in: " << text);
         if (!a.organisation.empty())
@@ -55,8 +57,9 @@ TEST_CASE("badge text is in the attendee's language where it is not a name") {
     c.workingGroup = "Klimaat";
     c.qrPayload = "TEST-PAYLOAD";
     TempDir out;
-    const std::pair<core::Language, std::string> cases[] = {
-        {core::Language::Fr, "INTERVENANT·E"}, {core::Language::Nl, "SPREKER"}, {core::Language::En, "SPEAKER"}};
+    const std::pair<core::Language, std::string> cases[] = {{core::Language::Fr, "INTERVENANT·E"},
+                                                            {core::Language::Nl, "SPREKER"},
+                                                            {core::Language::En, "SPEAKER"}};
     for (const auto& [lang, expected] : cases) {
         c.language = lang;
         auto pdf = renderer.renderBadge(c, *tpl);
@@ -92,7 +95,8 @@ TEST_CASE("every paper size comes out at its real size") {
         CHECK_MESSAGE(std::abs(h - tpl->heightMm * 72 / 25.4) < 0.6, name);
         papers.insert(tpl->paper);
     }
-    for (const char* p : {"a6", "a7", "cr80", "4x3in", "62mm", "4x6in"}) CHECK_MESSAGE(papers.count(p) == 1, p);
+    for (const char* p : {"a6", "a7", "cr80", "4x3in", "62mm", "4x6in"})
+        CHECK_MESSAGE(papers.count(p) == 1, p);
     // Known sizes against the standards, not against our own table.
     CHECK(printing::paperSize("a6")->widthMm == doctest::Approx(105));
     CHECK(printing::paperSize("cr80")->heightMm == doctest::Approx(85.6));
@@ -166,22 +170,26 @@ TEST_CASE("CLI: kiosk badge by attendee and by code - kiosk badges to files and 
     const std::string db = quote(demo.path().string());
     const auto& a = (*all)[3];
     int status = -1;
-    run(exe + " badge --db " + db + " --attendee " + a.id + " --out " + quote((out.path / "one.pdf").string()), &status);
+    run(exe + " badge --db " + db + " --attendee " + a.id + " --out " +
+            quote((out.path / "one.pdf").string()),
+        &status);
     CHECK(status == 0);
-    CHECK(squash(run("pdftotext -enc UTF-8 " + quote((out.path / "one.pdf").string()) + " -")).find(squash(a.displayName())) !=
-          std::string::npos);
+    CHECK(squash(run("pdftotext -enc UTF-8 " + quote((out.path / "one.pdf").string()) + " -"))
+              .find(squash(a.displayName())) != std::string::npos);
     auto code = demo.db.primaryCode(a.id);
     REQUIRE(code.ok());
-    run(exe + " badge --db " + db + " --code " + quote(*code) + " --out " + quote((out.path / "two.pdf").string()) +
-            " --template a7",
+    run(exe + " badge --db " + db + " --code " + quote(*code) + " --out " +
+            quote((out.path / "two.pdf").string()) + " --template a7",
         &status);
     CHECK(status == 0);
     CHECK(fs::exists(out.path / "two.pdf"));
-    run(exe + " badge --db " + db + " --attendee nobody --out " + quote((out.path / "x.pdf").string()), &status);
+    run(exe + " badge --db " + db + " --attendee nobody --out " + quote((out.path / "x.pdf").string()),
+        &status);
     CHECK(status == 2);
     CHECK_FALSE(fs::exists(out.path / "x.pdf"));
 
-    const std::string summary = run(exe + " badges --db " + db + " --out " + quote((out.path / "all").string()), &status);
+    const std::string summary =
+        run(exe + " badges --db " + db + " --out " + quote((out.path / "all").string()), &status);
     CHECK(status == 0);
     size_t files = 0;
     for (const auto& e : fs::directory_iterator(out.path / "all")) files += e.path().extension() == ".pdf";
@@ -189,7 +197,8 @@ TEST_CASE("CLI: kiosk badge by attendee and by code - kiosk badges to files and 
     CHECK(summary.find("badges: ") != std::string::npos);
     CHECK(summary.find('\r') == std::string::npos);  // no progress bar when not on a terminal
 
-    run(exe + " badges --db " + db + " --out " + quote((out.path / "sheets").string()) + " --sheet a4-8xa7 --template a7",
+    run(exe + " badges --db " + db + " --out " + quote((out.path / "sheets").string()) +
+            " --sheet a4-8xa7 --template a7",
         &status);
     CHECK(status == 0);
     CHECK(fs::exists(out.path / "sheets" / "sheets-a4-8xa7-001.pdf"));
@@ -201,7 +210,8 @@ TEST_CASE("templates: errors say what is wrong") {
     auto bad = printing::parseTemplate("{not json", ".");
     REQUIRE_FALSE(bad.ok());
     CHECK(bad.error().code == "template.syntax");
-    auto field = printing::parseTemplate(R"({"paper":"a6","elements":[{"type":"text","field":"shoe_size","w":10,"h":5}]})", ".");
+    auto field = printing::parseTemplate(
+        R"({"paper":"a6","elements":[{"type":"text","field":"shoe_size","w":10,"h":5}]})", ".");
     REQUIRE_FALSE(field.ok());
     CHECK(field.error().code == "template.invalid");
     CHECK(field.error().message.find("shoe_size") != std::string::npos);

@@ -6,7 +6,9 @@
 using namespace printer_test;
 
 namespace {
-std::string kioskExe() { return std::string(KIOSK_EXE); }
+std::string kioskExe() {
+    return std::string(KIOSK_EXE);
+}
 }  // namespace
 
 TEST_CASE("printer: kiosk printers lists the queues, as text and as JSON") {
@@ -44,7 +46,8 @@ TEST_CASE("printer: kiosk print prints once, refuses a silent second print, repr
     TestQueue tq;
     TestDb t;
     t.db.reset();  // the CLI opens the file itself
-    const std::string base = kioskExe() + " print --db '" + t.path + "' --attendee " + t.person.id + " --printer " + tq.name;
+    const std::string base =
+        kioskExe() + " print --db '" + t.path + "' --attendee " + t.person.id + " --printer " + tq.name;
     const Run first = run(base);
     REQUIRE_MESSAGE(first.status == 0, first.out);
     CHECK(first.out.find("printed") != std::string::npos);

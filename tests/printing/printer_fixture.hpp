@@ -34,8 +34,12 @@ inline std::string cupsDir() {
     const char* d = std::getenv("KIOSK_CUPS_DIR");
     return d && *d ? d : "/tmp/kiosk-cups";
 }
-inline std::string outDir() { return cupsDir() + "/pdf"; }
-inline std::string script() { return std::string(KIOSK_SOURCE_DIR) + "/scripts/cups-test-env"; }
+inline std::string outDir() {
+    return cupsDir() + "/pdf";
+}
+inline std::string script() {
+    return std::string(KIOSK_SOURCE_DIR) + "/scripts/cups-test-env";
+}
 
 struct Run {
     int status = -1;
@@ -98,7 +102,8 @@ struct TestDb {
 
     explicit TestDb(int pick = 0) {
         static std::atomic<int> n{0};
-        dir = fs::temp_directory_path() / ("kiosk-printer-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+        dir = fs::temp_directory_path() /
+              ("kiosk-printer-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
         fs::remove_all(dir);
         fs::create_directories(dir);
         path = (dir / "event.db").string();
@@ -119,7 +124,8 @@ struct TestDb {
         fs::remove_all(dir, ec);
     }
     void checkIn() {
-        auto r = db->checkInAttendee(person.id, "test-kiosk", kiosk::core::nowUtc(), "tester", "printer test");
+        auto r =
+            db->checkInAttendee(person.id, "test-kiosk", kiosk::core::nowUtc(), "tester", "printer test");
         REQUIRE(r.ok());
         REQUIRE(r->outcome == kiosk::core::Outcome::CheckedIn);
         REQUIRE(r->checkin.has_value());
@@ -150,7 +156,9 @@ inline std::vector<fs::path> outputsFor(const std::string& title) {
     return out;
 }
 
-inline std::string pdfText(const fs::path& pdf) { return run("pdftotext -layout '" + pdf.string() + "' - 2>/dev/null").out; }
+inline std::string pdfText(const fs::path& pdf) {
+    return run("pdftotext -layout '" + pdf.string() + "' - 2>/dev/null").out;
+}
 
 /// The QR payload on a printed page, read the way a scanner would: rasterised, then zbarimg.
 /// (cups-pdf prints through PostScript and Ghostscript, which turns the subset TrueType text
@@ -180,8 +188,9 @@ inline std::string sentBadgeText(kiosk::core::Database& db, const std::string& a
 
 /// Polls the service until an event for `jobId` satisfies `done` (or the timeout passes).
 inline std::optional<kiosk::printing::PrintEvent> waitFor(
-    kiosk::printing::PrintService& s, std::vector<kiosk::printing::PrintEvent>& seen, const std::string& jobId,
-    const std::function<bool(const kiosk::printing::PrintEvent&)>& done, std::chrono::milliseconds timeout = 60s) {
+    kiosk::printing::PrintService& s, std::vector<kiosk::printing::PrintEvent>& seen,
+    const std::string& jobId, const std::function<bool(const kiosk::printing::PrintEvent&)>& done,
+    std::chrono::milliseconds timeout = 60s) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
         for (auto& e : s.poll()) {

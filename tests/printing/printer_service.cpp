@@ -3,15 +3,16 @@
 #include "printer_fixture.hpp"
 
 using namespace printer_test;
-using kiosk::printing::PrintEvent;
-using kiosk::printing::PrintService;
 using kiosk::core::PrintJobKind;
 using kiosk::core::PrintJobState;
 using kiosk::core::PrintStep;
+using kiosk::printing::PrintEvent;
+using kiosk::printing::PrintService;
 
 namespace {
 bool printed(const PrintEvent& e) {
-    return e.state == PrintJobState::Printed || e.state == PrintJobState::Failed || e.state == PrintJobState::Held;
+    return e.state == PrintJobState::Printed || e.state == PrintJobState::Failed ||
+           e.state == PrintJobState::Held;
 }
 }  // namespace
 
@@ -80,7 +81,8 @@ TEST_CASE("printer: after a crash the worker finds the submitted job by title an
     REQUIRE(pdf.ok());
 
     // Crash 1: attempts recorded and Print-Job sent, the process died before writing the id.
-    auto a = t.db->enqueuePrint(t.person.id, t.checkinId, PrintJobKind::Badge, kMachine, "self", kiosk::core::nowUtc());
+    auto a = t.db->enqueuePrint(t.person.id, t.checkinId, PrintJobKind::Badge, kMachine, "self",
+                                kiosk::core::nowUtc());
     REQUIRE(a.ok());
     REQUIRE(t.db->advancePrintJob(a->id, PrintStep::attempt(tq.name, kiosk::core::nowUtc())).ok());
     auto sentA = cups.submitPdf(tq.name, kiosk::printing::jobTitle(a->id), *pdf);
@@ -101,7 +103,8 @@ TEST_CASE("printer: after a crash the worker finds the submitted job by title an
     REQUIRE(t.db->advancePrintJob(b->id, PrintStep::submitted(0, tq.name, kiosk::core::nowUtc())).ok());
 
     // Not sent at all before the crash: attempts 1, but CUPS never saw it -> sent once now.
-    auto c = t.db->enqueuePrint(t.person.id, "", PrintJobKind::Reprint, kMachine, "desk", kiosk::core::nowUtc());
+    auto c =
+        t.db->enqueuePrint(t.person.id, "", PrintJobKind::Reprint, kMachine, "desk", kiosk::core::nowUtc());
     REQUIRE(c.ok());
     REQUIRE(t.db->advancePrintJob(c->id, PrintStep::attempt("", kiosk::core::nowUtc())).ok());
 
@@ -135,7 +138,9 @@ TEST_CASE("printer: after a crash the worker finds the submitted job by title an
     }
 }
 
-TEST_CASE("printer: a stopped queue holds the badge for the desk, and re-enabled it prints only when the desk retries") {
+TEST_CASE(
+    "printer: a stopped queue holds the badge for the desk, and re-enabled it prints only when the desk "
+    "retries") {
     // Issue 9: a held badge printed 37 s later at the kiosk after the person was told it waits at
     // the desk. Held is the desk's now: the kiosk never sends it again by itself.
     if (!ensureCups()) return;
@@ -145,7 +150,8 @@ TEST_CASE("printer: a stopped queue holds the badge for the desk, and re-enabled
     PrintService service(serviceOptions(t, tq.name));
     service.submitBadge(t.person.id, t.checkinId);
     std::vector<PrintEvent> seen;
-    auto held = waitFor(service, seen, "", [](const PrintEvent& e) { return e.state == PrintJobState::Held; }, 20s);
+    auto held = waitFor(
+        service, seen, "", [](const PrintEvent& e) { return e.state == PrintJobState::Held; }, 20s);
     REQUIRE(held);
     CHECK(held->errorCode == "printer.stopped");
     CHECK(held->errorText.find("stopped") != std::string::npos);
@@ -173,8 +179,11 @@ TEST_CASE("printer: a stopped queue holds the badge for the desk, and re-enabled
     CHECK(outputsFor(kiosk::printing::jobTitle(held->jobId)).empty());
 
     // The desk (here: this machine, as a desk in the kiosk's window is) retries: printed once.
-    REQUIRE(t.db->advancePrintJob(held->jobId, PrintStep::retried(kMachine, "", "desk", kiosk::core::nowUtc())).ok());
-    auto done = waitFor(service, seen, held->jobId, [](const PrintEvent& e) { return e.state == PrintJobState::Printed; });
+    REQUIRE(
+        t.db->advancePrintJob(held->jobId, PrintStep::retried(kMachine, "", "desk", kiosk::core::nowUtc()))
+            .ok());
+    auto done = waitFor(service, seen, held->jobId,
+                        [](const PrintEvent& e) { return e.state == PrintJobState::Printed; });
     REQUIRE(done);
     CHECK(t.job(held->jobId).attempts == 1);
     CHECK(outputsFor(kiosk::printing::jobTitle(held->jobId)).size() == 1);
@@ -187,7 +196,8 @@ TEST_CASE("printer: a printer prints only the jobs of its own machine") {
     auto everyone = t.db->attendees();
     REQUIRE(everyone.ok());
     const std::string other = (*everyone)[1].id;
-    auto elsewhere = t.db->enqueuePrint(other, "", PrintJobKind::Reprint, "entrance-2", "t", kiosk::core::nowUtc());
+    auto elsewhere =
+        t.db->enqueuePrint(other, "", PrintJobKind::Reprint, "entrance-2", "t", kiosk::core::nowUtc());
     REQUIRE(elsewhere.ok());
     PrintService service(serviceOptions(t, tq.name));
     service.submitBadge(t.person.id, t.checkinId);  // this machine's
@@ -196,7 +206,8 @@ TEST_CASE("printer: a printer prints only the jobs of its own machine") {
     REQUIRE(mine);
     CHECK(mine->state == PrintJobState::Printed);
     std::this_thread::sleep_for(1s);
-    for (const auto& e : service.poll()) CHECK_MESSAGE(e.jobId != elsewhere->id, "touched another machine's job");
+    for (const auto& e : service.poll())
+        CHECK_MESSAGE(e.jobId != elsewhere->id, "touched another machine's job");
     CHECK(t.job(elsewhere->id).state == PrintJobState::Pending);
     CHECK(t.job(elsewhere->id).attempts == 0);
     CHECK(outputsFor(kiosk::printing::jobTitle(elsewhere->id)).empty());
@@ -229,7 +240,8 @@ TEST_CASE("printer: a job already in a queue that stops waits there and prints o
     TestQueue tq;
     TestDb t;
     kiosk::printing::Cups cups;
-    auto job = t.db->enqueuePrint(t.person.id, t.checkinId, PrintJobKind::Badge, kMachine, "self", kiosk::core::nowUtc());
+    auto job = t.db->enqueuePrint(t.person.id, t.checkinId, PrintJobKind::Badge, kMachine, "self",
+                                  kiosk::core::nowUtc());
     REQUIRE(job.ok());
     // In CUPS already, then the printer stops (what a backend does on a paper-out fault).
     REQUIRE(run("cupsdisable " + tq.name).status == 0);
@@ -242,7 +254,8 @@ TEST_CASE("printer: a job already in a queue that stops waits there and prints o
 
     PrintService service(serviceOptions(t, tq.name));
     std::vector<PrintEvent> seen;
-    auto waiting = waitFor(service, seen, job->id, [](const PrintEvent& e) { return e.stage == "waiting"; }, 20s);
+    auto waiting = waitFor(
+        service, seen, job->id, [](const PrintEvent& e) { return e.stage == "waiting"; }, 20s);
     REQUIRE(waiting);
     CHECK(waiting->errorCode == "printer.stopped");
     CHECK(t.job(job->id).state == PrintJobState::Submitted);
@@ -305,7 +318,8 @@ TEST_CASE("printer: a reprint is an explicit, counted, separate job") {
     CHECK(*count0 == 0);
 
     service.reprint(t.person.id, "desk-volunteer");
-    auto second = waitFor(service, seen, "", [&](const PrintEvent& e) { return e.jobId != first->jobId && printed(e); });
+    auto second = waitFor(service, seen, "",
+                          [&](const PrintEvent& e) { return e.jobId != first->jobId && printed(e); });
     REQUIRE(second);
     CHECK(second->state == PrintJobState::Printed);
     const auto row = t.job(second->jobId);

@@ -18,25 +18,27 @@ namespace kiosk::scanner::test {
 struct Distortion {
     double moduleSize = 4;  // camera pixels per QR module
     double angleDeg = 0;
-    double shearX = 0;      // x += shearX * y: a sheet held tilted
-    double squashY = 1;     // vertical foreshortening
-    int blurRadius = 0;     // box blur, in pixels
+    double shearX = 0;   // x += shearX * y: a sheet held tilted
+    double squashY = 1;  // vertical foreshortening
+    int blurRadius = 0;  // box blur, in pixels
     double noiseSigma = 0;
     int dark = 20, light = 235;  // module levels (low contrast: close together)
-    bool invert = false;    // light modules on dark (phone dark mode)
-    double glare = 0;       // 0..1 strength of a bright elliptical highlight
+    bool invert = false;         // light modules on dark (phone dark mode)
+    double glare = 0;            // 0..1 strength of a bright elliptical highlight
 };
 
 inline ZXing::BitMatrix encodeQr(const std::string& text) {
     ZXing::MultiFormatWriter w(ZXing::BarcodeFormat::QRCode);
     w.setMargin(0);
-    const bool ascii = std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    const bool ascii =
+        std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
     if (!ascii) w.setEncoding(ZXing::CharacterSet::UTF8);  // with an ECI, as phone apps do
     return w.encode(text, 0, 0);
 }
 
 /// Renders `text` as a QR code onto a w x h gray frame with a textured background.
-inline Image renderCode(const std::string& text, const Distortion& d, int w = 1280, int h = 720, unsigned seed = 1) {
+inline Image renderCode(const std::string& text, const Distortion& d, int w = 1280, int h = 720,
+                        unsigned seed = 1) {
     const ZXing::BitMatrix m = encodeQr(text);
     const int n = m.width();
     std::mt19937 rng(seed);
@@ -81,13 +83,15 @@ inline Image renderCode(const std::string& text, const Distortion& d, int w = 12
         for (int y = 0; y < h; ++y)
             for (int x = 0; x < w; ++x) {
                 double s = 0;
-                for (int k = -r; k <= r; ++k) s += buf[static_cast<std::size_t>(y) * w + std::clamp(x + k, 0, w - 1)];
+                for (int k = -r; k <= r; ++k)
+                    s += buf[static_cast<std::size_t>(y) * w + std::clamp(x + k, 0, w - 1)];
                 tmp[static_cast<std::size_t>(y) * w + x] = s / (2 * r + 1);
             }
         for (int y = 0; y < h; ++y)
             for (int x = 0; x < w; ++x) {
                 double s = 0;
-                for (int k = -r; k <= r; ++k) s += tmp[static_cast<std::size_t>(std::clamp(y + k, 0, h - 1)) * w + x];
+                for (int k = -r; k <= r; ++k)
+                    s += tmp[static_cast<std::size_t>(std::clamp(y + k, 0, h - 1)) * w + x];
                 buf[static_cast<std::size_t>(y) * w + x] = s / (2 * r + 1);
             }
     }
@@ -116,63 +120,69 @@ inline Image renderClutter(Clutter kind, int w, int h, unsigned seed) {
     uint8_t* p = img.data();
     std::uniform_int_distribution<int> byte(0, 255);
     switch (kind) {
-    case Clutter::Noise:
-        for (int i = 0; i < w * h; ++i) p[i] = static_cast<uint8_t>(byte(rng));
-        break;
-    case Clutter::Gradient:
-        for (int y = 0; y < h; ++y)
-            for (int x = 0; x < w; ++x) p[y * w + x] = static_cast<uint8_t>((x * 255 / w + y * 128 / h) % 256);
-        break;
-    case Clutter::TextLike: {
-        // Lines of "words": dark glyph-sized boxes and bars on paper, like a printed letter.
-        for (int i = 0; i < w * h; ++i) p[i] = 230;
-        std::uniform_int_distribution<int> glyph(4, 12);
-        for (int line = 20; line + 20 < h; line += 26)
-            for (int x = 20; x + 14 < w;) {
-                const int gw = glyph(rng), gh = 10 + glyph(rng) / 2;
-                if (rng() % 7 == 0) { x += 12; continue; }  // word gap
-                for (int yy = line; yy < line + gh && yy < h; ++yy)
-                    for (int xx = x; xx < x + gw; ++xx)
-                        if ((rng() % 5) != 0 && (xx - x < 2 || yy - line < 2 || xx - x > gw - 3 || rng() % 3 == 0))
-                            p[yy * w + xx] = 25;
-                x += gw + 2;
-            }
-        break;
-    }
-    case Clutter::Blobs: {
-        // Smooth random shapes: a "photo of nothing" (a hand, a face, a wall).
-        std::vector<std::array<double, 4>> blobs;
-        std::uniform_real_distribution<double> u(0, 1);
-        for (int i = 0; i < 12; ++i) blobs.push_back({u(rng) * w, u(rng) * h, 30 + u(rng) * 200, u(rng) * 160 - 80});
-        for (int y = 0; y < h; ++y)
-            for (int x = 0; x < w; ++x) {
-                double v = 120;
-                for (auto& b : blobs) {
-                    const double dx = x - b[0], dy = y - b[1];
-                    v += b[3] * std::exp(-(dx * dx + dy * dy) / (b[2] * b[2]));
-                }
-                p[y * w + x] = static_cast<uint8_t>(std::clamp(v + (byte(rng) - 128) / 16.0, 0.0, 255.0));
-            }
-        break;
-    }
-    case Clutter::Stripes: {
-        // A 1D-barcode-like stripe field (Code 128 on a ticket is not a QR code).
-        int x = 0;
-        while (x < w) {
-            const int bw = 1 + static_cast<int>(rng() % 4);
-            const bool dark = (rng() % 2) == 0;
+        case Clutter::Noise:
+            for (int i = 0; i < w * h; ++i) p[i] = static_cast<uint8_t>(byte(rng));
+            break;
+        case Clutter::Gradient:
             for (int y = 0; y < h; ++y)
-                for (int k = 0; k < bw && x + k < w; ++k) p[y * w + x + k] = dark ? 20 : 235;
-            x += bw;
+                for (int x = 0; x < w; ++x)
+                    p[y * w + x] = static_cast<uint8_t>((x * 255 / w + y * 128 / h) % 256);
+            break;
+        case Clutter::TextLike: {
+            // Lines of "words": dark glyph-sized boxes and bars on paper, like a printed letter.
+            for (int i = 0; i < w * h; ++i) p[i] = 230;
+            std::uniform_int_distribution<int> glyph(4, 12);
+            for (int line = 20; line + 20 < h; line += 26)
+                for (int x = 20; x + 14 < w;) {
+                    const int gw = glyph(rng), gh = 10 + glyph(rng) / 2;
+                    if (rng() % 7 == 0) {
+                        x += 12;
+                        continue;
+                    }  // word gap
+                    for (int yy = line; yy < line + gh && yy < h; ++yy)
+                        for (int xx = x; xx < x + gw; ++xx)
+                            if ((rng() % 5) != 0 &&
+                                (xx - x < 2 || yy - line < 2 || xx - x > gw - 3 || rng() % 3 == 0))
+                                p[yy * w + xx] = 25;
+                    x += gw + 2;
+                }
+            break;
         }
-        break;
-    }
-    case Clutter::Checker: {
-        const int cell = 3 + static_cast<int>(seed % 9);
-        for (int y = 0; y < h; ++y)
-            for (int x = 0; x < w; ++x) p[y * w + x] = (((x / cell) + (y / cell)) % 2) ? 20 : 235;
-        break;
-    }
+        case Clutter::Blobs: {
+            // Smooth random shapes: a "photo of nothing" (a hand, a face, a wall).
+            std::vector<std::array<double, 4>> blobs;
+            std::uniform_real_distribution<double> u(0, 1);
+            for (int i = 0; i < 12; ++i)
+                blobs.push_back({u(rng) * w, u(rng) * h, 30 + u(rng) * 200, u(rng) * 160 - 80});
+            for (int y = 0; y < h; ++y)
+                for (int x = 0; x < w; ++x) {
+                    double v = 120;
+                    for (auto& b : blobs) {
+                        const double dx = x - b[0], dy = y - b[1];
+                        v += b[3] * std::exp(-(dx * dx + dy * dy) / (b[2] * b[2]));
+                    }
+                    p[y * w + x] = static_cast<uint8_t>(std::clamp(v + (byte(rng) - 128) / 16.0, 0.0, 255.0));
+                }
+            break;
+        }
+        case Clutter::Stripes: {
+            // A 1D-barcode-like stripe field (Code 128 on a ticket is not a QR code).
+            int x = 0;
+            while (x < w) {
+                const int bw = 1 + static_cast<int>(rng() % 4);
+                const bool dark = (rng() % 2) == 0;
+                for (int y = 0; y < h; ++y)
+                    for (int k = 0; k < bw && x + k < w; ++k) p[y * w + x + k] = dark ? 20 : 235;
+                x += bw;
+            }
+            break;
+        }
+        case Clutter::Checker: {
+            const int cell = 3 + static_cast<int>(seed % 9);
+            for (int y = 0; y < h; ++y)
+                for (int x = 0; x < w; ++x) p[y * w + x] = (((x / cell) + (y / cell)) % 2) ? 20 : 235;
+            break;
+        }
     }
     return img;
 }

@@ -21,7 +21,10 @@ std::string foldSpace(const std::string& s) {
     std::string o;
     bool space = false;
     for (char c : s) {
-        if (std::isspace(static_cast<unsigned char>(c))) { space = true; continue; }
+        if (std::isspace(static_cast<unsigned char>(c))) {
+            space = true;
+            continue;
+        }
         if (space && !o.empty()) o += ' ';
         space = false;
         o += c;
@@ -52,13 +55,15 @@ TEST_CASE("corpus: at least 125 of 137 real photos read, none misread") {
         REQUIRE_MESSAGE(img.ok(), e.path());
         auto d = decoder.decode(img->view(), kStill);
         if (!d) continue;
-        if (foldSpace(d->text) == foldSpace(ss.str())) ++correct;
+        if (foldSpace(d->text) == foldSpace(ss.str()))
+            ++correct;
         else {
             ++wrong;
             MESSAGE("misread: " << e.path() << " → " << d->text);
         }
     }
-    MESSAGE("corpus: " << correct << " correct, " << wrong << " wrong, " << (total - correct - wrong) << " missed of " << total);
+    MESSAGE("corpus: " << correct << " correct, " << wrong << " wrong, " << (total - correct - wrong)
+                       << " missed of " << total);
     CHECK(total == 137);
     CHECK(correct >= 125);
     CHECK(wrong == 0);
@@ -67,13 +72,14 @@ TEST_CASE("corpus: at least 125 of 137 real photos read, none misread") {
 TEST_CASE("no false positives: noise, gradients, text, blobs, stripes, checkerboards") {
     Decoder decoder;
     int images = 0;
-    for (Clutter kind : {Clutter::Noise, Clutter::Gradient, Clutter::TextLike, Clutter::Blobs, Clutter::Stripes,
-                         Clutter::Checker})
+    for (Clutter kind : {Clutter::Noise, Clutter::Gradient, Clutter::TextLike, Clutter::Blobs,
+                         Clutter::Stripes, Clutter::Checker})
         for (unsigned seed = 1; seed <= 4; ++seed) {
             Image img = renderClutter(kind, 640, 480, seed);
             ++images;
             auto still = decoder.decode(img.view(), kStill);
-            CHECK_MESSAGE(!still, "kind " << static_cast<int>(kind) << " seed " << seed << " decoded " << still->text);
+            CHECK_MESSAGE(
+                !still, "kind " << static_cast<int>(kind) << " seed " << seed << " decoded " << still->text);
             auto live = decoder.decode(img.view());
             CHECK(!live);
         }
@@ -107,7 +113,8 @@ TEST_CASE("generated codes of every payload kind under webcam distortions") {
             auto d = decoder.decode(img.view(), kStill);
             const bool ok = d && d->text == payload;
             if (!ok) ++failures;
-            CHECK_MESSAGE(ok, kind << " / " << c.name << ": " << (d ? "misread " + d->text : std::string("missed")));
+            CHECK_MESSAGE(
+                ok, kind << " / " << c.name << ": " << (d ? "misread " + d->text : std::string("missed")));
             if (d) CHECK_MESSAGE(d->text == payload, "misread is never acceptable");
         }
     CHECK(failures == 0);
@@ -156,12 +163,22 @@ TEST_CASE("every pixel format and padded strides decode the same code") {
                 const uint8_t v = gray.data()[y * w + x];
                 uint8_t* p = buf.data() + y * stride;
                 switch (f) {
-                case PixelFormat::Gray8: p[x] = v; break;
-                case PixelFormat::RGB24:
-                case PixelFormat::BGR24: p[3 * x] = p[3 * x + 1] = p[3 * x + 2] = v; break;
-                case PixelFormat::RGBA32:
-                case PixelFormat::BGRA32: p[4 * x] = p[4 * x + 1] = p[4 * x + 2] = v; p[4 * x + 3] = 255; break;
-                case PixelFormat::YUYV: p[2 * x] = v; p[2 * x + 1] = 128; break;
+                    case PixelFormat::Gray8:
+                        p[x] = v;
+                        break;
+                    case PixelFormat::RGB24:
+                    case PixelFormat::BGR24:
+                        p[3 * x] = p[3 * x + 1] = p[3 * x + 2] = v;
+                        break;
+                    case PixelFormat::RGBA32:
+                    case PixelFormat::BGRA32:
+                        p[4 * x] = p[4 * x + 1] = p[4 * x + 2] = v;
+                        p[4 * x + 3] = 255;
+                        break;
+                    case PixelFormat::YUYV:
+                        p[2 * x] = v;
+                        p[2 * x + 1] = 128;
+                        break;
                 }
             }
         auto d = decoder.decode(FrameView{buf.data(), w, h, stride, f});
@@ -176,10 +193,10 @@ TEST_CASE("invalid views return nothing and never crash") {
     CHECK(!decoder.decode(FrameView{nullptr, 64, 64, 64, PixelFormat::Gray8}));
     CHECK(!decoder.decode(FrameView{buf.data(), 0, 64, 64, PixelFormat::Gray8}));
     CHECK(!decoder.decode(FrameView{buf.data(), 64, -1, 64, PixelFormat::Gray8}));
-    CHECK(!decoder.decode(FrameView{buf.data(), 64, 64, 63, PixelFormat::Gray8}));        // stride too small
+    CHECK(!decoder.decode(FrameView{buf.data(), 64, 64, 63, PixelFormat::Gray8}));  // stride too small
     CHECK(!decoder.decode(FrameView{buf.data(), 64, 64, 64 * 3 - 1, PixelFormat::RGB24}));
     CHECK(!decoder.decode(FrameView{buf.data(), 63, 64, 200, PixelFormat::YUYV}));       // odd YUYV width
-    CHECK(!decoder.decode(FrameView{buf.data(), 20000, 1, 20000, PixelFormat::Gray8}));   // absurd size
+    CHECK(!decoder.decode(FrameView{buf.data(), 20000, 1, 20000, PixelFormat::Gray8}));  // absurd size
     CHECK(!decoder.decode(FrameView{buf.data(), 64, 64, 64, static_cast<PixelFormat>(99)}));
     CHECK(!decoder.decode(FrameView{buf.data(), 1, 1, 1, PixelFormat::Gray8}));
     CHECK_FALSE(isValid(FrameView{buf.data(), 64, 64, 63, PixelFormat::Gray8}));
@@ -188,7 +205,8 @@ TEST_CASE("invalid views return nothing and never crash") {
 
 TEST_CASE("image loading: PNG round trip, JPEG from the corpus, garbage refused") {
     Image img = renderCode("A-7KQ2M9X", {3}, 200, 150);
-    const fs::path tmp = fs::temp_directory_path() / ("kiosk_scanner_png_" + std::to_string(::getpid()) + ".png");
+    const fs::path tmp =
+        fs::temp_directory_path() / ("kiosk_scanner_png_" + std::to_string(::getpid()) + ".png");
     REQUIRE(savePng(img.view(), tmp.string()).ok());
     auto back = loadImage(tmp.string());
     REQUIRE(back.ok());

@@ -6,10 +6,10 @@
 #include <kiosk/scanner.hpp>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
 #include <cstdio>
 #include <filesystem>
 #include <thread>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 using namespace kiosk::scanner;
@@ -58,7 +58,7 @@ TEST_CASE("frame sequence: a code held over many frames is one scan, and again a
     Image code = renderCode("A-7KQ2M9X", {5}, 640, 480);
     int i = 0;
     for (int k = 0; k < 3; ++k) writeFrame(dir.path, i++, empty);
-    for (int k = 0; k < 12; ++k) writeFrame(dir.path, i++, code);  // held ~0.4 s at 30 fps
+    for (int k = 0; k < 12; ++k) writeFrame(dir.path, i++, code);   // held ~0.4 s at 30 fps
     for (int k = 0; k < 15; ++k) writeFrame(dir.path, i++, empty);  // absent 0.5 s
     for (int k = 0; k < 6; ++k) writeFrame(dir.path, i++, code);    // comes back
     for (int k = 0; k < 3; ++k) writeFrame(dir.path, i++, empty);
@@ -67,7 +67,8 @@ TEST_CASE("frame sequence: a code held over many frames is one scan, and again a
     opt.debounceAbsence = 300ms;  // scaled down with the sequence
     ScanService service(openFrameSequence({dir.path.string(), 30, false}), opt);
     REQUIRE(service.start().ok());
-    auto events = pollUntil(service, [&](auto&) { return service.health().state == SourceState::Finished; }, 10s);
+    auto events = pollUntil(
+        service, [&](auto&) { return service.health().state == SourceState::Finished; }, 10s);
     std::this_thread::sleep_for(200ms);
     for (auto& e : service.poll()) events.push_back(e);
     service.stop();
@@ -105,7 +106,8 @@ TEST_CASE("frame sequence: preview is RGBA, downscaled, copied only when new; he
     const auto seq = p.sequence;
     CHECK_FALSE(service.latestPreview(p));  // nothing new yet (20 fps: 50 ms between frames)
     CHECK(p.sequence == seq);
-    auto events = pollUntil(service, [](auto& ev) { return !ev.empty(); }, 5s);
+    auto events = pollUntil(
+        service, [](auto& ev) { return !ev.empty(); }, 5s);
     REQUIRE(events.size() == 1);
     CHECK(events[0].text == "1234567890123456789001");
     CHECK(service.health().state == SourceState::Running);
@@ -117,7 +119,8 @@ TEST_CASE("frame sequence: preview is RGBA, downscaled, copied only when new; he
 TEST_CASE("frame sequence: a missing directory fails with a message") {
     ScanService service(openFrameSequence({"/nonexistent/frames", 10, false}));
     REQUIRE(service.start().ok());
-    for (int k = 0; k < 100 && service.health().state != SourceState::Failed; ++k) std::this_thread::sleep_for(10ms);
+    for (int k = 0; k < 100 && service.health().state != SourceState::Failed; ++k)
+        std::this_thread::sleep_for(10ms);
     CHECK(service.health().state == SourceState::Failed);
     CHECK(service.health().message.find("/nonexistent/frames") != std::string::npos);
 }
@@ -130,7 +133,8 @@ TEST_CASE("image file source: one file is one scan with origin file") {
     REQUIRE(savePng(renderCode("A-7KQ2M9X", inv, 400, 300).view(), f.string()).ok());
     ScanService service(openImageFile(f.string()));
     REQUIRE(service.start().ok());
-    auto events = pollUntil(service, [](auto& ev) { return !ev.empty(); }, 5s);
+    auto events = pollUntil(
+        service, [](auto& ev) { return !ev.empty(); }, 5s);
     service.stop();
     REQUIRE(events.size() == 1);
     CHECK(events[0].origin == Origin::File);
@@ -173,7 +177,8 @@ TEST_CASE("kiosk scan --json prints one line per file in the zbar-scan shape") {
     const fs::path none = dir.path / "none.png";
     REQUIRE(savePng(renderCode("Zoë Dvořák", {4}, 300, 300).view(), good.string()).ok());
     REQUIRE(savePng(renderClutter(Clutter::TextLike, 300, 300, 1).view(), none.string()).ok());
-    const std::string cmd = std::string(KIOSK_EXE) + " scan --json '" + good.string() + "' '" + none.string() + "'";
+    const std::string cmd =
+        std::string(KIOSK_EXE) + " scan --json '" + good.string() + "' '" + none.string() + "'";
     FILE* p = popen(cmd.c_str(), "r");
     REQUIRE(p);
     std::vector<nlohmann::json> lines;
@@ -199,7 +204,8 @@ TEST_CASE("kiosk scan --frames prints each debounced scan") {
     TempDir dir("cli_frames");
     Image code = renderCode("k7hq3mxd9za2bncte4wuyp8vfgr5js6e", {5}, 640, 480);
     for (int k = 0; k < 10; ++k) writeFrame(dir.path, k, code);
-    const std::string cmd = std::string(KIOSK_EXE) + " scan --json --frames '" + dir.path.string() + "' --fps 30 2>/dev/null";
+    const std::string cmd =
+        std::string(KIOSK_EXE) + " scan --json --frames '" + dir.path.string() + "' --fps 30 2>/dev/null";
     FILE* p = popen(cmd.c_str(), "r");
     REQUIRE(p);
     std::vector<nlohmann::json> lines;

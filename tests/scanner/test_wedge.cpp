@@ -10,8 +10,8 @@ using namespace std::chrono_literals;
 namespace {
 
 // Feeds `text` (UTF-8) as one keystroke per code point, `gap` apart, then `terminator`.
-std::optional<std::string> type(WedgeDecoder& w, std::u32string text, std::chrono::milliseconds gap, SteadyTime& t,
-                                WedgeKey terminator = WedgeKey::Enter) {
+std::optional<std::string> type(WedgeDecoder& w, std::u32string text, std::chrono::milliseconds gap,
+                                SteadyTime& t, WedgeKey terminator = WedgeKey::Enter) {
     for (char32_t c : text) {
         t += gap;
         auto r = w.onChar(c, t);
@@ -47,7 +47,10 @@ TEST_CASE("wedge: slow typing is not a scan") {
     // Typing at a brisk human 90 ms per key is still typing.
     CHECK_FALSE(type(w, u32("A-7KQ2M9X"), 90ms, t));
     // A fast burst but a slow Enter (a person pressed it afterwards) is not a scan either.
-    for (char32_t c : u32("A-7KQ2M9X")) { t += 5ms; (void)w.onChar(c, t); }
+    for (char32_t c : u32("A-7KQ2M9X")) {
+        t += 5ms;
+        (void)w.onChar(c, t);
+    }
     t += 800ms;
     CHECK_FALSE(w.onKey(WedgeKey::Enter, t));
 }
@@ -66,16 +69,27 @@ TEST_CASE("wedge: too short bursts, Backspace and Escape reset") {
     WedgeDecoder w;
     SteadyTime t{};
     CHECK_FALSE(type(w, u32("ab"), 5ms, t));
-    for (char32_t c : u32("A-7KQ")) { t += 5ms; (void)w.onChar(c, t); }
+    for (char32_t c : u32("A-7KQ")) {
+        t += 5ms;
+        (void)w.onChar(c, t);
+    }
     t += 5ms;
     CHECK_FALSE(w.onKey(WedgeKey::Backspace, t));
-    for (char32_t c : u32("2M9X")) { t += 5ms; (void)w.onChar(c, t); }
+    for (char32_t c : u32("2M9X")) {
+        t += 5ms;
+        (void)w.onChar(c, t);
+    }
     t += 5ms;
     auto r = w.onKey(WedgeKey::Enter, t);
     REQUIRE(r);
     CHECK(*r == "2M9X");  // only what came after the reset
     // Shift presses between characters (Key::Other) do not break a burst.
-    for (char32_t c : u32("A-7KQ2M9X")) { t += 3ms; (void)w.onKey(WedgeKey::Other, t); t += 3ms; (void)w.onChar(c, t); }
+    for (char32_t c : u32("A-7KQ2M9X")) {
+        t += 3ms;
+        (void)w.onKey(WedgeKey::Other, t);
+        t += 3ms;
+        (void)w.onChar(c, t);
+    }
     t += 5ms;
     auto r2 = w.onKey(WedgeKey::Enter, t);
     REQUIRE(r2);
@@ -129,30 +143,77 @@ TEST_CASE("layout repair leaves text alone unless only the repaired form fits") 
     std::string garbled;
     for (char c : signedCode) {
         switch (c) {
-        case '+': garbled += '_'; break;
-        case '/': garbled += '='; break;
-        case '=': garbled += '-'; break;
-        case 'a': garbled += 'q'; break;
-        case 'q': garbled += 'a'; break;
-        case 'A': garbled += 'Q'; break;
-        case 'Q': garbled += 'A'; break;
-        case 'w': garbled += 'z'; break;
-        case 'z': garbled += 'w'; break;
-        case 'W': garbled += 'Z'; break;
-        case 'Z': garbled += 'W'; break;
-        case 'm': garbled += ','; break;
-        case 'M': garbled += '?'; break;
-        case '0': garbled += "à"; break;
-        case '1': garbled += "&"; break;
-        case '2': garbled += "é"; break;
-        case '3': garbled += "\""; break;
-        case '4': garbled += "'"; break;
-        case '5': garbled += "("; break;
-        case '6': garbled += "§"; break;
-        case '7': garbled += "è"; break;
-        case '8': garbled += "!"; break;
-        case '9': garbled += "ç"; break;
-        default: garbled += c;
+            case '+':
+                garbled += '_';
+                break;
+            case '/':
+                garbled += '=';
+                break;
+            case '=':
+                garbled += '-';
+                break;
+            case 'a':
+                garbled += 'q';
+                break;
+            case 'q':
+                garbled += 'a';
+                break;
+            case 'A':
+                garbled += 'Q';
+                break;
+            case 'Q':
+                garbled += 'A';
+                break;
+            case 'w':
+                garbled += 'z';
+                break;
+            case 'z':
+                garbled += 'w';
+                break;
+            case 'W':
+                garbled += 'Z';
+                break;
+            case 'Z':
+                garbled += 'W';
+                break;
+            case 'm':
+                garbled += ',';
+                break;
+            case 'M':
+                garbled += '?';
+                break;
+            case '0':
+                garbled += "à";
+                break;
+            case '1':
+                garbled += "&";
+                break;
+            case '2':
+                garbled += "é";
+                break;
+            case '3':
+                garbled += "\"";
+                break;
+            case '4':
+                garbled += "'";
+                break;
+            case '5':
+                garbled += "(";
+                break;
+            case '6':
+                garbled += "§";
+                break;
+            case '7':
+                garbled += "è";
+                break;
+            case '8':
+                garbled += "!";
+                break;
+            case '9':
+                garbled += "ç";
+                break;
+            default:
+                garbled += c;
         }
     }
     CHECK(repairKeyboardLayout(garbled) == signedCode);

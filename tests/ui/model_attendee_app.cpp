@@ -14,12 +14,12 @@
 #include <imgui.h>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
-#include <unistd.h>
 
 using namespace kiosk;
 using namespace std::chrono_literals;
@@ -36,7 +36,9 @@ public:
         io.DeltaTime = 1.f / 60.f;
     }
     void renderAndSwap() override { ++frames; }
-    void* updateTexture(void* t, const uint8_t*, int, int) override { return t ? t : reinterpret_cast<void*>(1); }
+    void* updateTexture(void* t, const uint8_t*, int, int) override {
+        return t ? t : reinterpret_cast<void*>(1);
+    }
     void fontsChanged() override { ++fontBuilds; }
     int framebufferHeight() const override { return 720; }
     float pixelsPerMm() const override { return 96.f / 25.4f; }
@@ -111,7 +113,9 @@ bool runUntil(ui::KioskApp& app, HeadlessBackend& b, const std::string& screen) 
     return false;
 }
 
-nlohmann::json status(ui::KioskApp& app) { return nlohmann::json::parse(app.statusJson()); }
+nlohmann::json status(ui::KioskApp& app) {
+    return nlohmann::json::parse(app.statusJson());
+}
 
 }  // namespace
 
@@ -271,7 +275,8 @@ TEST_CASE("fonts: every attendee's first name has all its glyphs in the welcome 
     CHECK(b.fontBuilds >= 1);
 }
 
-TEST_CASE("fonts: a person added while the kiosk runs is welcomed in the large font, letters no one had before") {
+TEST_CASE(
+    "fonts: a person added while the kiosk runs is welcomed in the large font, letters no one had before") {
     Fixture f;
     HeadlessBackend b;
     auto app = f.makeApp();
@@ -283,7 +288,8 @@ TEST_CASE("fonts: a person added while the kiosk runs is welcomed in the large f
     {
         auto db = core::Database::open(f.tmp.path, core::Database::Mode::OpenExisting);
         REQUIRE(db.ok());
-        mariaCode = *db->primaryCode(ui::test::addPerson(*db, "Мария", "Петрова", "WG 1", core::Language::Fr));
+        mariaCode =
+            *db->primaryCode(ui::test::addPerson(*db, "Мария", "Петрова", "WG 1", core::Language::Fr));
         sukruCode = *db->primaryCode(ui::test::addPerson(*db, "Şükrü", "Dvořák", "WG 2", core::Language::Fr));
     }
     ImFont* title = ImGui::GetIO().Fonts->Fonts[2];
@@ -311,7 +317,8 @@ TEST_CASE("fonts: a person added while the kiosk runs is welcomed in the large f
     CHECK(b.fontBuilds == after);
 }
 
-TEST_CASE("app: the database file deleted while the kiosk runs: no welcome, the status says it is not saved") {
+TEST_CASE(
+    "app: the database file deleted while the kiosk runs: no welcome, the status says it is not saved") {
     Fixture f;
     HeadlessBackend b;
     auto app = f.makeApp();

@@ -47,10 +47,12 @@ Drawn drawIdle(const Strings& text, const FontLoader& fonts, bool largeText, con
         return *dd->CmdLists[0];  // the one full-screen window
     };
     const ImDrawList without = frame("");
-    const ImDrawList with = frame("kiosk-1  ·  Caméra : active  ·  Pas d’imprimante : badges à l’accueil  ·  pas de son");
+    const ImDrawList with =
+        frame("kiosk-1  ·  Caméra : active  ·  Pas d’imprimante : badges à l’accueil  ·  pas de son");
     Drawn d;
     for (int i = 0; i < without.VtxBuffer.Size; ++i)
-        if (without.VtxBuffer[i].pos.x < leftEdge) d.columnBottom = std::max(d.columnBottom, without.VtxBuffer[i].pos.y);
+        if (without.VtxBuffer[i].pos.x < leftEdge)
+            d.columnBottom = std::max(d.columnBottom, without.VtxBuffer[i].pos.y);
     for (int i = without.VtxBuffer.Size; i < with.VtxBuffer.Size; ++i)
         d.statusTop = std::min(d.statusTop, with.VtxBuffer[i].pos.y);
     return d;

@@ -142,9 +142,13 @@ TEST_CASE("unknown_code: the same help-desk screen, case reference, kiosk langua
     requireHelpDesk(show(core::Outcome::UnknownCode, /*withAttendee=*/false));
 }
 
-TEST_CASE("invalid_payload: the same help-desk screen") { requireHelpDesk(show(core::Outcome::InvalidPayload, false)); }
+TEST_CASE("invalid_payload: the same help-desk screen") {
+    requireHelpDesk(show(core::Outcome::InvalidPayload, false));
+}
 
-TEST_CASE("wrong_event: the same help-desk screen") { requireHelpDesk(show(core::Outcome::WrongEvent, false)); }
+TEST_CASE("wrong_event: the same help-desk screen") {
+    requireHelpDesk(show(core::Outcome::WrongEvent, false));
+}
 
 TEST_CASE("revoked: the same help-desk screen, no personal data, not the owner's language") {
     requireHelpDesk(show(core::Outcome::Revoked));
@@ -156,15 +160,20 @@ TEST_CASE("cancelled: the same help-desk screen, no personal data, not the owner
 
 // Doors are checked after the code is resolved (docs/checkin.md): a "not open yet" would tell a
 // stranger the code is genuine. The desk shows a banner with the door times instead.
-TEST_CASE("not_open_yet: the same help-desk screen") { requireHelpDesk(show(core::Outcome::NotOpenYet)); }
+TEST_CASE("not_open_yet: the same help-desk screen") {
+    requireHelpDesk(show(core::Outcome::NotOpenYet));
+}
 
-TEST_CASE("closed: the same help-desk screen") { requireHelpDesk(show(core::Outcome::Closed)); }
+TEST_CASE("closed: the same help-desk screen") {
+    requireHelpDesk(show(core::Outcome::Closed));
+}
 
 TEST_CASE("every refusal looks and sounds the same: a repeat, a cancelled, a revoked and an unknown code") {
     const auto reference = show(core::Outcome::UnknownCode, false);
-    for (auto o : {core::Outcome::AlreadyCheckedIn, core::Outcome::Revoked, core::Outcome::Cancelled,
-                   core::Outcome::WrongEvent, core::Outcome::NotOpenYet, core::Outcome::Closed,
-                   core::Outcome::InvalidPayload, core::Outcome::TicketNotYetValid, core::Outcome::TicketExpired}) {
+    for (auto o :
+         {core::Outcome::AlreadyCheckedIn, core::Outcome::Revoked, core::Outcome::Cancelled,
+          core::Outcome::WrongEvent, core::Outcome::NotOpenYet, core::Outcome::Closed,
+          core::Outcome::InvalidPayload, core::Outcome::TicketNotYetValid, core::Outcome::TicketExpired}) {
         INFO(core::reasonCode(o));
         const auto s = show(o);  // a genuine code, whose owner reads Dutch
         CHECK(allText(s.screen) == allText(reference.screen));
@@ -190,7 +199,8 @@ TEST_CASE("ticket_not_yet_valid / ticket_expired: the same help-desk screen, the
     }
 }
 
-TEST_CASE("checked_in on a ticket the list did not carry: welcome without a name, badge at the desk, reference") {
+TEST_CASE(
+    "checked_in on a ticket the list did not carry: welcome without a name, badge at the desk, reference") {
     AttendeeState st;
     st.kioskLanguage = st.shownLanguage = core::Language::Fr;
     core::ScanResult r;
@@ -198,7 +208,8 @@ TEST_CASE("checked_in on a ticket the list did not carry: welcome without a name
     r.attendee.emplace();
     r.attendee->language = core::Language::Fr;
     r.caseRef = "K7F-3QA";
-    applyScanResult(st, r, /*hasPrinter=*/true, std::chrono::steady_clock::time_point{} + 1s, AttendeeTimings{});
+    applyScanResult(st, r, /*hasPrinter=*/true, std::chrono::steady_clock::time_point{} + 1s,
+                    AttendeeTimings{});
     const auto p = describe(st, strings(), true, "");
     CHECK(p.screen == AttendeeScreen::Welcome);
     CHECK(p.tone == Tone::Success);

@@ -17,7 +17,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-core::TimePoint at(const char* iso) { return *core::parseIso8601(iso); }
+core::TimePoint at(const char* iso) {
+    return *core::parseIso8601(iso);
+}
 
 struct Seeded {
     std::string dir;
@@ -42,9 +44,12 @@ struct Seeded {
             const char *first, *last, *cat, *wg;
         };
         const P seed[] = {
-            {"Amélie", "Lefèbvre", "participant", "Eau"},    {"Bram", "Claes", "participant", "Eau"},
-            {"Chloé", "Dubois", "speaker", "Santé"},          {"Dmitri", "Ivanov", "participant", "Santé"},
-            {"Eleni", "Papadopoulou", "staff", "Éducation"}, {"Femke", "Jacobs", "participant", "Éducation"},
+            {"Amélie", "Lefèbvre", "participant", "Eau"},
+            {"Bram", "Claes", "participant", "Eau"},
+            {"Chloé", "Dubois", "speaker", "Santé"},
+            {"Dmitri", "Ivanov", "participant", "Santé"},
+            {"Eleni", "Papadopoulou", "staff", "Éducation"},
+            {"Femke", "Jacobs", "participant", "Éducation"},
             {"Gaspard", "Mertens", "press", ""},
         };
         for (const auto& p : seed) {
@@ -70,7 +75,8 @@ struct Seeded {
         in(2, "2018-03-16T09:12:00Z", "entrance-2", "self");
         in(3, "2018-03-16T09:40:00Z", "entrance-2", "self");
         in(4, "2018-03-16T09:41:00Z", "desk-1", "desk:anne");
-        REQUIRE(db->annul(people[3].id, "desk:anne", "wrong person", "desk-1", at("2018-03-16T09:42:00Z")).ok());
+        REQUIRE(
+            db->annul(people[3].id, "desk:anne", "wrong person", "desk-1", at("2018-03-16T09:42:00Z")).ok());
         core::ScanRequest bad;
         bad.payload = "Gaspard Mertens";  // a name typed into a wedge field must not leak either
         bad.kiosk = "entrance-1";
@@ -82,7 +88,9 @@ struct Seeded {
         auto held = db->enqueuePrint(people[0].id, "", core::PrintJobKind::Reprint, "entrance-1", "test",
                                      at("2018-03-16T09:44:00Z"));
         REQUIRE(held.ok());
-        REQUIRE(db->advancePrintJob(held->id, core::PrintStep::held("printer.stopped", "media-empty", held->createdAt)).ok());
+        REQUIRE(db->advancePrintJob(held->id,
+                                    core::PrintStep::held("printer.stopped", "media-empty", held->createdAt))
+                    .ok());
         REQUIRE(db->enqueuePrint(people[1].id, "", core::PrintJobKind::Reprint, "entrance-1", "test",
                                  at("2018-03-16T09:44:30Z"))
                     .ok());
@@ -150,7 +158,7 @@ TEST_CASE("dashboard: recent activity has time, kiosk and outcome but no person"
     REQUIRE(db.ok());
     auto m = buildDashboard(*db, at("2018-03-16T09:45:10Z"), 12);
     REQUIRE(m.ok());
-    REQUIRE(m->recent.size() == 7);  // 5 check-ins, 1 annul, 1 refused scan
+    REQUIRE(m->recent.size() == 7);               // 5 check-ins, 1 annul, 1 refused scan
     CHECK(m->recent[0].outcome != "checked_in");  // the refused scan at 09:43 is the newest
     CHECK(m->recent[0].kiosk == "entrance-1");
     CHECK(m->recent[1].outcome == "annulled");
@@ -244,7 +252,8 @@ int clippedVertices(const ImDrawData* dd) {
         const ImDrawList* list = dd->CmdLists[l];
         for (const ImDrawCmd& c : list->CmdBuffer) {
             for (unsigned i = 0; i < c.ElemCount; ++i) {
-                const ImDrawVert& v = list->VtxBuffer[list->IdxBuffer[static_cast<int>(c.IdxOffset + i)] + c.VtxOffset];
+                const ImDrawVert& v =
+                    list->VtxBuffer[list->IdxBuffer[static_cast<int>(c.IdxOffset + i)] + c.VtxOffset];
                 if (v.pos.x < c.ClipRect.x - 1 || v.pos.x > c.ClipRect.z + 1 || v.pos.y < c.ClipRect.y - 1 ||
                     v.pos.y > c.ClipRect.w + 1)
                     ++n;

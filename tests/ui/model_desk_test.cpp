@@ -20,7 +20,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-core::TimePoint at(const char* iso) { return *core::parseIso8601(iso); }
+core::TimePoint at(const char* iso) {
+    return *core::parseIso8601(iso);
+}
 
 struct DeskFixture {
     std::string dir;
@@ -49,7 +51,8 @@ struct DeskFixture {
         REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().message));
         return std::move(*s);
     }
-    core::Attendee add(const char* first, const char* last, const char* org, const char* cat, const char* wg) {
+    core::Attendee add(const char* first, const char* last, const char* org, const char* cat,
+                       const char* wg) {
         core::Attendee a;
         a.firstName = first;
         a.lastName = last;
@@ -231,7 +234,8 @@ TEST_CASE("desk: correcting the name as printed is stored and audited") {
     const auto log = f.db.audit(50);
     REQUIRE(log.ok());
     for (const auto& e : *log)
-        if (e.action == "attendee.rename" && e.attendeeId == f.elodie.id && e.actor == "desk:test") audited = true;
+        if (e.action == "attendee.rename" && e.attendeeId == f.elodie.id && e.actor == "desk:test")
+            audited = true;
     CHECK(audited);
 
     // Typing the registered name again removes the override.
@@ -329,7 +333,8 @@ TEST_CASE("desk: settings export the arrivals as CSV beside the database") {
     const std::string path = f.desk.model().lastExport;
     REQUIRE_FALSE(path.empty());
     CHECK(std::filesystem::path(path).parent_path() == std::filesystem::path(f.dbPath).parent_path());
-    CHECK(std::filesystem::path(path).filename().string().rfind("arrivals-2018-03-1", 0) == 0);  // local date: 15th or 16th by time zone
+    CHECK(std::filesystem::path(path).filename().string().rfind("arrivals-2018-03-1", 0) ==
+          0);  // local date: 15th or 16th by time zone
     std::ifstream in(path);
     REQUIRE(in);
     std::string header, line;
@@ -389,7 +394,8 @@ TEST_CASE("desk: the queue shows the kiosks' cases and closes them in one click"
     auto job = f.db.enqueuePrint(f.jan.id, "", core::PrintJobKind::Reprint, "entrance-3", "test", f.ctx.now);
     REQUIRE(job.ok());
     const core::PrintJob held = *job;
-    REQUIRE(f.db.advancePrintJob(held.id, core::PrintStep::held("printer.stopped", "out of paper", f.ctx.now)).ok());
+    REQUIRE(f.db.advancePrintJob(held.id, core::PrintStep::held("printer.stopped", "out of paper", f.ctx.now))
+                .ok());
     f.later(2s);
     REQUIRE(f.desk.model().cases.size() == 1);
     CHECK(f.desk.model().cases[0].kind == DeskCase::Kind::PrintJob);
@@ -401,7 +407,8 @@ TEST_CASE("desk: the queue shows the kiosks' cases and closes them in one click"
     f.later(0ms);  // an action marks the model dirty: the next frame's refresh reloads at once
     CHECK(f.desk.model().cases.empty());
 
-    REQUIRE(f.db.advancePrintJob(held.id, core::PrintStep::held("printer.stopped", "out of paper", f.ctx.now)).ok());
+    REQUIRE(f.db.advancePrintJob(held.id, core::PrintStep::held("printer.stopped", "out of paper", f.ctx.now))
+                .ok());
     f.later(2s);
     REQUIRE(f.desk.model().cases.size() == 1);
     f.handle(DismissPrintJob{held.id, "badge written by hand"});
@@ -507,7 +514,8 @@ TEST_CASE("desk screen: every page draws without input and pushes nothing") {
     DeskFixture f;
     Headless h;
     f.handle(SelectAttendee{f.elodie.id});
-    for (DeskPage p : {DeskPage::Search, DeskPage::Attendee, DeskPage::WalkIn, DeskPage::Queue, DeskPage::Settings}) {
+    for (DeskPage p :
+         {DeskPage::Search, DeskPage::Attendee, DeskPage::WalkIn, DeskPage::Queue, DeskPage::Settings}) {
         f.handle(ShowDeskPage{p});
         CHECK(f.desk.model().page == p);
         for (int i = 0; i < 3; ++i) CHECK(h.frame(f.desk.model()).empty());

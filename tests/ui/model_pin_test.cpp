@@ -17,8 +17,8 @@ using Clock = PinLock::Clock;
 namespace {
 
 std::string tempPath(const char* stem) {
-    auto dir = std::filesystem::temp_directory_path() /
-               ("kiosk-pin-" + std::to_string(::getpid()) + "-" + stem);
+    auto dir =
+        std::filesystem::temp_directory_path() / ("kiosk-pin-" + std::to_string(::getpid()) + "-" + stem);
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     return (dir / "event.db").string();

@@ -1,8 +1,8 @@
 // The real `kiosk run` under Xvfb, attendee mode: wedge scanner (xdotool), frame-sequence camera,
 // an unknown code, the lockdown keys, a wrong PIN, and a badge printed through a real CUPS queue.
 // Each test saves screenshots into <build>/ui-screenshots/ (look at them).
-#include "xvfb_harness.hpp"
 #include "ui_test_event.hpp"
+#include "xvfb_harness.hpp"
 
 #include "../scanner/synth.hpp"  // C's synthetic webcam frames (ZXing writer + distortions)
 
@@ -35,7 +35,8 @@ struct Event {
         auto d = core::Database::open(db, core::Database::Mode::CreateIfMissing);
         REQUIRE_MESSAGE(d.ok(), (d.ok() ? "" : d.error().message));
         ui::test::setOpenEvent(*d, "xvfb-2026", "3e rencontre annuelle — Bruxelles");
-        zoeId = ui::test::addPerson(*d, "Zoë", "Kowalczyk-Øster", "Groupe 3 — Données ouvertes", core::Language::Fr);
+        zoeId = ui::test::addPerson(*d, "Zoë", "Kowalczyk-Øster", "Groupe 3 — Données ouvertes",
+                                    core::Language::Fr);
         ivanId = ui::test::addPerson(*d, "Иван", "Петров", "WG 1", core::Language::En);
         zoeCode = *d->primaryCode(zoeId);
         ivanCode = *d->primaryCode(ivanId);
@@ -49,12 +50,13 @@ struct Event {
 };
 
 /// Starts the kiosk on `x` and waits for its idle screen.
-test::Process startKiosk(test::Xvfb& x, const Event& ev, const std::string& name, std::vector<std::string> extra = {},
-                         std::vector<std::string> env = {}, std::vector<std::string> prefix = {}) {
+test::Process startKiosk(test::Xvfb& x, const Event& ev, const std::string& name,
+                         std::vector<std::string> extra = {}, std::vector<std::string> env = {},
+                         std::vector<std::string> prefix = {}) {
     std::vector<std::string> argv = prefix;
-    const std::vector<std::string> kiosk = {KIOSK_EXE,     "run",          "--db",           ev.db,
-                                     "--kiosk",     name,           "--status-file",  ev.statusFile(),
-                                     "--stats-file", ev.statsFile(), "--welcome-seconds", "30"};
+    const std::vector<std::string> kiosk = {
+        KIOSK_EXE,       "run",           "--db",         ev.db,          "--kiosk",           name,
+        "--status-file", ev.statusFile(), "--stats-file", ev.statsFile(), "--welcome-seconds", "30"};
     argv.insert(argv.end(), kiosk.begin(), kiosk.end());
     argv.insert(argv.end(), extra.begin(), extra.end());
     auto p = x.launch(argv, "kiosk-" + name, env);
@@ -205,8 +207,8 @@ TEST_CASE("xvfb: a wrong PIN never opens the desk") {
     Event ev("pin");
     // A real PIN for this event (the CLI `kiosk pin` writes the same file).
     {
-        auto r = test::capture("printf 4321 | " + std::string(KIOSK_EXE) + " pin --db " + test::shellQuote(ev.db) +
-                               " --set; echo rc=$?");
+        auto r = test::capture("printf 4321 | " + std::string(KIOSK_EXE) + " pin --db " +
+                               test::shellQuote(ev.db) + " --set; echo rc=$?");
         INFO(r);
     }
     const bool havePin = fs::exists(ev.db + ".pin");
@@ -258,7 +260,8 @@ TEST_CASE("xvfb: the frame-sequence camera path checks the attendee in") {
 
 TEST_CASE("xvfb: with a CUPS printer the welcome follows the badge, printed exactly once") {
     // D2's private scheduler with a cups-pdf queue (idempotent; shared with the printing tests).
-    const std::string started = test::capture(std::string(KIOSK_SOURCE_DIR) + "/scripts/cups-test-env start; echo rc=$?");
+    const std::string started =
+        test::capture(std::string(KIOSK_SOURCE_DIR) + "/scripts/cups-test-env start; echo rc=$?");
     INFO(started);
     REQUIRE(started.find("rc=0") != std::string::npos);
     const std::string cupsServer = "CUPS_SERVER=/tmp/kiosk-cups/cups.sock";
@@ -275,10 +278,16 @@ TEST_CASE("xvfb: with a CUPS printer the welcome follows the badge, printed exac
         auto d = core::Database::open(ev.db, core::Database::Mode::OpenExisting);
         auto jobs = d->printJobs({.limit = 10});
         if (!jobs.ok() || jobs->empty()) return "";
-        return std::string(core::stateName((*jobs)[0].state)) + ":" + std::to_string(jobs->size()) + ":" + (*jobs)[0].attendeeId;
+        return std::string(core::stateName((*jobs)[0].state)) + ":" + std::to_string(jobs->size()) + ":" +
+               (*jobs)[0].attendeeId;
     };
     REQUIRE(test::waitFor([&] { return !jobState().empty(); }, 5s));
-    CHECK(test::waitFor([&] { const auto s = jobState(); return s.rfind("submitted", 0) == 0 || s.rfind("printed", 0) == 0; }, 20s));
+    CHECK(test::waitFor(
+        [&] {
+            const auto s = jobState();
+            return s.rfind("submitted", 0) == 0 || s.rfind("printed", 0) == 0;
+        },
+        20s));
     const std::string st = jobState();
     INFO(st);
     CHECK(st.find(":1:" + ev.zoeId) != std::string::npos);  // one job, for her

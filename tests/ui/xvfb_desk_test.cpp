@@ -28,7 +28,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-bool haveTool(const char* tool) { return std::system((std::string("command -v ") + tool + " >/dev/null 2>&1").c_str()) == 0; }
+bool haveTool(const char* tool) {
+    return std::system((std::string("command -v ") + tool + " >/dev/null 2>&1").c_str()) == 0;
+}
 
 /// A child process with its own process group, killed (TERM, then KILL) when it goes away.
 class Child {
@@ -108,7 +110,8 @@ class Display {
 public:
     explicit Display(const std::string& screen = "1280x720x24") {
         for (int n = 100 + static_cast<int>(::getpid() % 100); n < 260; ++n) {
-            if (fs::exists("/tmp/.X11-unix/X" + std::to_string(n)) || fs::exists("/tmp/.X" + std::to_string(n) + "-lock"))
+            if (fs::exists("/tmp/.X11-unix/X" + std::to_string(n)) ||
+                fs::exists("/tmp/.X" + std::to_string(n) + "-lock"))
                 continue;
             m_name = ":" + std::to_string(n);
             m_server = std::make_unique<Child>(
@@ -117,7 +120,8 @@ public:
             const std::string socket = "/tmp/.X11-unix/X" + std::to_string(n);
             // Our server must be the one listening: when another test (or another engineer's run)
             // took the number meanwhile, ours exits, and two kiosks would share one keyboard.
-            if (waitFor([&] { return fs::exists(socket) || !m_server->running(); }, 10s) && m_server->running()) {
+            if (waitFor([&] { return fs::exists(socket) || !m_server->running(); }, 10s) &&
+                m_server->running()) {
                 std::this_thread::sleep_for(200ms);
                 if (m_server->running()) return;
             }
@@ -151,9 +155,13 @@ struct Workdir {
     std::string path(const char* leaf) const { return (dir / leaf).string(); }
 };
 
-std::string shots() { return std::string(KIOSK_BINARY_DIR) + "/screenshots/"; }
+std::string shots() {
+    return std::string(KIOSK_BINARY_DIR) + "/screenshots/";
+}
 
-std::string screen(const std::string& statusFile) { return readJson(statusFile).value("screen", ""); }
+std::string screen(const std::string& statusFile) {
+    return readJson(statusFile).value("screen", "");
+}
 
 }  // namespace
 
@@ -167,7 +175,8 @@ TEST_CASE("xvfb desk: a wrong PIN never opens the desk, the set PIN does") {
     const std::string exe = KIOSK_EXE;
     REQUIRE(std::system((exe + " demo --db " + db + " >/dev/null").c_str()) == 0);
     // The PIN goes in through stdin, never the command line.
-    REQUIRE(std::system(("printf '4711\\n' | " + exe + " pin --db " + db + " --set >/dev/null").c_str()) == 0);
+    REQUIRE(std::system(("printf '4711\\n' | " + exe + " pin --db " + db + " --set >/dev/null").c_str()) ==
+            0);
     struct stat st {};
     REQUIRE(::stat((db + ".pin").c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
@@ -230,7 +239,8 @@ TEST_CASE("xvfb dashboard: --mode dashboard shows the headcount and follows anot
         const auto now = kiosk::core::nowUtc();
         for (int i = 0; i < 17; ++i) {
             // Spread over the last 40 minutes so the chart has bars.
-            auto r = d->checkInAttendee((*people)[static_cast<std::size_t>(i)].id, i % 2 ? "entrance-1" : "entrance-2",
+            auto r = d->checkInAttendee((*people)[static_cast<std::size_t>(i)].id,
+                                        i % 2 ? "entrance-1" : "entrance-2",
                                         now - std::chrono::minutes(40 - 2 * i), "self", "");
             REQUIRE(r.ok());
         }
@@ -240,8 +250,9 @@ TEST_CASE("xvfb dashboard: --mode dashboard shows the headcount and follows anot
     Display x;
     REQUIRE(x.ok());
     const std::string status = w.path("status.json");
-    Child dash({exe, "run", "--mode", "dashboard", "--db", db, "--kiosk", "hall-screen", "--status-file", status},
-               {x.env()}, w.path("dashboard.log"));
+    Child dash(
+        {exe, "run", "--mode", "dashboard", "--db", db, "--kiosk", "hall-screen", "--status-file", status},
+        {x.env()}, w.path("dashboard.log"));
     REQUIRE_MESSAGE(waitFor([&] { return screen(status) == "dashboard"; }, 30s), "no dashboard");
     REQUIRE(waitFor([&] { return readJson(status).value("arrived", -1) == 17; }, 5s));
     CHECK(readJson(status).value("registered", -1) == 100);
@@ -253,7 +264,9 @@ TEST_CASE("xvfb dashboard: --mode dashboard shows the headcount and follows anot
         auto d = kiosk::core::Database::open(db, kiosk::core::Database::Mode::OpenExisting);
         REQUIRE(d.ok());
         for (int i = 0; i < 3; ++i)
-            REQUIRE(d->checkInAttendee(ids[static_cast<std::size_t>(i)], "entrance-1", kiosk::core::nowUtc(), "self", "").ok());
+            REQUIRE(d->checkInAttendee(ids[static_cast<std::size_t>(i)], "entrance-1", kiosk::core::nowUtc(),
+                                       "self", "")
+                        .ok());
     }
     CHECK(waitFor([&] { return readJson(status).value("arrived", -1) == 20; }, 5s));
 
@@ -275,7 +288,8 @@ TEST_CASE("xvfb desk: headings of people added while the kiosk runs have every l
     const std::string db = w.path("event.db");
     const std::string exe = KIOSK_EXE;
     REQUIRE(std::system((exe + " demo --db " + db + " >/dev/null").c_str()) == 0);
-    REQUIRE(std::system(("printf '4711\\n' | " + exe + " pin --db " + db + " --set >/dev/null").c_str()) == 0);
+    REQUIRE(std::system(("printf '4711\\n' | " + exe + " pin --db " + db + " --set >/dev/null").c_str()) ==
+            0);
 
     Display x;
     REQUIRE(x.ok());
@@ -306,7 +320,8 @@ TEST_CASE("xvfb desk: headings of people added while the kiosk runs have every l
         const char* query;
         const char* file;
     };
-    for (const Shot& s : {Shot{"dvor", "desk-heading-dvorak.png"}, Shot{"петр", "desk-heading-petrova.png"}}) {
+    for (const Shot& s :
+         {Shot{"dvor", "desk-heading-dvorak.png"}, Shot{"петр", "desk-heading-petrova.png"}}) {
         INFO(s.query);
         x.key("ctrl+a BackSpace");
         x.type(s.query);
@@ -332,11 +347,12 @@ void seedBigEvent(const std::string& exe, const std::string& dir, const std::str
         std::ofstream out(csv);
         out << "first_name,last_name,organisation,category,working_group,email,code,external_id\n";
         for (int i = 0; i < 10000; ++i)
-            out << "P" << i << ",Person,Org " << i % 40 << "," << (i % 10 ? "participant" : "speaker") << ",WG "
-                << i % 7 << ",p" << i << "@example.org,CODE-" << i << ",ext-" << i << "\n";
+            out << "P" << i << ",Person,Org " << i % 40 << "," << (i % 10 ? "participant" : "speaker")
+                << ",WG " << i % 7 << ",p" << i << "@example.org,CODE-" << i << ",ext-" << i << "\n";
     }
     REQUIRE(std::system((exe + " demo --db " + db + " >/dev/null").c_str()) == 0);
-    REQUIRE(std::system((exe + " event --db " + db + " --name 'Civic Tech Summit 2026' >/dev/null").c_str()) == 0);
+    REQUIRE(std::system(
+                (exe + " event --db " + db + " --name 'Civic Tech Summit 2026' >/dev/null").c_str()) == 0);
     REQUIRE(std::system((exe + " import --db " + db + " " + csv + " >/dev/null").c_str()) == 0);
     auto d = kiosk::core::Database::open(db, kiosk::core::Database::Mode::OpenExisting);
     REQUIRE(d.ok());
@@ -367,12 +383,14 @@ TEST_CASE("xvfb dashboard: the headline fits at 10,000 registered (720p and 1080
         std::filesystem::remove(status);
         Display x(res);
         REQUIRE(x.ok());
-        Child dash({exe, "run", "--mode", "dashboard", "--db", db, "--kiosk", "hall", "--status-file", status},
-                   {x.env()}, w.path("dash.log"));
+        Child dash(
+            {exe, "run", "--mode", "dashboard", "--db", db, "--kiosk", "hall", "--status-file", status},
+            {x.env()}, w.path("dash.log"));
         REQUIRE(waitFor([&] { return readJson(status).value("registered", -1) > 10000; }, 30s));
         CHECK(readJson(status).value("arrived", -1) == 1500);
         std::this_thread::sleep_for(800ms);
-        x.screenshot(shots() + "dashboard-10000-" + std::string(res).substr(0, std::string(res).rfind('x')) + ".png");
+        x.screenshot(shots() + "dashboard-10000-" + std::string(res).substr(0, std::string(res).rfind('x')) +
+                     ".png");
         dash.stop();
     }
 }
@@ -386,15 +404,16 @@ TEST_CASE("xvfb attendee: large text at 1280x720 with a long event name") {
     const std::string db = w.path("event.db");
     const std::string exe = KIOSK_EXE;
     REQUIRE(std::system((exe + " demo --db " + db + " >/dev/null").c_str()) == 0);
-    REQUIRE(std::system((exe + " event --db " + db +
-                         " --name 'Civic Tech Summit 2026 — Rencontre européenne des technologies civiques et des "
-                         "données ouvertes' >/dev/null")
-                            .c_str()) == 0);
+    REQUIRE(std::system(
+                (exe + " event --db " + db +
+                 " --name 'Civic Tech Summit 2026 — Rencontre européenne des technologies civiques et des "
+                 "données ouvertes' >/dev/null")
+                    .c_str()) == 0);
     Display x;
     REQUIRE(x.ok());
     const std::string status = w.path("status.json");
-    Child kiosk({exe, "run", "--db", db, "--kiosk", "xvfb-large", "--large-text", "--status-file", status}, {x.env()},
-                w.path("kiosk.log"));
+    Child kiosk({exe, "run", "--db", db, "--kiosk", "xvfb-large", "--large-text", "--status-file", status},
+                {x.env()}, w.path("kiosk.log"));
     REQUIRE_MESSAGE(waitFor([&] { return screen(status) == "idle"; }, 30s), "kiosk did not reach idle");
     CHECK(readJson(status).value("largeText", false));
     std::this_thread::sleep_for(800ms);

@@ -171,8 +171,8 @@ public:
             if (std::filesystem::exists("/tmp/.X" + std::to_string(n) + "-lock")) continue;
             m_number = n;
             m_display = ":" + std::to_string(n);
-            m_server = Process({"Xvfb", m_display, "-screen", "0", screen, "-nolisten", "tcp", "-noreset"}, {},
-                               (artefactDir() / ("xvfb-" + std::to_string(n) + ".log")).string());
+            m_server = Process({"Xvfb", m_display, "-screen", "0", screen, "-nolisten", "tcp", "-noreset"},
+                               {}, (artefactDir() / ("xvfb-" + std::to_string(n) + ".log")).string());
             const std::string socket = "/tmp/.X11-unix/X" + std::to_string(n);
             // A socket left by another server (a parallel test took the number first) would make
             // two kiosks share one keyboard: ours must still run once the socket is there.

@@ -9,8 +9,9 @@ void registerPinCommand(CLI::App& app, CommandContext& ctx) {
     auto* pin = app.add_subcommand("pin", "Set the help-desk PIN (this build has no window)");
     pin->allow_extras();
     pin->callback([&ctx] {
-        std::fprintf(stderr, "kiosk pin: this kiosk was built without the window "
-                             "(KIOSK_BUILD_UI=OFF); rebuild with -DKIOSK_BUILD_UI=ON\n");
+        std::fprintf(stderr,
+                     "kiosk pin: this kiosk was built without the window "
+                     "(KIOSK_BUILD_UI=OFF); rebuild with -DKIOSK_BUILD_UI=ON\n");
         ctx.exitCode = 2;
     });
 }

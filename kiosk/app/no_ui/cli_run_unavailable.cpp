@@ -9,8 +9,9 @@ void registerRunCommand(CLI::App& app, CommandContext& ctx) {
     auto* run = app.add_subcommand("run", "Open the kiosk window (this build has no window)");
     run->allow_extras();
     run->callback([&ctx] {
-        std::fprintf(stderr, "kiosk run: this kiosk was built without the window "
-                             "(KIOSK_BUILD_UI=OFF); rebuild with -DKIOSK_BUILD_UI=ON\n");
+        std::fprintf(stderr,
+                     "kiosk run: this kiosk was built without the window "
+                     "(KIOSK_BUILD_UI=OFF); rebuild with -DKIOSK_BUILD_UI=ON\n");
         ctx.exitCode = 2;
     });
 }

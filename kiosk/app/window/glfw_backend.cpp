@@ -1,8 +1,8 @@
 #include "glfw_backend.hpp"
 
-#include <imgui.h>
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
 
 #define GLFW_INCLUDE_NONE
 #include <GL/gl.h>
@@ -110,11 +110,21 @@ void GlfwBackend::onKey(GLFWwindow* w, int key, int scancode, int action, int mo
     ui::Key k = ui::Key::Other;
     switch (key) {
         case GLFW_KEY_ENTER:
-        case GLFW_KEY_KP_ENTER: k = ui::Key::Enter; break;
-        case GLFW_KEY_TAB: k = ui::Key::Tab; break;
-        case GLFW_KEY_BACKSPACE: k = ui::Key::Backspace; break;
-        case GLFW_KEY_ESCAPE: k = ui::Key::Escape; break;
-        case GLFW_KEY_F12: k = ui::Key::F12; break;
+        case GLFW_KEY_KP_ENTER:
+            k = ui::Key::Enter;
+            break;
+        case GLFW_KEY_TAB:
+            k = ui::Key::Tab;
+            break;
+        case GLFW_KEY_BACKSPACE:
+            k = ui::Key::Backspace;
+            break;
+        case GLFW_KEY_ESCAPE:
+            k = ui::Key::Escape;
+            break;
+        case GLFW_KEY_F12:
+            k = ui::Key::F12;
+            break;
         default:
             // Modifiers and printable keys arrive as characters (char callback); other keys do
             // not concern the shell.
@@ -225,7 +235,9 @@ int GlfwBackend::framebufferHeight() const {
     return h > 0 ? h : m_options.height;
 }
 
-float GlfwBackend::pixelsPerMm() const { return m_pixelsPerMm; }
+float GlfwBackend::pixelsPerMm() const {
+    return m_pixelsPerMm;
+}
 
 bool GlfwBackend::quitRequested() const {
     if (m_options.quitFlag && m_options.quitFlag->load()) return true;

@@ -19,7 +19,7 @@ namespace kiosk::app {
 
 struct WindowOptions {
     bool windowed = false;
-    int width = 1280;   ///< windowed size
+    int width = 1280;  ///< windowed size
     int height = 720;
     std::string title = "kiosk";
     double maxFps = 60;  ///< frame cap when the driver does not wait for vsync (Xvfb, llvmpipe)

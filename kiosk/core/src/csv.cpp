@@ -13,10 +13,14 @@ namespace kiosk::core::csv {
 // Writer
 
 namespace {
-bool isFormulaStart(char c) { return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r'; }
+bool isFormulaStart(char c) {
+    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
 /// Where a spreadsheet may start a cell inside ours: Belgian and French Excel open a .csv with
 /// ';' as the separator, others with ','; a cell split there is a cell of its own.
-bool isSplitPoint(std::string_view cell, std::size_t i) { return i == 0 || cell[i - 1] == ',' || cell[i - 1] == ';'; }
+bool isSplitPoint(std::string_view cell, std::size_t i) {
+    return i == 0 || cell[i - 1] == ',' || cell[i - 1] == ';';
+}
 }  // namespace
 
 bool needsNeutralizing(std::string_view cell) {
@@ -141,11 +145,16 @@ char detectDelimiter(std::string_view data) {
     std::size_t commas = 0, semis = 0, tabs = 0;
     bool quoted = false;
     for (char c : data) {
-        if (c == '"') quoted = !quoted;
-        else if (!quoted && (c == '\n' || c == '\r')) break;
-        else if (!quoted && c == ',') ++commas;
-        else if (!quoted && c == ';') ++semis;
-        else if (!quoted && c == '\t') ++tabs;
+        if (c == '"')
+            quoted = !quoted;
+        else if (!quoted && (c == '\n' || c == '\r'))
+            break;
+        else if (!quoted && c == ',')
+            ++commas;
+        else if (!quoted && c == ';')
+            ++semis;
+        else if (!quoted && c == '\t')
+            ++tabs;
     }
     if (semis > commas && semis >= tabs) return ';';
     if (tabs > commas && tabs > semis) return '\t';
@@ -254,7 +263,8 @@ bool CsvReader::next(CsvRecord& record) {
             while (!closed) {
                 if (pos >= m_lastQuote) return rewindUnbalanced();  // no closing quote anywhere
                 std::size_t run = pos;
-                while (run < size && d[run] != '"' && d[run] != '\r' && d[run] != '\n' && d[run] != '\0') ++run;
+                while (run < size && d[run] != '"' && d[run] != '\r' && d[run] != '\n' && d[run] != '\0')
+                    ++run;
                 append(field, d + pos, run - pos);
                 pos = run;
                 if (pos >= size) return rewindUnbalanced();
@@ -309,8 +319,8 @@ bool CsvReader::next(CsvRecord& record) {
     if (record.error.empty()) {
         for (std::size_t i = 0; i < record.fields.size(); ++i)
             if (!utf8::isValid(record.fields[i])) {
-                record.error = "invalid UTF-8 in column " + std::to_string(i + 1) +
-                               " (save the file as \"CSV UTF-8\")";
+                record.error =
+                    "invalid UTF-8 in column " + std::to_string(i + 1) + " (save the file as \"CSV UTF-8\")";
                 break;
             }
     }

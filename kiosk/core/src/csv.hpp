@@ -41,8 +41,9 @@ enum class LineEnding { Crlf, Lf };
 
 /// Makes a cell inert for spreadsheets (OWASP "CSV injection"): a leading = + - @ TAB or CR gets
 /// an apostrophe in front, and so does one right after a ',' or ';' in the cell: Excel in
-/// Belgium and France splits a .csv on ';', elsewhere on ',', and either split starts a cell. The apostrophe is visible text for CSV readers, which is the point:
-/// the value read back is the neutralised text, never a formula.
+/// Belgium and France splits a .csv on ';', elsewhere on ',', and either split starts a cell. The apostrophe
+/// is visible text for CSV readers, which is the point: the value read back is the neutralised text, never a
+/// formula.
 std::string neutralizeFormula(std::string_view cell);
 /// True when neutralizeFormula would change the cell.
 bool needsNeutralizing(std::string_view cell);

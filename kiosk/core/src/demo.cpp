@@ -5,9 +5,9 @@
 
 #include <algorithm>
 #include <array>
-#include <iterator>
 #include <chrono>
 #include <cstddef>
+#include <iterator>
 #include <set>
 #include <string>
 #include <string_view>
@@ -27,13 +27,20 @@ enum class Ticket { Member, Institution, Citizen, Keynote, Guest, Press, Staff }
 
 std::string_view ticketName(Ticket t) {
     switch (t) {
-        case Ticket::Member: return "Membre du réseau / Netwerklid";
-        case Ticket::Institution: return "Institution / Instelling";
-        case Ticket::Citizen: return "Citoyen·ne / Burger";
-        case Ticket::Keynote: return "Keynote";
-        case Ticket::Guest: return "Orateur·rice invité·e / Gastspreker";
-        case Ticket::Press: return "Presse / Pers";
-        case Ticket::Staff: return "Organisation / Organisatie";
+        case Ticket::Member:
+            return "Membre du réseau / Netwerklid";
+        case Ticket::Institution:
+            return "Institution / Instelling";
+        case Ticket::Citizen:
+            return "Citoyen·ne / Burger";
+        case Ticket::Keynote:
+            return "Keynote";
+        case Ticket::Guest:
+            return "Orateur·rice invité·e / Gastspreker";
+        case Ticket::Press:
+            return "Presse / Pers";
+        case Ticket::Staff:
+            return "Organisation / Organisatie";
     }
     return "";
 }
@@ -57,12 +64,56 @@ struct Org {
 
 // Index into this table from the people below.
 enum O : unsigned char {
-    kRrbsi, kUlb, kVub, kSolidar, kBrusselsIntl, kHub, kSchaerbeek, kMolenbeek, kIxelles,
-    kSaintGilles, kAnderlecht, kVilleBxl, kForest, kJette, kEtterbeek, kCncd, k111, kOxfam,
-    kBroederlijk, kEntraide, kMdm, kSolsoc, kIlesPaix, kRikolto, kFos, kEnabel, kQuinoa,
-    kMondeFemmes, kAutreTerre, kSosFaim, kKinBxl, kMatonge, kAmitie, kAnadolu, kPolonia, kLusa,
-    kRomani, kCasaItalia, kHispano, kHellenic, kBalkan, kCire, kKuregem, kAnnoncer, kKleur,
-    kJeunesClimat, kBruzz, kAlter, kMo, kCitizen,
+    kRrbsi,
+    kUlb,
+    kVub,
+    kSolidar,
+    kBrusselsIntl,
+    kHub,
+    kSchaerbeek,
+    kMolenbeek,
+    kIxelles,
+    kSaintGilles,
+    kAnderlecht,
+    kVilleBxl,
+    kForest,
+    kJette,
+    kEtterbeek,
+    kCncd,
+    k111,
+    kOxfam,
+    kBroederlijk,
+    kEntraide,
+    kMdm,
+    kSolsoc,
+    kIlesPaix,
+    kRikolto,
+    kFos,
+    kEnabel,
+    kQuinoa,
+    kMondeFemmes,
+    kAutreTerre,
+    kSosFaim,
+    kKinBxl,
+    kMatonge,
+    kAmitie,
+    kAnadolu,
+    kPolonia,
+    kLusa,
+    kRomani,
+    kCasaItalia,
+    kHispano,
+    kHellenic,
+    kBalkan,
+    kCire,
+    kKuregem,
+    kAnnoncer,
+    kKleur,
+    kJeunesClimat,
+    kBruzz,
+    kAlter,
+    kMo,
+    kCitizen,
 };
 
 constexpr Org kOrgs[] = {
@@ -279,14 +330,16 @@ Event demoEvent(TimePoint now) {
     const TimePoint day = time_point_cast<milliseconds>(sys_days{year{2018} / March / 16});
     Event e;
     e.id = std::string(kEventId);
-    e.name = "3e rencontre annuelle du Réseau régional bruxellois de solidarité internationale (RRBSI) "
-             "/ 3de jaarlijkse bijeenkomst van het Regionaal Brussels netwerk voor internationale "
-             "solidariteit";
-    e.venue = "BIP — Maison de la Région de Bruxelles-Capitale / Huis van het Brussels Hoofdstedelijk "
-              "Gewest, rue Royale 2-4 Koningsstraat";
+    e.name =
+        "3e rencontre annuelle du Réseau régional bruxellois de solidarité internationale (RRBSI) "
+        "/ 3de jaarlijkse bijeenkomst van het Regionaal Brussels netwerk voor internationale "
+        "solidariteit";
+    e.venue =
+        "BIP — Maison de la Région de Bruxelles-Capitale / Huis van het Brussels Hoofdstedelijk "
+        "Gewest, rue Royale 2-4 Koningsstraat";
     e.city = "Bruxelles / Brussel";
-    e.startsAt = day + hours{8};                 // 09:00 CET
-    e.endsAt = day + hours{16} + minutes{30};    // 17:30 CET
+    e.startsAt = day + hours{8};               // 09:00 CET
+    e.endsAt = day + hours{16} + minutes{30};  // 17:30 CET
     // The real doors opened at 08:30 CET (07:30Z) on a day long past; a demo created today must
     // accept scans today, so the doors are open from an hour before `now` to twelve hours after
     // it. Passing now = 2018-03-16T08:30Z reproduces the historical morning.

@@ -61,7 +61,8 @@ std::optional<TimePoint> parseIso8601(std::string_view s) {
         return false;
     };
     int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
-    if (!digits(4, y) || !literal('-') || !digits(2, mo) || !literal('-') || !digits(2, d)) return std::nullopt;
+    if (!digits(4, y) || !literal('-') || !digits(2, mo) || !literal('-') || !digits(2, d))
+        return std::nullopt;
     if (i < s.size() && (s[i] == 'T' || s[i] == 't' || s[i] == ' ')) {
         ++i;
         if (!digits(2, h) || !literal(':') || !digits(2, mi)) return std::nullopt;
@@ -112,9 +113,12 @@ std::optional<Outcome> outcomeFromReasonCode(std::string_view code) {
 
 std::string_view languageCode(Language l) {
     switch (l) {
-        case Language::Fr: return "fr";
-        case Language::Nl: return "nl";
-        case Language::En: return "en";
+        case Language::Fr:
+            return "fr";
+        case Language::Nl:
+            return "nl";
+        case Language::En:
+            return "en";
     }
     return "fr";
 }

@@ -1,14 +1,14 @@
 #include "util_ids.hpp"
 
-#include <sodium.h>
 #include <pthread.h>
+#include <sodium.h>
 
 #include <array>
 #include <atomic>
-#include <mutex>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <mutex>
 
 namespace kiosk::core::ids {
 
@@ -16,7 +16,9 @@ namespace {
 /// Bumped in the child after every fork(): a pool filled before the fork is thrown away, so a
 /// child never repeats its parent's ids. (getpid() per id cost 5 % of a 100k-row import.)
 std::atomic<unsigned> g_forks{0};
-void onFork() { g_forks.fetch_add(1, std::memory_order_relaxed); }
+void onFork() {
+    g_forks.fetch_add(1, std::memory_order_relaxed);
+}
 
 /// Random bytes drawn from the kernel 4 KiB at a time: one getrandom() per 256 ids instead of
 /// one per id (300,000 system calls in a 100,000-row import).

@@ -37,9 +37,12 @@ using Steady = std::chrono::steady_clock;
 
 std::string_view modeName(Mode m) {
     switch (m) {
-        case Mode::Attendee: return "attendee";
-        case Mode::Desk: return "desk";
-        case Mode::Dashboard: return "dashboard";
+        case Mode::Attendee:
+            return "attendee";
+        case Mode::Desk:
+            return "desk";
+        case Mode::Dashboard:
+            return "dashboard";
     }
     return "attendee";
 }
@@ -143,9 +146,11 @@ struct KioskApp::Impl {
     /// desk's heading) that it lacks: 0 when the whole name is drawn in the large font.
     int largeFontMissing() const {
         std::string name;
-        if (mode == Mode::Attendee && !gate.isOpen() && attendee->welcomeOnScreen()) name = attendee->state().firstName;
+        if (mode == Mode::Attendee && !gate.isOpen() && attendee->welcomeOnScreen())
+            name = attendee->state().firstName;
         if (mode == Mode::Desk && desk && desk->model().selected)
-            name = desk->model().selected->attendee.firstName + " " + desk->model().selected->attendee.lastName;
+            name =
+                desk->model().selected->attendee.firstName + " " + desk->model().selected->attendee.lastName;
         const ImFont* title = fonts.fonts().title;
         if (name.empty() || !title) return 0;
         int missing = 0;
@@ -218,8 +223,9 @@ core::Result<std::unique_ptr<KioskApp>> KioskApp::create(AppOptions options, cor
     std::unique_ptr<core::CheckinWorker> checkinWorker;
     if (!options.dashboardOnly) {
         auto worker = core::CheckinWorker::start(db.path());
-        if (!worker) return core::Error{"ui.worker", "cannot open a second connection to " + db.path() + ": " +
-                                                         worker.error().message};
+        if (!worker)
+            return core::Error{"ui.worker", "cannot open a second connection to " + db.path() + ": " +
+                                                worker.error().message};
         checkinWorker = std::move(worker).value();
     }
 
@@ -265,7 +271,8 @@ core::Result<std::unique_ptr<KioskApp>> KioskApp::create(AppOptions options, cor
 
     if (m.scan) {
         if (auto st = m.scan->start(); !st)
-            std::fprintf(stderr, "kiosk: scanner: %s (%s)\n", st.error().message.c_str(), st.error().code.c_str());
+            std::fprintf(stderr, "kiosk: scanner: %s (%s)\n", st.error().message.c_str(),
+                         st.error().code.c_str());
     }
     m.refreshContext();
     if (!m.opt.dashboardOnly) m.desk.emplace(m.ctx);
@@ -315,11 +322,20 @@ void KioskApp::onKey(Key key, Steady::time_point now) {
     // Escape is not an exit in lockdown: it only resets a half-typed wedge burst.
     scanner::WedgeKey wk = scanner::WedgeKey::Other;
     switch (key) {
-        case Key::Enter: wk = scanner::WedgeKey::Enter; break;
-        case Key::Tab: wk = scanner::WedgeKey::Tab; break;
-        case Key::Backspace: wk = scanner::WedgeKey::Backspace; break;
-        case Key::Escape: wk = scanner::WedgeKey::Escape; break;
-        default: break;
+        case Key::Enter:
+            wk = scanner::WedgeKey::Enter;
+            break;
+        case Key::Tab:
+            wk = scanner::WedgeKey::Tab;
+            break;
+        case Key::Backspace:
+            wk = scanner::WedgeKey::Backspace;
+            break;
+        case Key::Escape:
+            wk = scanner::WedgeKey::Escape;
+            break;
+        default:
+            break;
     }
     m.scan->feedWedgeKey(wk, now);
 }
@@ -338,8 +354,8 @@ void KioskApp::drainQueues() {
             const auto codeAt = ev.time - std::chrono::duration_cast<Steady::duration>(
                                               std::chrono::duration<double, std::milli>(ev.latencyMs));
             const core::TimePoint utc = ev.utc.time_since_epoch().count() ? ev.utc : m.utcNow();
-            m.attendee->submitScan(std::move(ev.text), codeAt, utc, std::string(scanner::originName(ev.origin)),
-                                   m.print != nullptr);
+            m.attendee->submitScan(std::move(ev.text), codeAt, utc,
+                                   std::string(scanner::originName(ev.origin)), m.print != nullptr);
         }
         m.attendee->takePreview(*m.scan);
     }
@@ -364,7 +380,8 @@ void KioskApp::drainQueues() {
 
 void KioskApp::frame() {
     Impl& m = *m_impl;
-    if (m.mode != Mode::Attendee && (ImGui::IsMouseClicked(0) || ImGui::GetIO().InputQueueCharacters.Size > 0))
+    if (m.mode != Mode::Attendee &&
+        (ImGui::IsMouseClicked(0) || ImGui::GetIO().InputQueueCharacters.Size > 0))
         m.gate.lock().touch(m.steadyNow());
 
     if (m.mode == Mode::Attendee && m.gate.isOpen()) {
@@ -409,7 +426,8 @@ void KioskApp::handleIntents() {
         } else if (std::holds_alternative<ToggleLargeText>(intent)) {
             m.largeText = !m.largeText;
             m.fontsDirty = true;
-        } else if (m.attendee->handle(intent, m.ctx, m.mode == Mode::Attendee && m.takesScans(), now, m.utcNow())) {
+        } else if (m.attendee->handle(intent, m.ctx, m.mode == Mode::Attendee && m.takesScans(), now,
+                                      m.utcNow())) {
             // the public screen's own
         } else if (m.gate.lock().unlocked()) {
             // Everything else belongs to the screen of the current mode, and only behind the PIN.
@@ -473,9 +491,17 @@ bool KioskApp::runFrame(Backend& backend) {
 // =============================================================================================
 // observation
 
-Mode KioskApp::mode() const { return m_impl->mode; }
-std::string KioskApp::screenName() const { return m_impl->screenName(); }
-std::string KioskApp::statusJson() const { return m_impl->statusJson(); }
-void KioskApp::writeStats() const { m_impl->stats.write(m_impl->opt.statsFile); }
+Mode KioskApp::mode() const {
+    return m_impl->mode;
+}
+std::string KioskApp::screenName() const {
+    return m_impl->screenName();
+}
+std::string KioskApp::statusJson() const {
+    return m_impl->statusJson();
+}
+void KioskApp::writeStats() const {
+    m_impl->stats.write(m_impl->opt.statsFile);
+}
 
 }  // namespace kiosk::ui

@@ -2,9 +2,9 @@
 // The public screen's controller: the attendee state machine, the check-in worker it feeds, the
 // result sounds, the camera preview and the organiser's status line. The shell routes scans and
 // the attendee intents here and calls draw() in attendee mode; everything it keeps is its own.
+#include <kiosk/core/checkin_worker.hpp>
 #include "attendee_model.hpp"
 #include "attendee_screen.hpp"
-#include <kiosk/core/checkin_worker.hpp>
 #include "frame_stats.hpp"
 #include "intents.hpp"
 #include "shell_context.hpp"
@@ -38,7 +38,8 @@ public:
     using Clock = std::chrono::steady_clock;
 
     /// `worker` may be null (dashboard-only window: scans are not taken).
-    AttendeeController(AttendeeOptions options, std::unique_ptr<core::CheckinWorker> worker, FrameStats& stats);
+    AttendeeController(AttendeeOptions options, std::unique_ptr<core::CheckinWorker> worker,
+                       FrameStats& stats);
     ~AttendeeController();
 
     void setEvent(const std::string& name, core::Language defaultLanguage);

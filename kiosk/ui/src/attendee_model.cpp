@@ -4,9 +4,12 @@ namespace kiosk::ui {
 
 std::string_view attendeeScreenName(AttendeeScreen s) {
     switch (s) {
-        case AttendeeScreen::Idle: return "idle";
-        case AttendeeScreen::Welcome: return "welcome";
-        case AttendeeScreen::Help: return "help";
+        case AttendeeScreen::Idle:
+            return "idle";
+        case AttendeeScreen::Welcome:
+            return "welcome";
+        case AttendeeScreen::Help:
+            return "help";
     }
     return "idle";
 }
@@ -60,7 +63,8 @@ void applyScanResult(AttendeeState& s, const core::ScanResult& r, bool hasPrinte
     s.until = now + t.helpFor;
 }
 
-void applyCheckinError(AttendeeState& s, std::chrono::steady_clock::time_point now, const AttendeeTimings& t) {
+void applyCheckinError(AttendeeState& s, std::chrono::steady_clock::time_point now,
+                       const AttendeeTimings& t) {
     clearResult(s);
     s.checking = false;
     s.screen = AttendeeScreen::Help;
@@ -139,14 +143,16 @@ PublicScreen describe(const AttendeeState& s, const Strings& text, bool cameraAv
     p.tone = toneFor(s.outcome);
     if (s.screen == AttendeeScreen::Welcome) {
         p.word = tr("outcome.checked_in.word");
-        p.headline = s.firstName.empty() ? tr("attendee.welcome.hello_anonymous")
-                                         : text.format(lang, "attendee.welcome.hello", {{"name", s.firstName}});
+        p.headline = s.firstName.empty()
+                         ? tr("attendee.welcome.hello_anonymous")
+                         : text.format(lang, "attendee.welcome.hello", {{"name", s.firstName}});
         if (!s.caseRef.empty()) p.reference = text.format(lang, "attendee.help.ref", {{"ref", s.caseRef}});
         if (!s.workingGroup.empty())
             p.lines.push_back(text.format(lang, "attendee.welcome.group", {{"group", s.workingGroup}}));
         const std::string place = pickupPlace.empty() ? tr("attendee.pickup_default") : pickupPlace;
         switch (s.badge) {
-            case BadgeStage::None: break;
+            case BadgeStage::None:
+                break;
             case BadgeStage::NoPrinter:
                 p.badgeLine = text.format(lang, "attendee.welcome.no_printer", {{"place", place}});
                 break;

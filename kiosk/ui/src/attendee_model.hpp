@@ -66,16 +66,16 @@ void setLanguage(AttendeeState& s, core::Language l);
 struct PublicScreen {
     AttendeeScreen screen = AttendeeScreen::Idle;
     Tone tone = Tone::Success;
-    std::string word;       ///< next to the icon: "Checked in", "Help desk" …
-    std::string headline;   ///< "Welcome, Marie!" / "Please see the help desk"
+    std::string word;                ///< next to the icon: "Checked in", "Help desk" …
+    std::string headline;            ///< "Welcome, Marie!" / "Please see the help desk"
     std::vector<std::string> lines;  ///< group, badge status, kind explanation
-    std::string reference;  ///< "Your reference: K7F-3Q" (help only)
-    std::string badgeLine;  ///< welcome only
-    float badgeProgress = -1.f;  ///< <0: no progress bar
+    std::string reference;           ///< "Your reference: K7F-3Q" (help only)
+    std::string badgeLine;           ///< welcome only
+    float badgeProgress = -1.f;      ///< <0: no progress bar
     std::string okLabel;
     // idle
-    std::string title;      ///< event name
-    std::string instruction;             ///< in the kiosk language
+    std::string title;                        ///< event name
+    std::string instruction;                  ///< in the kiosk language
     std::vector<std::string> otherLanguages;  ///< the instruction in the two other languages
     std::string hint;
 };

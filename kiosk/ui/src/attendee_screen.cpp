@@ -33,15 +33,18 @@ void drawTopBar(const AttendeeView& v, IntentSink& sink) {
     ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.13f, 0.19f, 0.26f, 1.f));
     if (theme::touchButton(v.staffLabel.c_str(), ppmm)) sink.push(RequestStaff{});
     ImGui::SameLine();
-    if (theme::touchButton(v.largeTextLabel.c_str(), ppmm, 0, 15.f, v.largeText)) sink.push(ToggleLargeText{});
+    if (theme::touchButton(v.largeTextLabel.c_str(), ppmm, 0, 15.f, v.largeText))
+        sink.push(ToggleLargeText{});
     ImGui::PopStyleColor();
 
     // Right-aligned language buttons, each named in its own language.
     float total = 0;
     const float minPx = 15.f * ppmm;
     for (const auto& n : v.languageNames)
-        total += std::max(minPx, ImGui::CalcTextSize(n.c_str()).x + style.FramePadding.x * 2) + style.ItemSpacing.x;
-    ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - total + style.ItemSpacing.x));
+        total += std::max(minPx, ImGui::CalcTextSize(n.c_str()).x + style.FramePadding.x * 2) +
+                 style.ItemSpacing.x;
+    ImGui::SameLine(
+        std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - total + style.ItemSpacing.x));
     const core::Language langs[3] = {core::Language::Fr, core::Language::Nl, core::Language::En};
     for (int i = 0; i < 3; ++i) {
         if (i) ImGui::SameLine();
@@ -68,7 +71,8 @@ void drawStatusLine(const AttendeeView& v) {
     const float scale = std::clamp(avail / std::max(1.f, fullWidth), 0.4f, 0.6f);
     ImGui::SetWindowFontScale(scale);
     ImGui::SetCursorPos({padX, max.y - h * scale});
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(v.statusWarning ? theme::kAttention : theme::kMuted));
+    ImGui::PushStyleColor(
+        ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(v.statusWarning ? theme::kAttention : theme::kMuted));
     ImGui::TextUnformatted(v.statusLine.c_str());
     ImGui::PopStyleColor();
     ImGui::SetWindowFontScale(1.f);
@@ -103,8 +107,8 @@ void drawPreview(const AttendeeView& v, ImVec2 min, ImVec2 max) {
     // No camera: a drawn scanner and a QR-like target so the eye still knows where to go.
     const ImVec2 c{(min.x + max.x) * 0.5f, (min.y + max.y) * 0.5f};
     const float side = std::min(w, h) * 0.5f;
-    theme::drawTargetFrame(dl, {c.x - side / 2, c.y - side / 2}, {c.x + side / 2, c.y + side / 2}, theme::kText,
-                           std::max(3.f, side * 0.04f));
+    theme::drawTargetFrame(dl, {c.x - side / 2, c.y - side / 2}, {c.x + side / 2, c.y + side / 2},
+                           theme::kText, std::max(3.f, side * 0.04f));
     const float cell = side / 7.f;
     for (int y = 0; y < 5; ++y)
         for (int x = 0; x < 5; ++x) {
@@ -192,7 +196,8 @@ void drawResult(const AttendeeView& v, ImVec2 origin, ImVec2 size, IntentSink& s
     const float wrap = size.x * 0.9f;
     // A coloured band on the left edge as a third cue beside icon and word.
     dl->AddRectFilled({origin.x - ImGui::GetStyle().WindowPadding.x, origin.y},
-                      {origin.x - ImGui::GetStyle().WindowPadding.x + size.x * 0.012f, origin.y + size.y}, colour);
+                      {origin.x - ImGui::GetStyle().WindowPadding.x + size.x * 0.012f, origin.y + size.y},
+                      colour);
 
     // Icon + word, centred on one line.
     ImGui::PushFont(v.fonts ? v.fonts->title : nullptr);
@@ -209,7 +214,8 @@ void drawResult(const AttendeeView& v, ImVec2 origin, ImVec2 size, IntentSink& s
     ImGui::BeginGroup();
     theme::centredText(p.headline, titleFont, theme::kText, wrap);
     ImGui::Dummy({1, size.y * 0.02f});
-    for (const auto& line : p.lines) theme::centredText(line, v.fonts ? v.fonts->body : nullptr, theme::kText, wrap);
+    for (const auto& line : p.lines)
+        theme::centredText(line, v.fonts ? v.fonts->body : nullptr, theme::kText, wrap);
     if (!p.reference.empty()) {
         ImGui::Dummy({1, size.y * 0.02f});
         theme::centredText(p.reference, titleFont, theme::kAttention, wrap);
@@ -295,7 +301,8 @@ void drawLock(const LockView& v, IntentSink& sink) {
     }
     ImGui::EndDisabled();
     ImGui::SetCursorPosX(left);
-    if (ImGui::Button(v.cancelLabel.c_str(), {padW, std::max(15.f * ppmm, key * 0.6f)})) sink.push(CancelPin{});
+    if (ImGui::Button(v.cancelLabel.c_str(), {padW, std::max(15.f * ppmm, key * 0.6f)}))
+        sink.push(CancelPin{});
     ImGui::PopFont();
     ImGui::End();
 }

@@ -15,7 +15,7 @@ namespace kiosk::ui {
 struct AttendeeView {
     PublicScreen screen;
     core::Language language = core::Language::Fr;  ///< highlighted language button
-    std::array<std::string, 3> languageNames;       ///< fr, nl, en, each in its own language
+    std::array<std::string, 3> languageNames;      ///< fr, nl, en, each in its own language
     const Fonts* fonts = nullptr;
     float pixelsPerMm = 96.f / 25.4f;
     bool largeText = false;
@@ -27,7 +27,7 @@ struct AttendeeView {
     int previewHeight = 0;
     bool previewHasCode = false;
     std::array<ImVec2, 4> previewCorners{};
-    std::string statusLine;  ///< kiosk name · camera · printer (for the organiser, no personal data)
+    std::string statusLine;      ///< kiosk name · camera · printer (for the organiser, no personal data)
     bool statusWarning = false;  ///< something needs the organiser now (check-ins not saved): amber
     bool lockdown = true;
 };
@@ -37,10 +37,10 @@ void drawAttendee(const AttendeeView& view, IntentSink& sink);
 struct LockView {
     std::string title;
     std::string prompt;
-    std::size_t digits = 0;   ///< shown as dots, never the digits
-    std::string message;      ///< "Wrong PIN", "wait 4 s", "Checking…"
+    std::size_t digits = 0;  ///< shown as dots, never the digits
+    std::string message;     ///< "Wrong PIN", "wait 4 s", "Checking…"
     bool messageIsError = false;
-    bool busy = false;        ///< a PIN is being verified: the pad is disabled
+    bool busy = false;  ///< a PIN is being verified: the pad is disabled
     std::string cancelLabel;
     std::string enterLabel;
     std::string clearLabel;

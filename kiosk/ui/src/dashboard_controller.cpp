@@ -20,7 +20,8 @@ std::vector<DashboardGroup> groups(const std::vector<core::Stats::Group>& in) {
     out.reserve(in.size());
     for (const auto& g : in) out.push_back({g.name, g.registered, g.checkedIn});
     // Largest groups first: the ones that decide how rooms are balanced.
-    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.registered > b.registered; });
+    std::stable_sort(out.begin(), out.end(),
+                     [](const auto& a, const auto& b) { return a.registered > b.registered; });
     return out;
 }
 
@@ -61,8 +62,8 @@ core::Result<DashboardModel> buildDashboard(const core::Database& db, core::Time
             counts[static_cast<std::size_t>((s - first) / kBucket)] += b.arrivals;
         }
         for (std::size_t i = 0; i < count; ++i) {
-            m.arrivalsPer5Min.push_back({formatLocalTime(first + kBucket * static_cast<int>(i), false).substr(0, 5),
-                                         counts[i]});
+            m.arrivalsPer5Min.push_back(
+                {formatLocalTime(first + kBucket * static_cast<int>(i), false).substr(0, 5), counts[i]});
             m.peakPer5Min = std::max(m.peakPer5Min, counts[i]);
         }
     }
@@ -71,16 +72,20 @@ core::Result<DashboardModel> buildDashboard(const core::Database& db, core::Time
     // outcome are copied: the dashboard may face a room.
     std::vector<std::pair<core::TimePoint, DashboardActivity>> recent;
     for (const auto& r : ov->recentCheckins)
-        recent.push_back({r.at,
-                          {formatLocalTime(r.at, false), r.kiosk,
-                           r.action == core::CheckinAction::Checkin ? "checked_in" : "annulled", r.actor != "self"}});
+        recent.push_back(
+            {r.at,
+             {formatLocalTime(r.at, false), r.kiosk,
+              r.action == core::CheckinAction::Checkin ? "checked_in" : "annulled", r.actor != "self"}});
     for (const auto& r : ov->recentRefused)
         // The desk case of an arrival on a ticket the list did not carry: the arrival is listed.
         if (r.outcome != core::Outcome::CheckedIn)
             recent.push_back(
-                {r.at, {formatLocalTime(r.at, false), r.kiosk, std::string(core::reasonCode(r.outcome)), false}});
-    std::stable_sort(recent.begin(), recent.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-    if (recent.size() > static_cast<std::size_t>(recentLimit)) recent.resize(static_cast<std::size_t>(recentLimit));
+                {r.at,
+                 {formatLocalTime(r.at, false), r.kiosk, std::string(core::reasonCode(r.outcome)), false}});
+    std::stable_sort(recent.begin(), recent.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    if (recent.size() > static_cast<std::size_t>(recentLimit))
+        recent.resize(static_cast<std::size_t>(recentLimit));
     for (auto& [at, a] : recent) m.recent.push_back(std::move(a));
 
     // Printer trouble is visible from the outbox too, so a second process (no PrintService of
@@ -113,7 +118,8 @@ void DashboardController::refresh(ShellContext& ctx) {
     m_last = ctx.steadyNow;
     const auto start = std::chrono::steady_clock::now();
     auto built = buildDashboard(ctx.db, ctx.now);
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (!built) {
         m_model.error = built.error().code + ": " + built.error().message;  // keep the last numbers
     } else {
@@ -127,6 +133,8 @@ void DashboardController::refresh(ShellContext& ctx) {
     m_model.lastRefreshMs = ms;
 }
 
-bool DashboardController::handle(const Intent&, ShellContext&) { return false; }
+bool DashboardController::handle(const Intent&, ShellContext&) {
+    return false;
+}
 
 }  // namespace kiosk::ui

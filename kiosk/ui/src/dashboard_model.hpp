@@ -28,8 +28,8 @@ struct DashboardBucket {
 struct DashboardActivity {
     std::string timeLocal;  ///< "09:12:04"
     std::string kiosk;
-    std::string outcome;    ///< "checked_in", "annulled", or a refused scan's reason code
-    bool desk = false;      ///< done by a volunteer, not a self scan
+    std::string outcome;  ///< "checked_in", "annulled", or a refused scan's reason code
+    bool desk = false;    ///< done by a volunteer, not a self scan
 };
 
 struct DashboardModel {
@@ -39,7 +39,7 @@ struct DashboardModel {
     std::string eventName;
     int64_t registered = 0;
     int64_t arrived = 0;
-    int64_t expected = 0;  ///< registered − arrived
+    int64_t expected = 0;                          ///< registered − arrived
     std::vector<DashboardBucket> arrivalsPer5Min;  ///< oldest first, gaps filled with 0
     int64_t peakPer5Min = 0;
     std::vector<DashboardGroup> byCategory;
@@ -61,6 +61,7 @@ struct DashboardModel {
 inline constexpr std::size_t kDashboardBuckets = 36;
 
 /// Reads everything the dashboard shows from the database (a read-only connection is enough).
-core::Result<DashboardModel> buildDashboard(const core::Database& db, core::TimePoint now, int recentLimit = 12);
+core::Result<DashboardModel> buildDashboard(const core::Database& db, core::TimePoint now,
+                                            int recentLimit = 12);
 
 }  // namespace kiosk::ui

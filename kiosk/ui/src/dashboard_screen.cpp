@@ -17,9 +17,13 @@ namespace {
 
 using namespace widgets;
 
-const std::string& tr(const DashboardModel& m, std::string_view key) { return m.env.tr(key); }
+const std::string& tr(const DashboardModel& m, std::string_view key) {
+    return m.env.tr(key);
+}
 
-ImU32 u32(const ImVec4& c) { return ImGui::ColorConvertFloat4ToU32(c); }
+ImU32 u32(const ImVec4& c) {
+    return ImGui::ColorConvertFloat4ToU32(c);
+}
 
 void drawHeader(const DashboardModel& m, IntentSink& sink) {
     const float sp = ImGui::GetStyle().ItemSpacing.x;
@@ -78,7 +82,8 @@ void drawHeadcount(const DashboardModel& m, ImVec2 size) {
     text(small);
     popFont(t);
     ImGui::SetWindowFontScale(1.0f);
-    const float frac = m.registered > 0 ? static_cast<float>(m.arrived) / static_cast<float>(m.registered) : 0.0f;
+    const float frac =
+        m.registered > 0 ? static_cast<float>(m.arrived) / static_cast<float>(m.registered) : 0.0f;
     char pct[32];
     std::snprintf(pct, sizeof pct, "%.0f %%", frac * 100.0f);
     ImGui::PushStyleColor(ImGuiCol_PlotHistogram, kGood);
@@ -112,8 +117,8 @@ void drawChart(const DashboardModel& m, ImVec2 size) {
     const float baseY = origin.y + plotH;
     dl->AddLine(ImVec2(origin.x, baseY), ImVec2(origin.x + avail.x, baseY), u32(kMuted));
     // A label every ~6 characters' width so they never overlap.
-    const std::size_t every = std::max<std::size_t>(1, static_cast<std::size_t>(
-                                                           ImGui::CalcTextSize("00:00 ").x / slot + 0.999f));
+    const std::size_t every =
+        std::max<std::size_t>(1, static_cast<std::size_t>(ImGui::CalcTextSize("00:00 ").x / slot + 0.999f));
     for (std::size_t i = 0; i < n; ++i) {
         const auto& b = m.arrivalsPer5Min[i];
         const float x = origin.x + slot * static_cast<float>(i);
@@ -122,7 +127,9 @@ void drawChart(const DashboardModel& m, ImVec2 size) {
             dl->AddRectFilled(ImVec2(x, baseY - hgt), ImVec2(x + barW, baseY), u32(kGood), 2.0f);
             const std::string c = std::to_string(b.arrivals);
             const float cw = ImGui::CalcTextSize(c.c_str()).x;
-            if (cw <= slot) dl->AddText(ImVec2(x + (barW - cw) * 0.5f, baseY - hgt - lineH), u32(ImVec4(1, 1, 1, 1)), c.c_str());
+            if (cw <= slot)
+                dl->AddText(ImVec2(x + (barW - cw) * 0.5f, baseY - hgt - lineH), u32(ImVec4(1, 1, 1, 1)),
+                            c.c_str());
         }
         if ((n - 1 - i) % every == 0)
             dl->AddText(ImVec2(x, baseY + lineH * 0.2f), u32(kMuted), b.label.c_str());
@@ -155,7 +162,8 @@ void drawGroups(const DashboardModel& m, const char* id, std::string_view titleK
     const float avail = ImGui::GetContentRegionAvail().x;
     float longest = 0;
     for (const auto& g : groups)
-        longest = std::max(longest, ImGui::CalcTextSize((g.name.empty() ? tr(m, "dashboard.none") : g.name).c_str()).x);
+        longest = std::max(
+            longest, ImGui::CalcTextSize((g.name.empty() ? tr(m, "dashboard.none") : g.name).c_str()).x);
     const float labelW = std::clamp(longest + 10.0f, avail * 0.3f, avail * 0.6f);
     const float barMax = avail - labelW;
     const float rowH = ImGui::GetTextLineHeight() * 1.12f + 2.0f;
@@ -164,9 +172,11 @@ void drawGroups(const DashboardModel& m, const char* id, std::string_view titleK
         text(fitText(g.name.empty() ? tr(m, "dashboard.none") : g.name, labelW - 8));
         const float x0 = p.x + labelW;
         const float regW = barMax * static_cast<float>(g.registered) / static_cast<float>(maxReg);
-        const float arrW = g.registered > 0 ? regW * static_cast<float>(g.arrived) / static_cast<float>(g.registered) : 0;
+        const float arrW =
+            g.registered > 0 ? regW * static_cast<float>(g.arrived) / static_cast<float>(g.registered) : 0;
         const float h = rowH - 3.0f;
-        dl->AddRectFilled(ImVec2(x0, p.y), ImVec2(x0 + regW, p.y + h), u32(ImVec4(0.30f, 0.32f, 0.36f, 1)), 2.0f);
+        dl->AddRectFilled(ImVec2(x0, p.y), ImVec2(x0 + regW, p.y + h), u32(ImVec4(0.30f, 0.32f, 0.36f, 1)),
+                          2.0f);
         dl->AddRectFilled(ImVec2(x0, p.y), ImVec2(x0 + arrW, p.y + h), u32(kGood), 2.0f);
         const std::string figures = std::to_string(g.arrived) + " / " + std::to_string(g.registered);
         dl->AddText(ImVec2(x0 + 6, p.y + (h - ImGui::GetTextLineHeight()) * 0.5f), u32(ImVec4(1, 1, 1, 1)),
@@ -188,7 +198,8 @@ void drawActivity(const DashboardModel& m, ImVec2 size) {
     ImGui::SetWindowFontScale(0.75f);
     text(tr(m, "dashboard.recent"));
     if (m.recent.empty()) textColored(kMuted, tr(m, "dashboard.no_activity"));
-    if (!m.recent.empty() && ImGui::BeginTable("recent", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
+    if (!m.recent.empty() &&
+        ImGui::BeginTable("recent", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
         ImGui::TableSetupColumn("t", ImGuiTableColumnFlags_WidthFixed);
         ImGui::TableSetupColumn("k", ImGuiTableColumnFlags_WidthFixed);
         ImGui::TableSetupColumn("o", ImGuiTableColumnFlags_WidthStretch);
@@ -236,8 +247,8 @@ void drawHealth(const DashboardModel& m, ImVec2 size) {
     ImGui::BeginChild("health", size, true, ImGuiWindowFlags_NoScrollbar);
     ImGui::SetWindowFontScale(0.7f);
     healthItem(m, "dashboard.health.printer", m.printer,
-               m.env.fmt("dashboard.prints",
-                         {{"waiting", std::to_string(m.printsWaiting)}, {"held", std::to_string(m.printsHeld)}}),
+               m.env.fmt("dashboard.prints", {{"waiting", std::to_string(m.printsWaiting)},
+                                              {"held", std::to_string(m.printsHeld)}}),
                m.printsHeld > 0 ? kWarn : kMuted);
     healthItem(m, "dashboard.health.camera", m.camera);
     char timing[64];
@@ -276,7 +287,8 @@ void drawDashboard(const DashboardModel& m, IntentSink& sink) {
     ImGui::BeginChild("right", ImVec2(0, avail.y), false, ImGuiWindowFlags_NoScrollbar);
     const float rightW = ImGui::GetContentRegionAvail().x;
     const float chartH = avail.y * 0.34f;
-    const float healthH = ImGui::GetTextLineHeight() * 0.7f * 3 + st.ItemSpacing.y * 2 + st.WindowPadding.y * 2;
+    const float healthH =
+        ImGui::GetTextLineHeight() * 0.7f * 3 + st.ItemSpacing.y * 2 + st.WindowPadding.y * 2;
     const float groupsH = avail.y - chartH - healthH - st.ItemSpacing.y * 2;
     drawChart(m, ImVec2(0, chartH));
     const float half = (rightW - st.ItemSpacing.x) * 0.5f;

@@ -153,9 +153,11 @@ void DeskController::loadSelected(ShellContext& ctx) {
     }
     if (auto n = ctx.db.reprintCount(id); n.ok()) d.reprints = *n;
     // The outbox has no per-attendee query; the desk looks at the recent jobs only.
-    if (auto jobs = ctx.db.printJobs({.state = {}, .machine = {}, .attendeeId = id, .limit = 500}); jobs.ok()) {
+    if (auto jobs = ctx.db.printJobs({.state = {}, .machine = {}, .attendeeId = id, .limit = 500});
+        jobs.ok()) {
         auto mine = std::move(jobs).value();
-        std::stable_sort(mine.begin(), mine.end(), [](const auto& x, const auto& y) { return x.createdAt > y.createdAt; });
+        std::stable_sort(mine.begin(), mine.end(),
+                         [](const auto& x, const auto& y) { return x.createdAt > y.createdAt; });
         for (const auto& j : mine)
             d.printJobs.push_back({j.id, j.kind, j.state, formatLocalTime(j.createdAt),
                                    j.errorCode.empty() ? std::string{} : j.errorCode + ": " + j.errorText});
@@ -206,7 +208,8 @@ void DeskController::loadCases(ShellContext& ctx) {
             cases.emplace_back(j.updatedAt, std::move(c));
         }
     }
-    std::stable_sort(cases.begin(), cases.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+    std::stable_sort(cases.begin(), cases.end(),
+                     [](const auto& x, const auto& y) { return x.first > y.first; });
     m_model.cases.clear();
     for (auto& [at, c] : cases) m_model.cases.push_back(std::move(c));
 }
@@ -238,7 +241,9 @@ void DeskController::notify(std::string key, std::string arg, bool error) {
     m_model.notice = DeskNotice{std::move(key), std::move(arg), error};
 }
 
-void DeskController::fail(const core::Error& e) { notify("desk.notice.error", e.code + ": " + e.message, true); }
+void DeskController::fail(const core::Error& e) {
+    notify("desk.notice.error", e.code + ": " + e.message, true);
+}
 
 bool DeskController::enqueueBadge(const std::string& attendeeId, const std::string& checkinId,
                                   core::PrintJobKind kind, ShellContext& ctx) {
@@ -260,7 +265,8 @@ bool DeskController::handle(const Intent& intent, ShellContext& ctx) {
             if constexpr (std::is_same_v<T, SearchAttendees>) {
                 m_model.query = i.text;
                 runSearch(ctx);  // on change only: the field pushes this when the text changed
-                if (!trim(i.text).empty() && m_model.page != DeskPage::Search) m_model.page = DeskPage::Search;
+                if (!trim(i.text).empty() && m_model.page != DeskPage::Search)
+                    m_model.page = DeskPage::Search;
             } else if constexpr (std::is_same_v<T, SelectAttendee>) {
                 select(i.attendeeId, ctx);
             } else if constexpr (std::is_same_v<T, CheckInAttendee>) {
@@ -303,19 +309,39 @@ bool DeskController::handle(const Intent& intent, ShellContext& ctx) {
 
 void DeskController::onEdit(const EditDeskField& e) {
     switch (e.field) {
-        case DeskField::CheckinReason: m_model.checkinReason = e.text; break;
-        case DeskField::AnnulReason: m_model.annulReason = e.text; break;
-        case DeskField::BadgeName: m_model.badgeName = e.text; break;
-        case DeskField::WalkInFirstName: m_model.walkIn.firstName = e.text; break;
-        case DeskField::WalkInLastName: m_model.walkIn.lastName = e.text; break;
-        case DeskField::WalkInOrganisation: m_model.walkIn.organisation = e.text; break;
-        case DeskField::WalkInCategory: m_model.walkIn.category = e.text; break;
-        case DeskField::WalkInWorkingGroup: m_model.walkIn.workingGroup = e.text; break;
+        case DeskField::CheckinReason:
+            m_model.checkinReason = e.text;
+            break;
+        case DeskField::AnnulReason:
+            m_model.annulReason = e.text;
+            break;
+        case DeskField::BadgeName:
+            m_model.badgeName = e.text;
+            break;
+        case DeskField::WalkInFirstName:
+            m_model.walkIn.firstName = e.text;
+            break;
+        case DeskField::WalkInLastName:
+            m_model.walkIn.lastName = e.text;
+            break;
+        case DeskField::WalkInOrganisation:
+            m_model.walkIn.organisation = e.text;
+            break;
+        case DeskField::WalkInCategory:
+            m_model.walkIn.category = e.text;
+            break;
+        case DeskField::WalkInWorkingGroup:
+            m_model.walkIn.workingGroup = e.text;
+            break;
         case DeskField::WalkInLanguage:
             if (auto l = core::languageFromCode(e.text)) m_model.walkIn.language = *l;
             break;
-        case DeskField::NewPin: m_model.newPin = e.text; break;
-        case DeskField::NewPinRepeat: m_model.newPinRepeat = e.text; break;
+        case DeskField::NewPin:
+            m_model.newPin = e.text;
+            break;
+        case DeskField::NewPinRepeat:
+            m_model.newPinRepeat = e.text;
+            break;
     }
 }
 
@@ -329,7 +355,8 @@ void DeskController::onCheckIn(const CheckInAttendee& a, ShellContext& ctx) {
         case core::Outcome::CheckedIn:
             m_model.checkinReason.clear();
             // The person stands at the desk without a badge: print it like a kiosk would.
-            if (enqueueBadge(a.attendeeId, r->checkin ? r->checkin->id : std::string{}, core::PrintJobKind::Badge, ctx))
+            if (enqueueBadge(a.attendeeId, r->checkin ? r->checkin->id : std::string{},
+                             core::PrintJobKind::Badge, ctx))
                 notify(ctx.print ? "desk.notice.checked_in" : "desk.notice.checked_in_no_printer", name);
             break;
         case core::Outcome::AlreadyCheckedIn:
@@ -362,7 +389,8 @@ void DeskController::onAnnul(const Annul& a, ShellContext& ctx) {
     if (!st) return fail(st.error());
     m_model.annulReason.clear();
     select(a.attendeeId, ctx);
-    notify("desk.notice.annulled", m_model.selected ? m_model.selected->attendee.displayName() : std::string{});
+    notify("desk.notice.annulled",
+           m_model.selected ? m_model.selected->attendee.displayName() : std::string{});
 }
 
 void DeskController::onReprint(const Reprint& a, ShellContext& ctx) {
@@ -438,14 +466,17 @@ void DeskController::onWalkIn(const RegisterWalkIn& w, ShellContext& ctx) {
     if (!r) return fail(r.error());
     if (r->outcome != core::Outcome::CheckedIn) {
         select(id, ctx);
-        return notify("desk.outcome." + std::string(core::reasonCode(r->outcome)), added->displayName(), true);
+        return notify("desk.outcome." + std::string(core::reasonCode(r->outcome)), added->displayName(),
+                      true);
     }
-    if (w.printBadge && !enqueueBadge(id, r->checkin ? r->checkin->id : std::string{}, core::PrintJobKind::Badge, ctx))
+    if (w.printBadge &&
+        !enqueueBadge(id, r->checkin ? r->checkin->id : std::string{}, core::PrintJobKind::Badge, ctx))
         return;
     m_model.walkIn = WalkInDraft{};
     m_model.walkIn.category = a.category;  // the next walk-in is likely the same kind
     select(id, ctx);
-    notify(w.printBadge && !ctx.print ? "desk.notice.walk_in_no_printer" : "desk.notice.walk_in", added->displayName());
+    notify(w.printBadge && !ctx.print ? "desk.notice.walk_in_no_printer" : "desk.notice.walk_in",
+           added->displayName());
 }
 
 void DeskController::onExport(ShellContext& ctx) {
@@ -479,7 +510,8 @@ void DeskController::onResolve(const ResolveCase& c, ShellContext& ctx) {
 void DeskController::onChangePin(const ChangePin& c, ShellContext& ctx) {
     if (c.newPin != m_model.newPinRepeat) return notify("desk.notice.pin_mismatch", {}, true);
     if (auto rule = checkPinRules(c.newPin); !rule.empty())
-        return notify("desk.notice." + std::string(rule.substr(4)), {}, true);  // "pin.too_short" → desk.notice.too_short
+        return notify("desk.notice." + std::string(rule.substr(4)), {},
+                      true);  // "pin.too_short" → desk.notice.too_short
     if (ctx.dbPath.empty()) return notify("desk.notice.pin_no_file", {}, true);
     auto hash = hashPin(c.newPin);
     if (!hash) return fail(hash.error());
@@ -497,7 +529,8 @@ void DeskController::onRetry(const RetryPrintJob& r, ShellContext& ctx) {
     if (!job) return fail(job.error());
     if (!job->has_value()) return notify("desk.notice.not_found", {}, true);
     // Printed here or nowhere: the person was told the badge waits at the desk.
-    auto st = ctx.db.advancePrintJob((*job)->id, core::PrintStep::retried(ctx.kioskName, {}, ctx.actor, ctx.now));
+    auto st =
+        ctx.db.advancePrintJob((*job)->id, core::PrintStep::retried(ctx.kioskName, {}, ctx.actor, ctx.now));
     m_dirty = true;
     if (!st) return fail(st.error());
     notify(ctx.print ? "desk.notice.retry" : "desk.notice.reprint_no_printer");

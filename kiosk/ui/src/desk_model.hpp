@@ -36,8 +36,8 @@ struct ScreenEnv {
 struct DeskHistoryRow {
     std::string timeLocal;  ///< "2018-03-16 09:12:04", local time of this machine
     std::string kiosk;
-    std::string action;     ///< "checkin" / "annul"
-    std::string actor;      ///< "self" or the desk actor
+    std::string action;  ///< "checkin" / "annul"
+    std::string actor;   ///< "self" or the desk actor
     std::string reason;
 };
 
@@ -61,13 +61,13 @@ struct DeskAttendee {
 struct DeskCase {
     enum class Kind { RefusedScan, PrintJob };
     Kind kind = Kind::RefusedScan;
-    std::string id;         ///< refused scan id or print job id
-    std::string caseRef;    ///< the short reference the attendee was shown ("K7F-3Q")
+    std::string id;       ///< refused scan id or print job id
+    std::string caseRef;  ///< the short reference the attendee was shown ("K7F-3Q")
     std::string timeLocal;
     std::string kiosk;
-    std::string reason;     ///< outcome reason code ("unknown_code" …) or print state ("held" …)
-    std::string detail;     ///< escaped payload, or the printer error
-    std::string attendeeId; ///< empty when unknown
+    std::string reason;      ///< outcome reason code ("unknown_code" …) or print state ("held" …)
+    std::string detail;      ///< escaped payload, or the printer error
+    std::string attendeeId;  ///< empty when unknown
     std::string attendeeName;
 };
 
@@ -86,8 +86,8 @@ struct WalkInDraft {
 
 /// A message after an action, translated at draw time from its key.
 struct DeskNotice {
-    std::string key;   ///< e.g. "desk.notice.checked_in"; empty = none
-    std::string arg;   ///< substituted for "{arg}" (a name, an error message)
+    std::string key;  ///< e.g. "desk.notice.checked_in"; empty = none
+    std::string arg;  ///< substituted for "{arg}" (a name, an error message)
     bool error = false;
 };
 
@@ -125,7 +125,7 @@ struct DeskModel {
     std::string doorsKey;
     std::string doorsTime;
 
-    double lastSearchMs = 0;   ///< measured, shown in the footer
+    double lastSearchMs = 0;  ///< measured, shown in the footer
     double lastRefreshMs = 0;
 };
 

@@ -17,7 +17,9 @@ namespace {
 
 using namespace widgets;
 
-const std::string& tr(const DeskModel& m, std::string_view key) { return m.env.tr(key); }
+const std::string& tr(const DeskModel& m, std::string_view key) {
+    return m.env.tr(key);
+}
 
 std::string outcomeText(const DeskModel& m, const std::string& reason) {
     return m.env.tr("desk.reason." + reason);
@@ -29,10 +31,12 @@ inline const ImVec4 kWarnBanner{0.35f, 0.25f, 0.02f, 1.0f};
 inline const ImVec4 kBannerText{1.0f, 1.0f, 1.0f, 1.0f};
 
 /// A full-width coloured strip with a message of up to `lines` lines (wrapped) at 80 % size.
-void banner(const char* id, const ImVec4& background, const ImVec4& colour, const std::string& message, int lines) {
+void banner(const char* id, const ImVec4& background, const ImVec4& colour, const std::string& message,
+            int lines) {
     ImGui::PushStyleColor(ImGuiCol_ChildBg, background);
     const float lineH = ImGui::GetTextLineHeight() * 0.85f;
-    ImGui::BeginChild(id, ImVec2(0, lineH * static_cast<float>(lines) + 10), false, ImGuiWindowFlags_NoScrollbar);
+    ImGui::BeginChild(id, ImVec2(0, lineH * static_cast<float>(lines) + 10), false,
+                      ImGuiWindowFlags_NoScrollbar);
     ImGui::SetWindowFontScale(0.8f);
     ImGui::SetCursorPos(ImVec2(8, 5));
     ImGui::PushTextWrapPos(0.0f);
@@ -95,10 +99,12 @@ void drawNav(const DeskModel& m, IntentSink& sink) {
     };
     nav(DeskPage::Search, tr(m, "desk.nav.search"));
     std::string person = tr(m, "desk.nav.attendee");
-    if (m.selected) person = fitText(m.selected->attendee.displayName(), ImGui::GetContentRegionAvail().x - 20);
+    if (m.selected)
+        person = fitText(m.selected->attendee.displayName(), ImGui::GetContentRegionAvail().x - 20);
     nav(DeskPage::Attendee, person + "##nav-attendee", m.selected.has_value());
     nav(DeskPage::WalkIn, tr(m, "desk.nav.walk_in"));
-    nav(DeskPage::Queue, m.env.fmt("desk.nav.queue", {{"count", std::to_string(m.cases.size())}}) + "##nav-queue");
+    nav(DeskPage::Queue,
+        m.env.fmt("desk.nav.queue", {{"count", std::to_string(m.cases.size())}}) + "##nav-queue");
     nav(DeskPage::Settings, tr(m, "desk.nav.settings"));
 }
 
@@ -119,14 +125,16 @@ void pageTitle(const DeskModel& m, const std::string& title) {
 /// Height of the notice bar: its OK button (at least 9 mm) or a line of text, whichever is taller.
 float noticeHeight(const DeskModel& m) {
     const ImGuiStyle& st = ImGui::GetStyle();
-    return std::max(m.env.mm(9), ImGui::GetTextLineHeight() + st.FramePadding.y * 2) + st.WindowPadding.y * 2 + 2;
+    return std::max(m.env.mm(9), ImGui::GetTextLineHeight() + st.FramePadding.y * 2) +
+           st.WindowPadding.y * 2 + 2;
 }
 
 void drawNotice(const DeskModel& m, IntentSink& sink) {
     if (m.notice.key.empty()) return;
     const ImVec4 colour = m.notice.error ? kBad : kGood;
     const std::string icon = tr(m, m.notice.error ? "desk.icon.error" : "desk.icon.ok");
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(colour.x * 0.35f, colour.y * 0.35f, colour.z * 0.35f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_ChildBg,
+                          ImVec4(colour.x * 0.35f, colour.y * 0.35f, colour.z * 0.35f, 1.0f));
     ImGui::BeginChild("notice", ImVec2(0, noticeHeight(m)), true, ImGuiWindowFlags_NoScrollbar);
     const float okX = ImGui::GetWindowContentRegionMax().x - m.env.mm(20);
     const bool f = pushFont(m.env, FontRole::Bold);
@@ -152,9 +160,9 @@ void drawSearch(const DeskModel& m, IntentSink& sink) {
     if (inputText("##query", tr(m, "desk.search.hint").c_str(), m.query, changed))
         sink.push(SearchAttendees{changed});
     // Enter opens the first result: a desk works from the keyboard alone.
-    const bool enter = ImGui::IsItemDeactivated() &&
-                       (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)) ||
-                        ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter)));
+    const bool enter =
+        ImGui::IsItemDeactivated() && (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)) ||
+                                       ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter)));
     popFont(f);
     if (enter && !m.results.empty()) sink.push(SelectAttendee{m.results.front().id});
     if (m.query.empty()) {
@@ -166,11 +174,13 @@ void drawSearch(const DeskModel& m, IntentSink& sink) {
         if (button(m.env, tr(m, "desk.search.register_walk_in"))) sink.push(ShowDeskPage{DeskPage::WalkIn});
         return;
     }
-    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY;
+    const ImGuiTableFlags flags =
+        ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY;
     if (ImGui::BeginTable("results", 4, flags, ImVec2(0, -ImGui::GetFrameHeightWithSpacing() * 1.5f))) {
         ImGui::TableSetupScrollFreeze(0, 1);
         ImGui::TableSetupColumn(tr(m, "desk.col.name").c_str(), ImGuiTableColumnFlags_WidthStretch, 3);
-        ImGui::TableSetupColumn(tr(m, "desk.col.organisation").c_str(), ImGuiTableColumnFlags_WidthStretch, 3);
+        ImGui::TableSetupColumn(tr(m, "desk.col.organisation").c_str(), ImGuiTableColumnFlags_WidthStretch,
+                                3);
         ImGui::TableSetupColumn(tr(m, "desk.col.category").c_str(), ImGuiTableColumnFlags_WidthStretch, 1.5f);
         ImGui::TableSetupColumn(tr(m, "desk.col.status").c_str(), ImGuiTableColumnFlags_WidthStretch, 1.5f);
         ImGui::TableHeadersRow();
@@ -226,7 +236,8 @@ void drawAttendee(const DeskModel& m, IntentSink& sink) {
     if (a.status == core::AttendeeStatus::Cancelled)
         textColored(kBad, tr(m, "desk.status.cancelled"));
     else
-        textColored(d.checkedIn ? kGood : kMuted, tr(m, d.checkedIn ? "desk.status.arrived" : "desk.status.expected"));
+        textColored(d.checkedIn ? kGood : kMuted,
+                    tr(m, d.checkedIn ? "desk.status.arrived" : "desk.status.expected"));
 
     // Facts on the left, actions on the right; plain tables (no child windows), so nothing
     // scrolls inside a box and the height follows the content.
@@ -241,15 +252,18 @@ void drawAttendee(const DeskModel& m, IntentSink& sink) {
             factRow(m, "desk.field.category", a.category);
             factRow(m, "desk.field.working_group", a.workingGroup);
             factRow(m, "desk.field.email", a.email);
-            factRow(m, "desk.field.language", tr(m, "language." + std::string(core::languageCode(a.language))));
-            factRow(m, "desk.field.source", a.externalSource + (a.externalId.empty() ? "" : " \u00B7 " + a.externalId));
+            factRow(m, "desk.field.language",
+                    tr(m, "language." + std::string(core::languageCode(a.language))));
+            factRow(m, "desk.field.source",
+                    a.externalSource + (a.externalId.empty() ? "" : " \u00B7 " + a.externalId));
             factRow(m, "desk.field.reprints", std::to_string(d.reprints));
             ImGui::EndTable();
         }
         ImGui::TableNextColumn();
         std::string changed;
         if (!d.checkedIn) {
-            if (inputText("##checkin-reason", tr(m, "desk.action.checkin_reason").c_str(), m.checkinReason, changed))
+            if (inputText("##checkin-reason", tr(m, "desk.action.checkin_reason").c_str(), m.checkinReason,
+                          changed))
                 sink.push(EditDeskField{DeskField::CheckinReason, changed});
             ImGui::BeginDisabled(a.status == core::AttendeeStatus::Cancelled);
             if (colouredButton(m.env, tr(m, "desk.action.check_in"), kGood, -1.0f, 13))
@@ -258,7 +272,8 @@ void drawAttendee(const DeskModel& m, IntentSink& sink) {
         } else {
             // Annul needs a reason: the button stays disabled until one is typed (and the
             // controller refuses an empty one too).
-            if (inputText("##annul-reason", tr(m, "desk.action.annul_reason").c_str(), m.annulReason, changed))
+            if (inputText("##annul-reason", tr(m, "desk.action.annul_reason").c_str(), m.annulReason,
+                          changed))
                 sink.push(EditDeskField{DeskField::AnnulReason, changed});
             const bool hasReason = m.annulReason.find_first_not_of(" \t") != std::string::npos;
             ImGui::BeginDisabled(!hasReason);
@@ -267,7 +282,8 @@ void drawAttendee(const DeskModel& m, IntentSink& sink) {
             ImGui::EndDisabled();
         }
         ImGui::Spacing();
-        if (button(m.env, m.env.fmt("desk.action.reprint", {{"count", std::to_string(d.reprints)}}) + "##reprint",
+        if (button(m.env,
+                   m.env.fmt("desk.action.reprint", {{"count", std::to_string(d.reprints)}}) + "##reprint",
                    -1.0f, 11))
             sink.push(Reprint{a.id});
         ImGui::Spacing();
@@ -325,7 +341,9 @@ void drawAttendee(const DeskModel& m, IntentSink& sink) {
                 ImGui::TableNextColumn();
                 text(tr(m, "desk.print.kind." + std::string(core::kindName(j.kind))));
                 ImGui::TableNextColumn();
-                const ImVec4 c = j.state == core::PrintJobState::Printed ? kGood : core::waitsForDesk(j.state) ? kBad : kWarn;
+                const ImVec4 c = j.state == core::PrintJobState::Printed ? kGood
+                                 : core::waitsForDesk(j.state)           ? kBad
+                                                                         : kWarn;
                 textColored(c, tr(m, "desk.print.state." + std::string(core::stateName(j.state))));
                 ImGui::TableNextColumn();
                 text(j.error);
@@ -375,7 +393,8 @@ void drawWalkIn(const DeskModel& m, IntentSink& sink) {
         }
     };
     combo("desk.field.category", "##wi-cat", w.category, m.categories, DeskField::WalkInCategory, false);
-    combo("desk.field.working_group", "##wi-wg", w.workingGroup, m.workingGroups, DeskField::WalkInWorkingGroup, true);
+    combo("desk.field.working_group", "##wi-wg", w.workingGroup, m.workingGroups,
+          DeskField::WalkInWorkingGroup, true);
 
     ImGui::AlignTextToFramePadding();
     text(tr(m, "desk.field.language"));
@@ -400,7 +419,8 @@ void drawWalkIn(const DeskModel& m, IntentSink& sink) {
             ImGui::SameLine();
             ImGui::AlignTextToFramePadding();
             const bool in = i < w.matchesCheckedIn.size() && w.matchesCheckedIn[i];
-            const std::string status = a.status == core::AttendeeStatus::Cancelled ? tr(m, "desk.status.cancelled")
+            const std::string status = a.status == core::AttendeeStatus::Cancelled
+                                           ? tr(m, "desk.status.cancelled")
                                        : in ? tr(m, "desk.status.arrived")
                                             : tr(m, "desk.status.expected");
             text(a.displayName() + (a.organisation.empty() ? "" : " — " + a.organisation));
@@ -435,8 +455,10 @@ void drawQueue(const DeskModel& m, IntentSink& sink) {
         textColored(kGood, tr(m, "desk.queue.empty"));
         return;
     }
-    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY;
-    if (!ImGui::BeginTable("cases", 4, flags, ImVec2(0, ImGui::GetContentRegionAvail().y - m.env.mm(2)))) return;
+    const ImGuiTableFlags flags =
+        ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY;
+    if (!ImGui::BeginTable("cases", 4, flags, ImVec2(0, ImGui::GetContentRegionAvail().y - m.env.mm(2))))
+        return;
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn(tr(m, "desk.col.time").c_str(), ImGuiTableColumnFlags_WidthFixed);
     ImGui::TableSetupColumn(tr(m, "desk.col.reason").c_str(), ImGuiTableColumnFlags_WidthStretch, 2);
@@ -454,7 +476,8 @@ void drawQueue(const DeskModel& m, IntentSink& sink) {
         if (!c.caseRef.empty()) text(c.caseRef);
         ImGui::TableNextColumn();
         const bool print = c.kind == DeskCase::Kind::PrintJob;
-        textColored(print ? kWarn : kBad, print ? tr(m, "desk.print.state." + c.reason) : outcomeText(m, c.reason));
+        textColored(print ? kWarn : kBad,
+                    print ? tr(m, "desk.print.state." + c.reason) : outcomeText(m, c.reason));
         if (!c.attendeeName.empty()) text(c.attendeeName);
         ImGui::TableNextColumn();
         // Payloads can be 3 KB of base64: one line, cut to the column.
@@ -477,8 +500,10 @@ void drawQueue(const DeskModel& m, IntentSink& sink) {
         };
         if (print) {
             if (flow(tr(m, "desk.queue.retry"))) sink.push(RetryPrintJob{c.id});
-            if (flow(tr(m, "desk.queue.handed_out"))) sink.push(DismissPrintJob{c.id, "badge handed out at the desk"});
-            if (!c.attendeeId.empty() && flow(tr(m, "desk.queue.open"))) sink.push(SelectAttendee{c.attendeeId});
+            if (flow(tr(m, "desk.queue.handed_out")))
+                sink.push(DismissPrintJob{c.id, "badge handed out at the desk"});
+            if (!c.attendeeId.empty() && flow(tr(m, "desk.queue.open")))
+                sink.push(SelectAttendee{c.attendeeId});
         } else {
             if (!c.attendeeId.empty()) {
                 if (flow(tr(m, "desk.queue.open"))) sink.push(SelectAttendee{c.attendeeId});
@@ -488,7 +513,8 @@ void drawQueue(const DeskModel& m, IntentSink& sink) {
                     sink.push(ResolveCase{c.id, "reprinted"});
                 }
             }
-            if (flow(tr(m, "desk.queue.checked_in_manually"))) sink.push(ResolveCase{c.id, "checked in manually"});
+            if (flow(tr(m, "desk.queue.checked_in_manually")))
+                sink.push(ResolveCase{c.id, "checked in manually"});
             if (flow(tr(m, "desk.queue.resolved"))) sink.push(ResolveCase{c.id, "resolved"});
         }
         ImGui::PopID();
@@ -512,7 +538,8 @@ void drawSettings(const DeskModel& m, IntentSink& sink) {
     ImGui::AlignTextToFramePadding();
     text(tr(m, "desk.settings.new_pin"));
     ImGui::SameLine(labelW);
-    if (inputText("##new-pin", "", m.newPin, changed, flags, w)) sink.push(EditDeskField{DeskField::NewPin, changed});
+    if (inputText("##new-pin", "", m.newPin, changed, flags, w))
+        sink.push(EditDeskField{DeskField::NewPin, changed});
     ImGui::AlignTextToFramePadding();
     text(tr(m, "desk.settings.repeat_pin"));
     ImGui::SameLine(labelW);
@@ -571,18 +598,29 @@ void drawDesk(const DeskModel& m, IntentSink& sink) {
     // fit at 720p and stay large at 4K.
     ImGui::SetWindowFontScale(0.8f);
     switch (m.page) {
-        case DeskPage::Search: drawSearch(m, sink); break;
-        case DeskPage::Attendee: drawAttendee(m, sink); break;
-        case DeskPage::WalkIn: drawWalkIn(m, sink); break;
-        case DeskPage::Queue: drawQueue(m, sink); break;
-        case DeskPage::Settings: drawSettings(m, sink); break;
+        case DeskPage::Search:
+            drawSearch(m, sink);
+            break;
+        case DeskPage::Attendee:
+            drawAttendee(m, sink);
+            break;
+        case DeskPage::WalkIn:
+            drawWalkIn(m, sink);
+            break;
+        case DeskPage::Queue:
+            drawQueue(m, sink);
+            break;
+        case DeskPage::Settings:
+            drawSettings(m, sink);
+            break;
     }
     ImGui::EndChild();
     drawNotice(m, sink);
     char search[32], refresh[32];
     std::snprintf(search, sizeof search, "%.1f ms", m.lastSearchMs);
     std::snprintf(refresh, sizeof refresh, "%.1f ms", m.lastRefreshMs);
-    textColored(kMuted, m.env.kioskName + " \u00B7 " + m.env.fmt("desk.footer", {{"search", search}, {"refresh", refresh}}));
+    textColored(kMuted, m.env.kioskName + " \u00B7 " +
+                            m.env.fmt("desk.footer", {{"search", search}, {"refresh", refresh}}));
 
     popFont(body);
     ImGui::End();

@@ -24,10 +24,18 @@ inline bool pushFont(const ScreenEnv& env, FontRole role) {
     if (!env.fonts) return false;
     ImFont* f = nullptr;
     switch (role) {
-        case FontRole::Body: f = env.fonts->body; break;
-        case FontRole::Bold: f = env.fonts->bodyBold; break;
-        case FontRole::Title: f = env.fonts->title; break;
-        case FontRole::Huge: f = env.fonts->huge; break;
+        case FontRole::Body:
+            f = env.fonts->body;
+            break;
+        case FontRole::Bold:
+            f = env.fonts->bodyBold;
+            break;
+        case FontRole::Title:
+            f = env.fonts->title;
+            break;
+        case FontRole::Huge:
+            f = env.fonts->huge;
+            break;
     }
     if (!f) return false;
     ImGui::PushFont(f);
@@ -46,8 +54,11 @@ inline std::string displayable(const std::string& s) {
         ImWchar cp;
         const char* fallback;
     };
-    static const Sub subs[] = {{"\u2713", 0x2713, "\u25CF"}, {"\u2717", 0x2717, "\u00D7"}, {"\u26A0", 0x26A0, "!"},
-                               {"\u25CB", 0x25CB, "\u2022"}, {"\u21BA", 0x21BA, "\u2190"}};
+    static const Sub subs[] = {{"\u2713", 0x2713, "\u25CF"},
+                               {"\u2717", 0x2717, "\u00D7"},
+                               {"\u26A0", 0x26A0, "!"},
+                               {"\u25CB", 0x25CB, "\u2022"},
+                               {"\u21BA", 0x21BA, "\u2190"}};
     const ImFont* font = ImGui::GetFont();
     std::string out = s;
     for (const auto& sub : subs) {
@@ -91,7 +102,8 @@ inline std::string fitText(const std::string& s, float width) {
     std::string cut = s;
     while (!cut.empty() && ImGui::CalcTextSize((cut + "\u2026").c_str()).x > width) {
         cut.pop_back();
-        while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80) cut.pop_back();  // UTF-8
+        while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80)
+            cut.pop_back();  // UTF-8
         if (!cut.empty() && static_cast<unsigned char>(cut.back()) >= 0xC0) cut.pop_back();
     }
     return cut + "\u2026";

@@ -61,6 +61,8 @@ private:
 };
 
 /// Decode UTF-8 into code points (invalid bytes become U+FFFD).
-inline std::u32string decodeUtf8(std::string_view s) { return core::utf8::decode(s); }
+inline std::u32string decodeUtf8(std::string_view s) {
+    return core::utf8::decode(s);
+}
 
 }  // namespace kiosk::ui

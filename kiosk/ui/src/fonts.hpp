@@ -6,10 +6,10 @@ struct ImFont;
 namespace kiosk::ui {
 
 struct Fonts {
-    ImFont* body = nullptr;     ///< running text, buttons (≈ 1/22 of the screen height)
+    ImFont* body = nullptr;  ///< running text, buttons (≈ 1/22 of the screen height)
     ImFont* bodyBold = nullptr;
-    ImFont* title = nullptr;    ///< headings, the welcome's first name (≈ 1/9)
-    ImFont* huge = nullptr;     ///< digits and short words readable across a room (≈ 1/4)
+    ImFont* title = nullptr;  ///< headings, the welcome's first name (≈ 1/9)
+    ImFont* huge = nullptr;   ///< digits and short words readable across a room (≈ 1/4)
 };
 
 }  // namespace kiosk::ui

@@ -77,13 +77,12 @@ struct ChangePin {
     std::string newPin;
 };
 
-using Intent = std::variant<SetLanguage, SubmitCode, DismissResult, RequestStaff, CancelPin, EnterDesk,
-                            LeaveDesk, ShowDashboard, ShowDesk, ToggleLargeText, SearchAttendees,
-                            SelectAttendee, CheckInAttendee, Annul, Reprint, RenameForBadge,
-                            RegisterWalkIn, ResolveCase, ChangePin, PinKey,
-                            // E2 (desk_intents.hpp):
-                            ShowDeskPage, EditDeskField, RetryPrintJob, DismissPrintJob, DismissNotice,
-                            ExportArrivals>;
+using Intent =
+    std::variant<SetLanguage, SubmitCode, DismissResult, RequestStaff, CancelPin, EnterDesk, LeaveDesk,
+                 ShowDashboard, ShowDesk, ToggleLargeText, SearchAttendees, SelectAttendee, CheckInAttendee,
+                 Annul, Reprint, RenameForBadge, RegisterWalkIn, ResolveCase, ChangePin, PinKey,
+                 // E2 (desk_intents.hpp):
+                 ShowDeskPage, EditDeskField, RetryPrintJob, DismissPrintJob, DismissNotice, ExportArrivals>;
 
 /// Collects the intents of one frame. Widgets push; the shell takes them after the frame.
 class IntentSink {

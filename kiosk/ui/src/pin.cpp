@@ -58,7 +58,9 @@ bool verifyPin(const std::string& hash, std::string_view pin) {
     return crypto_pwhash_str_verify(buf, pin.data(), pin.size()) == 0;
 }
 
-std::string pinFileFor(const std::string& dbPath) { return dbPath + ".pin"; }
+std::string pinFileFor(const std::string& dbPath) {
+    return dbPath + ".pin";
+}
 
 core::Result<std::optional<std::string>> loadPinHash(const std::string& pinFile) {
     struct stat st {};

@@ -38,8 +38,8 @@ struct ShellContext {
     /// next one is saved: "db.io: … (check free disk space …)". Empty when all is well.
     std::string writeProblem{};
     printing::PrintService* print = nullptr;  ///< null: no printer configured
-    PinLock* pinLock = nullptr;  ///< E2: the desk's "Change PIN" updates the shell's lock in place
-    float pixelsPerMm = 96.0f / 25.4f;        ///< touch targets: at least 15 mm
+    PinLock* pinLock = nullptr;         ///< E2: the desk's "Change PIN" updates the shell's lock in place
+    float pixelsPerMm = 96.0f / 25.4f;  ///< touch targets: at least 15 mm
     bool largeText = false;
     const Fonts* fonts = nullptr;  ///< valid during frame()
 

@@ -1,14 +1,14 @@
 #include "sound.hpp"
 
-#include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <fcntl.h>
-#include <filesystem>
-#include <fstream>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 extern char** environ;
 
@@ -80,7 +80,8 @@ SoundPlayer::SoundPlayer() {
     std::error_code ec;
     const auto base = std::filesystem::temp_directory_path(ec);
     char tmpl[4096];
-    std::snprintf(tmpl, sizeof tmpl, "%s/kiosk-sounds-XXXXXX", (ec ? std::string("/tmp") : base.string()).c_str());
+    std::snprintf(tmpl, sizeof tmpl, "%s/kiosk-sounds-XXXXXX",
+                  (ec ? std::string("/tmp") : base.string()).c_str());
     if (!::mkdtemp(tmpl)) {
         m_player.clear();
         return;
@@ -111,8 +112,8 @@ void SoundPlayer::play(Tone tone) {
     reap();
     if (m_children.size() > 4) return;  // something is wrong with audio: do not pile up children
     const std::string& file = m_files[static_cast<int>(tone)];
-    char* argv[] = {const_cast<char*>(m_player.c_str()), const_cast<char*>("-q"), const_cast<char*>(file.c_str()),
-                    nullptr};
+    char* argv[] = {const_cast<char*>(m_player.c_str()), const_cast<char*>("-q"),
+                    const_cast<char*>(file.c_str()), nullptr};
     // paplay has no -q; give it only the file.
     if (m_player.find("paplay") != std::string::npos) {
         argv[1] = const_cast<char*>(file.c_str());

@@ -4,15 +4,15 @@
 // it never blocks the frame, and a machine without audio or without those tools stays silent.
 #include "attendee_model.hpp"
 
-#include <string>
 #include <sys/types.h>
+#include <string>
 #include <vector>
 
 namespace kiosk::ui {
 
 class SoundPlayer {
 public:
-    SoundPlayer();  ///< finds a player, writes the WAV files into a private temp directory
+    SoundPlayer();   ///< finds a player, writes the WAV files into a private temp directory
     ~SoundPlayer();  ///< removes the files; children are left to finish (they are short)
     SoundPlayer(const SoundPlayer&) = delete;
     SoundPlayer& operator=(const SoundPlayer&) = delete;

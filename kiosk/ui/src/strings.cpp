@@ -12,7 +12,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void flatten(const nlohmann::json& j, const std::string& prefix, std::unordered_map<std::string, std::string>& out) {
+void flatten(const nlohmann::json& j, const std::string& prefix,
+             std::unordered_map<std::string, std::string>& out) {
     for (auto it = j.begin(); it != j.end(); ++it) {
         const std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
         if (it->is_object())
@@ -24,7 +25,8 @@ void flatten(const nlohmann::json& j, const std::string& prefix, std::unordered_
 
 core::Status loadFile(const fs::path& path, std::unordered_map<std::string, std::string>& out) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return core::Error{"ui.assets", "cannot read " + path.string() + ": check --assets / the install"};
+    if (!in)
+        return core::Error{"ui.assets", "cannot read " + path.string() + ": check --assets / the install"};
     std::stringstream ss;
     ss << in.rdbuf();
     auto j = nlohmann::json::parse(ss.str(), nullptr, /*allow_exceptions=*/false);
@@ -34,7 +36,8 @@ core::Status loadFile(const fs::path& path, std::unordered_map<std::string, std:
     return {};
 }
 
-constexpr std::array<core::Language, 3> kLanguages{core::Language::Fr, core::Language::Nl, core::Language::En};
+constexpr std::array<core::Language, 3> kLanguages{core::Language::Fr, core::Language::Nl,
+                                                   core::Language::En};
 
 }  // namespace
 

@@ -7,9 +7,12 @@ namespace kiosk::ui::theme {
 
 ImU32 toneColour(Tone t) {
     switch (t) {
-        case Tone::Success: return kSuccess;
-        case Tone::Refused: return kRefused;
-        case Tone::Attention: return kAttention;
+        case Tone::Success:
+            return kSuccess;
+        case Tone::Refused:
+            return kRefused;
+        case Tone::Attention:
+            return kAttention;
     }
     return kAttention;
 }

@@ -83,13 +83,13 @@ struct Point {
 };
 
 struct Decoded {
-    std::string text;                 ///< valid UTF-8, exactly as encoded (no trimming)
+    std::string text;  ///< valid UTF-8, exactly as encoded (no trimming)
     CodeFormat format = CodeFormat::QRCode;
-    std::array<Point, 4> corners{};   ///< in the coordinates of the FrameView passed in
-    std::string strategy;             ///< which pass found it, e.g. "local", "x2 histogram", "inverted"
-    bool primary = false;             ///< found by the first, plain pass (fallback finds are
-                                      ///< confirmed over two frames by ScanService)
-    double ms = 0;                    ///< time spent inside decode()
+    std::array<Point, 4> corners{};  ///< in the coordinates of the FrameView passed in
+    std::string strategy;            ///< which pass found it, e.g. "local", "x2 histogram", "inverted"
+    bool primary = false;            ///< found by the first, plain pass (fallback finds are
+                                     ///< confirmed over two frames by ScanService)
+    double ms = 0;                   ///< time spent inside decode()
 };
 
 /// How much work one frame may cost. Live camera frames use the default; still images
@@ -146,10 +146,10 @@ std::string_view stateName(SourceState s);  ///< "stopped", "running", "reconnec
 
 struct SourceHealth {
     SourceState state = SourceState::Stopped;
-    std::string message;   ///< for the volunteer / dashboard, e.g. "camera /dev/video0 unplugged"
-    std::string device;    ///< "/dev/video0", a directory or a file
-    double fps = 0;        ///< measured frames per second over the last second
-    uint64_t frames = 0;   ///< frames delivered since start
+    std::string message;  ///< for the volunteer / dashboard, e.g. "camera /dev/video0 unplugged"
+    std::string device;   ///< "/dev/video0", a directory or a file
+    double fps = 0;       ///< measured frames per second over the last second
+    uint64_t frames = 0;  ///< frames delivered since start
 };
 
 /// Called on the source's thread for each frame. The view is valid only during the call.
@@ -167,8 +167,8 @@ public:
 };
 
 struct CameraInfo {
-    std::string device;  ///< "/dev/video0"
-    std::string name;    ///< driver card name, e.g. "HD Pro Webcam C920"
+    std::string device;                     ///< "/dev/video0"
+    std::string name;                       ///< driver card name, e.g. "HD Pro Webcam C920"
     std::vector<std::array<int, 2>> sizes;  ///< frame sizes offered (YUYV or MJPEG), largest first
 };
 /// Capture devices among /dev/video* (metadata-only nodes skipped).
@@ -217,7 +217,7 @@ enum class WedgeKey { Enter, Tab, Backspace, Escape, Other };
 
 struct WedgeOptions {
     std::chrono::milliseconds maxGap{60};  ///< keystrokes further apart are a person typing
-    std::size_t minLength = 4;              ///< shorter bursts are not scans
+    std::size_t minLength = 4;             ///< shorter bursts are not scans
 };
 
 /// Turns keystrokes of a USB barcode scanner acting as a keyboard into scans: a burst of fast
@@ -247,12 +247,12 @@ std::string repairKeyboardLayout(std::string_view typed);
 // The service the application owns
 
 struct ScanEvent {
-    std::string text;           ///< decoded payload (valid UTF-8, not yet sanitised by core)
+    std::string text;  ///< decoded payload (valid UTF-8, not yet sanitised by core)
     Origin origin = Origin::Camera;
     CodeFormat format = CodeFormat::QRCode;
-    SteadyTime time{};          ///< when decoded (steady clock)
-    core::TimePoint utc{};      ///< same instant, UTC, for the check-in record
-    double latencyMs = 0;       ///< frame capture → decoded (0 for wedge scans)
+    SteadyTime time{};      ///< when decoded (steady clock)
+    core::TimePoint utc{};  ///< same instant, UTC, for the check-in record
+    double latencyMs = 0;   ///< frame capture → decoded (0 for wedge scans)
 };
 
 /// The latest camera frame as RGBA, downscaled (and mirrored when asked) for the UI preview.
@@ -260,7 +260,7 @@ struct PreviewFrame {
     std::vector<uint8_t> rgba;  ///< width * height * 4, tightly packed
     int width = 0;
     int height = 0;
-    uint64_t sequence = 0;      ///< increases with every new frame
+    uint64_t sequence = 0;           ///< increases with every new frame
     std::array<Point, 4> corners{};  ///< last decoded code in preview coordinates (all 0: none)
     bool hasCode = false;
 };

@@ -225,7 +225,8 @@ TEST_CASE("pretix_sig1 not in the list: its own window and the doors still apply
     Fixture f;
     const std::string later = f.first.sign(ticket("seedLATER", unix("2018-03-16T14:00:00Z")));
     CHECK(f.check(later).outcome == Outcome::TicketNotYetValid);
-    CHECK(f.check(f.first.sign(ticket("seedEARLY")), at("2018-03-16T07:00:00Z")).outcome == Outcome::NotOpenYet);
+    CHECK(f.check(f.first.sign(ticket("seedEARLY")), at("2018-03-16T07:00:00Z")).outcome ==
+          Outcome::NotOpenYet);
     CHECK(f.db.attendees().value().empty());
 }
 
@@ -237,8 +238,8 @@ TEST_CASE("pretix_sig1 on pretix's revoked list: revoked although the signature 
     {
         sqlite3* raw = nullptr;
         REQUIRE(sqlite3_open(f.file.path().c_str(), &raw) == SQLITE_OK);
-        const std::string sql = "INSERT INTO revoked_secrets(secret, source, added_at) VALUES ('" + notListed +
-                                "', 't', 0), ('" + listed + "', 't', 0)";
+        const std::string sql = "INSERT INTO revoked_secrets(secret, source, added_at) VALUES ('" +
+                                notListed + "', 't', 0), ('" + listed + "', 't', 0)";
         REQUIRE(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
         sqlite3_close(raw);
     }
@@ -300,7 +301,8 @@ TEST_CASE("addRevokedSecrets: signed codes revoked in or out of the list, import
     const std::string listed = f.second.sign(ticket("seedRVK02"));
     const std::string fine = f.second.sign(ticket("seedRVK03"));
     f.importWith(listed);
-    const auto sum = f.db.addRevokedSecrets({notListed, listed, "nothing-known"}, "revoked.json", "test", kDuringDoors);
+    const auto sum =
+        f.db.addRevokedSecrets({notListed, listed, "nothing-known"}, "revoked.json", "test", kDuringDoors);
     REQUIRE(sum.ok());
     CHECK(sum->listed == 3);
     CHECK(sum->added == 3);
@@ -318,12 +320,14 @@ TEST_CASE("cli: kiosk import --revoked reads pretix's list; re-importing the exp
     runKiosk("event --db '" + file.path() + "' --name 'Conf'", status);
     REQUIRE(status == 0);
     const std::string list = file.path() + ".revoked.json";
-    std::ofstream(list) << R"({"count": 1, "next": null, "results": [{"id": 1, "secret": "abcdefghjkmnpqrs"}]})";
+    std::ofstream(list)
+        << R"({"count": 1, "next": null, "results": [{"id": 1, "secret": "abcdefghjkmnpqrs"}]})";
     const std::string csv = file.path() + ".csv";
     std::ofstream(csv) << "Order code,Attendee name,Product,Price,Checked in,Secret\n"
                           "ABC12,Zoë Dvořák,Ticket,10.00,No,abcdefghjkmnpqrs\n"
                           "ABC13,Ana Lima,Ticket,10.00,No,bcdefghjkmnpqrst\n";
-    const auto out = runKiosk("import --db '" + file.path() + "' --revoked '" + list + "' '" + csv + "'", status);
+    const auto out =
+        runKiosk("import --db '" + file.path() + "' --revoked '" + list + "' '" + csv + "'", status);
     INFO(out);
     CHECK(status == 0);
     CHECK(out.find("codes revoked 1") != std::string::npos);
@@ -336,8 +340,9 @@ TEST_CASE("cli: kiosk import --revoked reads pretix's list; re-importing the exp
     CHECK(db.checkIn(scan("abcdefghjkmnpqrs", kDuringDoors + std::chrono::minutes(1))).value().outcome ==
           Outcome::Revoked);
     // --revoked alone works too; without any file the command says what to give.
-    CHECK(runKiosk("import --db '" + file.path() + "' --revoked '" + list + "'", status).find("new        0") !=
-          std::string::npos);
+    CHECK(
+        runKiosk("import --db '" + file.path() + "' --revoked '" + list + "'", status).find("new        0") !=
+        std::string::npos);
     CHECK(runKiosk("import --db '" + file.path() + "'", status).find("--revoked") != std::string::npos);
     CHECK(status == 2);
     std::filesystem::remove(list);

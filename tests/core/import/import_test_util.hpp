@@ -1,8 +1,8 @@
 #pragma once
 // Helpers shared by the import tests that use real database files.
+#include <unistd.h>
 #include <filesystem>
 #include <string>
-#include <unistd.h>
 
 namespace kiosk::core::test {
 

@@ -30,7 +30,8 @@ std::vector<Read> readAll(std::string_view data, ReaderOptions opt = {}) {
     CsvReader r(data, opt);
     std::vector<Read> out;
     CsvRecord rec;
-    while (r.next(rec)) out.push_back({rec.line, rec.error.empty() ? rec.fields : std::vector<std::string>{}, rec.error});
+    while (r.next(rec))
+        out.push_back({rec.line, rec.error.empty() ? rec.fields : std::vector<std::string>{}, rec.error});
     return out;
 }
 
@@ -124,8 +125,8 @@ TEST_CASE("csv reader: NUL bytes, invalid UTF-8 and huge fields reject the recor
     CHECK(latin1[1].error.find("invalid UTF-8") != std::string::npos);
     CHECK(latin1[2].error.empty());
 
-    const std::string big = "a,b\n" + std::string(1024 * 1024, 'x') + ",1\n\"" + std::string(1024 * 1024, 'y') +
-                            "\",2\nok,3\n";
+    const std::string big =
+        "a,b\n" + std::string(1024 * 1024, 'x') + ",1\n\"" + std::string(1024 * 1024, 'y') + "\",2\nok,3\n";
     const auto huge = readAll(big);
     REQUIRE(huge.size() == 4);
     CHECK(huge[1].error.find("field too large") != std::string::npos);
@@ -221,9 +222,10 @@ TEST_CASE("csv writer: Python's csv module reads the neutralised text back") {
         std::ofstream f(path, std::ios::binary);
         f << writeHostile(csv::LineEnding::Crlf);
     }
-    const std::string cmd = "python3 -c 'import csv,json,sys; print(json.dumps(list(csv.reader(open(sys.argv[1], "
-                            "newline=\"\", encoding=\"utf-8\")))))' " +
-                            path.string();
+    const std::string cmd =
+        "python3 -c 'import csv,json,sys; print(json.dumps(list(csv.reader(open(sys.argv[1], "
+        "newline=\"\", encoding=\"utf-8\")))))' " +
+        path.string();
     std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
     REQUIRE(p);
     std::string out;
@@ -258,7 +260,8 @@ TEST_CASE("csv writer: a formula after a ';' or ',' inside a cell is neutralised
                 std::string piece = line.substr(start, end - start);
                 if (!piece.empty() && piece.front() == '"') piece.erase(0, 1);
                 INFO("delimiter " << delim << " split on " << split << ": " << piece);
-                CHECK_FALSE((!piece.empty() && std::string("=+-@\t\r").find(piece.front()) != std::string::npos));
+                CHECK_FALSE(
+                    (!piece.empty() && std::string("=+-@\t\r").find(piece.front()) != std::string::npos));
                 start = end + 1;
             }
         }

@@ -12,7 +12,9 @@
 using namespace kiosk::core;
 
 namespace {
-std::string dataFile(const char* name) { return std::string(KIOSK_IMPORT_DATA) + "/" + name; }
+std::string dataFile(const char* name) {
+    return std::string(KIOSK_IMPORT_DATA) + "/" + name;
+}
 
 ImportBatch parseOk(std::string_view bytes, ImportFormat f = ImportFormat::Auto) {
     auto r = parseExport(bytes, f);
@@ -72,7 +74,7 @@ TEST_CASE("pretix order positions, German, semicolons: duplicated Firma by name 
     const auto& maelle = rowAt(b, 2);
     CHECK(maelle.attendee.firstName == "Maëlle");
     CHECK(maelle.attendee.lastName == "Peeters");
-    CHECK(maelle.attendee.externalId == "AB12C-1");  // order code + position id
+    CHECK(maelle.attendee.externalId == "AB12C-1");       // order code + position id
     CHECK(maelle.attendee.email == "maelle@example.be");  // attendee e-mail beats the order's
     // The attendee's own Firma is empty: the invoice address's Firma (the second column) fills in.
     CHECK(maelle.attendee.organisation == "Vlaamse Vredesbeweging");
@@ -114,8 +116,10 @@ TEST_CASE("pretix order positions, English, two Company columns; Status canceled
 
 TEST_CASE("pretix Excel-style (minimal quoting), no secret column, only the composed name") {
     const std::string data =
-        "Order code,Attendee name,Product,Price,Checked in,Checked out,Automatically checked in,E-mail,Company\r\n"
-        "ZZ9PL,Anne-Sophie de la Croix,Ticket orateur,0.00,,,No,asdlc@example.be,\"Ville de Bruxelles, Service "
+        "Order code,Attendee name,Product,Price,Checked in,Checked out,Automatically checked "
+        "in,E-mail,Company\r\n"
+        "ZZ9PL,Anne-Sophie de la Croix,Ticket orateur,0.00,,,No,asdlc@example.be,\"Ville de Bruxelles, "
+        "Service "
         "Égalité\"\r\n"
         "ZZ9PL,Mohammed Al Amrani,Bénévole,0.00,,,No,ma@example.be,\r\n"
         "ZZ9PL,Wim Vandenberghe,Standard,0.00,,,No,wim@example.be,\r\n";
@@ -173,7 +177,8 @@ TEST_CASE("Eventbrite US with BOM and Barcode #; only Attending/Checked In may e
 
 TEST_CASE("Eventbrite statuses: Not Attending, Refunded, Deleted, Transferred are cancelled") {
     std::string data = "Order #,First Name,Last Name,Attendee #,Attendee Status\n";
-    const char* statuses[] = {"Attending", "Checked In", "Not Attending", "Refunded", "Deleted", "Transferred", ""};
+    const char* statuses[] = {
+        "Attending", "Checked In", "Not Attending", "Refunded", "Deleted", "Transferred", ""};
     int n = 0;
     for (const char* s : statuses) {
         data += "100,P" + std::to_string(n) + ",Q,5" + std::to_string(n) + "," + s + "\n";
@@ -193,7 +198,7 @@ TEST_CASE("Eventbrite UK English without barcode: order no. + attendee no. becom
     REQUIRE(b.rows.size() == 2);
     const auto& s = rowAt(b, 2);
     CHECK(s.attendee.firstName == "Siobhán");
-    CHECK(s.attendee.lastName == "O'Brien");  // Surname
+    CHECK(s.attendee.lastName == "O'Brien");   // Surname
     CHECK(s.attendee.externalId == "778899");  // Attendee no.
     CHECK(s.codes.empty());
     CHECK(s.codePrefixes == std::vector<std::string>{"2233445566778899"});

@@ -29,19 +29,20 @@ bool importedAt(const ImportBatch& b, int line) {
 
 TEST_CASE("hostile generic CSV: each bad row is rejected with line and reason, good rows import") {
     const std::string data =
-        "first_name,last_name,organisation,external_id\n"                          // 1
-        "Robert'); DROP TABLE attendees;--,Tables,\"x\"\" OR 1=1 --\",h1\n"        // 2 SQL text: data, imported
-        "Nul\0Byte,Person,,h2\n"s                                                 // 3 NUL
-        "Esc\x1b[2J,Person,,h3\n"                                                 // 4 ANSI escape
-        "Bell\x07,Person,,h4\n"                                                   // 5 control char
-        "C1\xC2\x9B,Person,,h5\n"                                                 // 6 C1 control (CSI)
-        "Evil\xE2\x80\xAEgnp.exe,Person,,h6\n"                                    // 7 bidi override
-        "Ren\xE9,Latin1,,h7\n"                                                    // 8 invalid UTF-8
-        "\"Never,closed,,h8\n"                                                    // 9 unbalanced quote
-        "=HYPERLINK(\"\"x\"\"),Formula,,h9\n"                                     // 10 formula text: data
-        "Tab\tIn,Name,,h10\n"                                                     // 11 TAB becomes a space
-        + std::string(kiosk::core::import::kMaxValueBytes + 5, 'L') + ",Long,,h11\n"  // 12 over-long name
-        "Good,Person,,h12\n";                                                     // 13
+        "first_name,last_name,organisation,external_id\n"                    // 1
+        "Robert'); DROP TABLE attendees;--,Tables,\"x\"\" OR 1=1 --\",h1\n"  // 2 SQL text: data, imported
+        "Nul\0Byte,Person,,h2\n"s                                            // 3 NUL
+        "Esc\x1b[2J,Person,,h3\n"                                            // 4 ANSI escape
+        "Bell\x07,Person,,h4\n"                                              // 5 control char
+        "C1\xC2\x9B,Person,,h5\n"                                            // 6 C1 control (CSI)
+        "Evil\xE2\x80\xAEgnp.exe,Person,,h6\n"                               // 7 bidi override
+        "Ren\xE9,Latin1,,h7\n"                                               // 8 invalid UTF-8
+        "\"Never,closed,,h8\n"                                               // 9 unbalanced quote
+        "=HYPERLINK(\"\"x\"\"),Formula,,h9\n"                                // 10 formula text: data
+        "Tab\tIn,Name,,h10\n"                                                // 11 TAB becomes a space
+        + std::string(kiosk::core::import::kMaxValueBytes + 5, 'L') +
+        ",Long,,h11\n"         // 12 over-long name
+        "Good,Person,,h12\n";  // 13
     auto r = parseExport(data);
     REQUIRE(r.ok());
     const auto& b = *r;
@@ -119,13 +120,22 @@ TEST_CASE("hostile: random bytes and mutated exports never crash any format") {
         for (int e = 0; e < edits; ++e) {
             const std::size_t pos = rng() % (data.size() + 1);
             switch (rng() % 4) {
-                case 0: data.insert(pos, 1, static_cast<char>(rng() & 0xFF)); break;
-                case 1: if (pos < data.size()) data.erase(pos, 1); break;
-                case 2: data.insert(pos, "\"\r\n;,\0"s.substr(rng() % 6, 1)); break;
-                default: if (pos < data.size()) data[pos] = static_cast<char>(rng() & 0xFF); break;
+                case 0:
+                    data.insert(pos, 1, static_cast<char>(rng() & 0xFF));
+                    break;
+                case 1:
+                    if (pos < data.size()) data.erase(pos, 1);
+                    break;
+                case 2:
+                    data.insert(pos, "\"\r\n;,\0"s.substr(rng() % 6, 1));
+                    break;
+                default:
+                    if (pos < data.size()) data[pos] = static_cast<char>(rng() & 0xFF);
+                    break;
             }
         }
-        for (auto f : {ImportFormat::Auto, ImportFormat::Pretix, ImportFormat::Eventbrite, ImportFormat::Generic}) {
+        for (auto f :
+             {ImportFormat::Auto, ImportFormat::Pretix, ImportFormat::Eventbrite, ImportFormat::Generic}) {
             auto r = parseExport(data, f);
             if (!r) {
                 CHECK_FALSE(r.error().code.empty());

@@ -8,11 +8,11 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 using namespace kiosk::core;
 using kiosk::core::test::TempDir;
@@ -21,8 +21,9 @@ namespace fs = std::filesystem;
 namespace {
 const TimePoint kT0 = TimePoint{std::chrono::milliseconds{1521187200000}};  // 2018-03-16T08:00:00Z
 
-std::string dataFile(const char* name) { return std::string(KIOSK_IMPORT_DATA) + "/" + name; }
-
+std::string dataFile(const char* name) {
+    return std::string(KIOSK_IMPORT_DATA) + "/" + name;
+}
 
 Database openDb(const std::string& path) {
     auto db = Database::open(path, Database::Mode::CreateIfMissing);
@@ -34,8 +35,9 @@ Database openDb(const std::string& path) {
 std::string people(const Database& db) {
     std::string out;
     for (const auto& a : db.attendees().value())
-        out += a.externalSource + "/" + a.externalId + " " + a.firstName + " " + a.lastName + " | " + a.organisation +
-               " | " + a.category + " | " + a.workingGroup + " | " + std::string(languageCode(a.language)) + " | " +
+        out += a.externalSource + "/" + a.externalId + " " + a.firstName + " " + a.lastName + " | " +
+               a.organisation + " | " + a.category + " | " + a.workingGroup + " | " +
+               std::string(languageCode(a.language)) + " | " +
                (a.status == AttendeeStatus::Cancelled ? "cancelled" : "registered") + "\n";
     return out;
 }
@@ -48,8 +50,8 @@ std::string rejections(const ImportSummary& s) {
 }  // namespace
 
 TEST_CASE("importFile: the same summary and people as parseExportFile + applyImport, for every sample") {
-    for (const char* name : {"pretix_checkin_en.csv", "pretix_positions_de.csv", "eventbrite_us.csv", "eventbrite_uk.csv",
-                             "eventbrite_new.csv", "eventbrite_it.csv", "generic.csv"}) {
+    for (const char* name : {"pretix_checkin_en.csv", "pretix_positions_de.csv", "eventbrite_us.csv",
+                             "eventbrite_uk.csv", "eventbrite_new.csv", "eventbrite_it.csv", "generic.csv"}) {
         CAPTURE(name);
         TempDir dir;
         Database twoStep = openDb(dir.file("two-step.kiosk"));
@@ -81,13 +83,14 @@ TEST_CASE("importFile: the same summary and people as parseExportFile + applyImp
 
 TEST_CASE("parseExportStreaming: rows in file order across chunks, duplicates refused across chunks") {
     std::string csv =
-        "Event slug,Order code,Position ID,Status,Product,Attendee name: Given name,Attendee name: Family name,"
+        "Event slug,Order code,Position ID,Status,Product,Attendee name: Given name,Attendee name: Family "
+        "name,"
         "Ticket secret\n";
     for (int i = 0; i < 25; ++i)
         csv += "rrbsi,ORD" + std::to_string(i) + ",1,paid,Participant,P" + std::to_string(i) + ",Q,secret" +
                std::to_string(1000 + i) + "abcdefghjkmnpqrstuvw\n";
     csv += "rrbsi,ORD3,1,paid,Participant,Again,Three,secret9999abcdefghjkmnpqrstuvw\n";  // repeats line 5
-    csv += "rrbsi,,1,paid,Participant,No,Order,secret8888abcdefghjkmnpqrstuvw\n";          // refused
+    csv += "rrbsi,,1,paid,Participant,No,Order,secret8888abcdefghjkmnpqrstuvw\n";         // refused
 
     auto whole = parseExport(csv);
     REQUIRE(whole.ok());

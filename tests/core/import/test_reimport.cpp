@@ -10,13 +10,13 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
-#include <unistd.h>
 
 using namespace kiosk::core;
 using kiosk::core::test::TempDir;
@@ -65,7 +65,9 @@ struct Run {
 
 Run runShell(const std::string& cmd);
 
-Run run(const std::string& args) { return runShell(std::string(KIOSK_EXE) + " " + args + " 2>&1"); }
+Run run(const std::string& args) {
+    return runShell(std::string(KIOSK_EXE) + " " + args + " 2>&1");
+}
 
 Run runShell(const std::string& cmd) {
     std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
@@ -94,7 +96,8 @@ const char* kPretixV2 =
     "Event slug,Order code,Position ID,Status,Product,Attendee name: Given name,Attendee name: Family name,"
     "Attendee email,Company,Ticket secret,Order locale\n"
     "rrbsi,AAA11,1,paid,Participant,Zoë,Dvořák,zoe@example.org,ULB,k3n8s2qx9vrp4hd7tyw5mzca6bfge2uj,fr\n"
-    "rrbsi,AAA11,2,canceled,Participant,Youssef,Benali,yb@example.org,LDH,p8vz3mwq7ts2nk4jdhx9rey6cfab5gu3,fr\n"
+    "rrbsi,AAA11,2,canceled,Participant,Youssef,Benali,yb@example.org,LDH,p8vz3mwq7ts2nk4jdhx9rey6cfab5gu3,"
+    "fr\n"
     "rrbsi,BBB22,1,paid,Speaker,Griet,Peeters,gp@example.be,VUB,zz3n8s2qx9vrp4hd7tyw5mzca6bfge2u,nl\n"
     "rrbsi,CCC33,1,paid,Participant,Kim,Nguyễn,kim@example.com,,a2b3c4d5e6f7g8h9j2k3m4n5p6q7r8s9,en\n"
     "rrbsi,CCC33,2,paid,Participant,,,,,b2b3c4d5e6f7g8h9j2k3m4n5p6q7r8s9,en\n";
@@ -129,7 +132,8 @@ TEST_CASE("re-import updates people, keeps their check-ins and revokes codes of 
     auto hist = db.history(zoe->id);
     REQUIRE(hist.ok());
     CHECK(hist->size() == 1);  // the check-in survived the re-import
-    CHECK(scan(db, "k3n8s2qx9vrp4hd7tyw5mzca6bfge2uj", kT0 + std::chrono::minutes(11)) == Outcome::AlreadyCheckedIn);
+    CHECK(scan(db, "k3n8s2qx9vrp4hd7tyw5mzca6bfge2uj", kT0 + std::chrono::minutes(11)) ==
+          Outcome::AlreadyCheckedIn);
 
     const auto youssef = byExternalId(db, "AAA11-2");
     REQUIRE(youssef);
@@ -150,9 +154,9 @@ TEST_CASE("Eventbrite without barcode column: a scanned barcode starting with or
     TempDir dir;
     auto db = openDb(dir.file("event.db"));
     const auto sum = applyCsv(db,
-                           "Order no.,First Name,Surname,Attendee no.,Attendee Status\n"
-                           "2233445566,Siobhán,O'Brien,778899,Attending\n"
-                           "2233445566,Pádraig,Ó Súilleabháin,778900,Not Attending\n");
+                              "Order no.,First Name,Surname,Attendee no.,Attendee Status\n"
+                              "2233445566,Siobhán,O'Brien,778899,Attending\n"
+                              "2233445566,Pádraig,Ó Súilleabháin,778900,Not Attending\n");
     CHECK(sum.imported == 2);
     CHECK(scan(db, "2233445566778899001", kT0) == Outcome::CheckedIn);
     CHECK(scan(db, "2233445566778900001", kT0) != Outcome::CheckedIn);
@@ -216,8 +220,9 @@ TEST_CASE("kiosk import / export command line: summary, JSON, exit codes") {
     // Arrivals export: a formula-looking organisation comes out neutralised, readable by Python.
     {
         auto db = openDb(dbPath);
-        applyCsv(db, "first_name,last_name,organisation,external_id,code\n"
-                  "=cmd|' /C calc'!A0,Formula,\"@SUM(1+1)\",f1,FORMULA-CODE-1\n");
+        applyCsv(db,
+                 "first_name,last_name,organisation,external_id,code\n"
+                 "=cmd|' /C calc'!A0,Formula,\"@SUM(1+1)\",f1,FORMULA-CODE-1\n");
         CHECK(scan(db, "FORMULA-CODE-1", kT0) == Outcome::CheckedIn);
         CHECK(scan(db, "k3n8s2qx9vrp4hd7tyw5mzca6bfge2uj", kT0) == Outcome::CheckedIn);
     }
@@ -243,10 +248,11 @@ TEST_CASE("kiosk import / export command line: summary, JSON, exit codes") {
     CHECK(rows == 3);
     CHECK(sawFormulaRow);
     if (std::system("python3 -c 'import csv' >/dev/null 2>&1") == 0) {
-        auto py = runShell("python3 -c 'import csv,sys; r=list(csv.reader(open(sys.argv[1], "
-                      "newline=\"\", encoding=\"utf-8\"))); print(len(r)); print(any(c.startswith(\"=\") or "
-                      "c.startswith(\"@\") for row in r for c in row))' " +
-                      out);
+        auto py = runShell(
+            "python3 -c 'import csv,sys; r=list(csv.reader(open(sys.argv[1], "
+            "newline=\"\", encoding=\"utf-8\"))); print(len(r)); print(any(c.startswith(\"=\") or "
+            "c.startswith(\"@\") for row in r for c in row))' " +
+            out);
         CHECK(py.out.find("3\nFalse") != std::string::npos);
     }
 

@@ -23,11 +23,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <memory>
-#include <optional>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <numeric>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -42,9 +42,10 @@ void emit(const std::string& line) {
 }
 
 int usage() {
-    std::fputs("usage: checkin_worker --db PATH --codes FILE --kiosk NAME "
-               "(--from N | --random SEED --count K) [--wait-go] [--badge]\n",
-               stderr);
+    std::fputs(
+        "usage: checkin_worker --db PATH --codes FILE --kiosk NAME "
+        "(--from N | --random SEED --count K) [--wait-go] [--badge]\n",
+        stderr);
     return 2;
 }
 
@@ -58,15 +59,25 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-        if (a == "--db") db = next();
-        else if (a == "--codes") codesFile = next();
-        else if (a == "--kiosk") kiosk = next();
-        else if (a == "--from") from = std::atol(next().c_str());
-        else if (a == "--random") { random = true; seed = std::strtoul(next().c_str(), nullptr, 10); }
-        else if (a == "--count") count = std::atol(next().c_str());
-        else if (a == "--wait-go") waitGo = true;
-        else if (a == "--badge") badge = true;
-        else return usage();
+        if (a == "--db")
+            db = next();
+        else if (a == "--codes")
+            codesFile = next();
+        else if (a == "--kiosk")
+            kiosk = next();
+        else if (a == "--from")
+            from = std::atol(next().c_str());
+        else if (a == "--random") {
+            random = true;
+            seed = std::strtoul(next().c_str(), nullptr, 10);
+        } else if (a == "--count")
+            count = std::atol(next().c_str());
+        else if (a == "--wait-go")
+            waitGo = true;
+        else if (a == "--badge")
+            badge = true;
+        else
+            return usage();
     }
     if (db.empty() || codesFile.empty() || (from < 0 && !random)) return usage();
 
@@ -133,8 +144,10 @@ int main(int argc, char** argv) {
             std::optional<kiosk::core::CheckinDone> done;
             while (!done)
                 for (auto& d : worker->wait(std::chrono::seconds(1))) done = std::move(d);
-            if (done->result) r = std::move(*done->result);
-            else r = done->error;
+            if (done->result)
+                r = std::move(*done->result);
+            else
+                r = done->error;
         } else {
             r = database.checkIn(req);
         }
@@ -150,8 +163,12 @@ int main(int argc, char** argv) {
                 emit("ACK " + idx + " " + who + " " + (res.checkin ? res.checkin->id : "-") +
                      (worker ? " " + (res.printJob ? res.printJob->id : std::string("-")) : std::string()));
                 break;
-            case kiosk::core::Outcome::AlreadyCheckedIn: emit("DUP " + idx + " " + who); break;
-            default: emit("OUT " + idx + " " + std::string(kiosk::core::reasonCode(res.outcome))); break;
+            case kiosk::core::Outcome::AlreadyCheckedIn:
+                emit("DUP " + idx + " " + who);
+                break;
+            default:
+                emit("OUT " + idx + " " + std::string(kiosk::core::reasonCode(res.outcome)));
+                break;
         }
     }
     emit("DONE");

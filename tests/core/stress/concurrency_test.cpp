@@ -32,10 +32,11 @@ TEST_CASE("concurrency: 4 processes, 1,000 codes, 10,000 scans: exactly 1,000 ch
     std::vector<stress::Child> children;
     std::vector<std::string> buffers(kProcesses);
     for (int p = 0; p < kProcesses; ++p) {
-        children.push_back(stress::spawnWorker(
-            {"--db", seeded.dbPath, "--codes", seeded.codesPath, "--kiosk", "entrance-" + std::to_string(p + 1),
-             "--random", std::to_string(seed + static_cast<unsigned long>(p)), "--count",
-             std::to_string(kScans / kProcesses), "--wait-go"}));
+        children.push_back(
+            stress::spawnWorker({"--db", seeded.dbPath, "--codes", seeded.codesPath, "--kiosk",
+                                 "entrance-" + std::to_string(p + 1), "--random",
+                                 std::to_string(seed + static_cast<unsigned long>(p)), "--count",
+                                 std::to_string(kScans / kProcesses), "--wait-go"}));
     }
     for (int p = 0; p < kProcesses; ++p) {
         std::string line;
@@ -78,7 +79,8 @@ TEST_CASE("concurrency: 4 processes, 1,000 codes, 10,000 scans: exactly 1,000 ch
     std::map<std::string, long> perKiosk;
     for (int p = 0; p < kProcesses; ++p) {
         const int status = stress::reap(children[p]);
-        CHECK_MESSAGE((WIFEXITED(status) && WEXITSTATUS(status) == 0), "worker " << p << " status " << status);
+        CHECK_MESSAGE((WIFEXITED(status) && WEXITSTATUS(status) == 0),
+                      "worker " << p << " status " << status);
         size_t start = 0;
         const std::string& b = buffers[p];
         for (size_t nl; (nl = b.find('\n', start)) != std::string::npos; start = nl + 1) {
@@ -102,9 +104,9 @@ TEST_CASE("concurrency: 4 processes, 1,000 codes, 10,000 scans: exactly 1,000 ch
             }
         }
     }
-    MESSAGE(kScans << " scans by " << kProcesses << " processes in " << secs << " s ("
-                   << (kScans / secs) << " scans/s): " << checkedIn << " checked_in, " << already
-                   << " already_checked_in, " << others << " other, " << errors << " errors");
+    MESSAGE(kScans << " scans by " << kProcesses << " processes in " << secs << " s (" << (kScans / secs)
+                   << " scans/s): " << checkedIn << " checked_in, " << already << " already_checked_in, "
+                   << others << " other, " << errors << " errors");
     for (const auto& [k, v] : perKiosk) MESSAGE(k << ": " << v << " checked_in");
     CHECK(done == kProcesses);
     CHECK(errors == 0);

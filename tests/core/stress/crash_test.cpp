@@ -58,16 +58,17 @@ void crashSchedule(bool badges) {
     std::uniform_int_distribution<int> pick(0, 9);
     long windowAcks = 0, windowRuns = 0;
 
-    std::map<std::string, std::string> acked;  // attendee id → check-in id it was acknowledged with
+    std::map<std::string, std::string> acked;     // attendee id → check-in id it was acknowledged with
     std::map<std::string, std::string> ackedJob;  // check-in id → badge job id acknowledged with it
-    std::set<std::string> seenAlready;         // attendees reported already_checked_in
+    std::set<std::string> seenAlready;            // attendees reported already_checked_in
     long kills = 0, runs = 0, errors = 0, others = 0;
     size_t next = 0;
     const auto t0 = std::chrono::steady_clock::now();
     while (kills < targetKills && next < seeded.payloads.size()) {
         ++runs;
-        std::vector<std::string> args{"--db",    seeded.dbPath, "--codes", seeded.codesPath, "--kiosk",
-                                      "crash-" + std::to_string(runs), "--from", std::to_string(next)};
+        std::vector<std::string> args{"--db",           seeded.dbPath,       "--codes",
+                                      seeded.codesPath, "--kiosk",           "crash-" + std::to_string(runs),
+                                      "--from",         std::to_string(next)};
         if (badges) args.push_back("--badge");
         auto child = stress::spawnWorker(args);
         std::string buffer;
@@ -110,8 +111,10 @@ void crashSchedule(bool badges) {
         }
         if (windowRuns == 10) {
             const double perRun = static_cast<double>(windowAcks) / static_cast<double>(windowRuns);
-            if (perRun < 1.5) maxDelayUs = std::min<long>(maxDelayUs * 3 / 2, 200000);
-            else if (perRun > 6) maxDelayUs = std::max<long>(maxDelayUs * 2 / 3, 1000);
+            if (perRun < 1.5)
+                maxDelayUs = std::min<long>(maxDelayUs * 3 / 2, 200000);
+            else if (perRun > 6)
+                maxDelayUs = std::max<long>(maxDelayUs * 2 / 3, 1000);
             windowAcks = windowRuns = 0;
         }
     }
@@ -119,7 +122,8 @@ void crashSchedule(bool badges) {
     MESSAGE(kills << " kills in " << runs << " runs, " << acked.size() << " acknowledged check-ins, "
                   << seenAlready.size() << " already_checked_in after a restart, " << secs
                   << " s (kill delay after READY up to " << maxDelayUs << " us)");
-    CHECK_MESSAGE(kills >= targetKills, "ran out of codes before " << targetKills << " kills: raise KIOSK_STRESS_CODES");
+    CHECK_MESSAGE(kills >= targetKills,
+                  "ran out of codes before " << targetKills << " kills: raise KIOSK_STRESS_CODES");
     CHECK(errors == 0);
     CHECK(others == 0);
     // Kills must have landed among the writes, not only around start-up.
@@ -183,7 +187,8 @@ void crashSchedule(bool badges) {
                 continue;
             }
             if (it->second.size() != 1) ++moreJobs;
-            if (const auto a = ackedJob.find(r.id); a != ackedJob.end() && a->second != it->second.front()) ++wrongJob;
+            if (const auto a = ackedJob.find(r.id); a != ackedJob.end() && a->second != it->second.front())
+                ++wrongJob;
             jobsOfCheckin.erase(it);
         }
     }
@@ -201,6 +206,8 @@ TEST_CASE("crash: SIGKILL at random moments loses no acknowledged check-in and d
     crashSchedule(/*badges=*/false);
 }
 
-TEST_CASE("crash: SIGKILL while the kiosk's check-in path runs with badges: one badge job per check-in, none without") {
+TEST_CASE(
+    "crash: SIGKILL while the kiosk's check-in path runs with badges: one badge job per check-in, none "
+    "without") {
     crashSchedule(/*badges=*/true);
 }

@@ -53,8 +53,10 @@ SeededEvent seedEvent(const std::string& dir, int n) {
 
     // One import transaction for the people, then one write per code: seeding stays a few
     // seconds even on a busy machine.
-    static const char* const kFirst[] = {"Zoë", "Şükrü", "Łucja", "Amélie", "Pieter", "Fatima", "João", "Ioana"};
-    static const char* const kLast[] = {"Dvořák", "Yılmaz", "Lefèvre", "Van den Bossche", "El Idrissi", "Kowalczyk"};
+    static const char* const kFirst[] = {"Zoë",    "Şükrü",  "Łucja", "Amélie",
+                                         "Pieter", "Fatima", "João",  "Ioana"};
+    static const char* const kLast[] = {"Dvořák",          "Yılmaz",     "Lefèvre",
+                                        "Van den Bossche", "El Idrissi", "Kowalczyk"};
     core::ImportBatch batch;
     batch.source = "generic";
     for (int i = 0; i < n; ++i) {
@@ -69,7 +71,8 @@ SeededEvent seedEvent(const std::string& dir, int n) {
     }
     auto imported = db.applyImport(batch, "stress", now);
     if (!imported) throw std::runtime_error("applyImport: " + imported.error().message);
-    if (imported->imported != n) throw std::runtime_error("applyImport imported " + std::to_string(imported->imported));
+    if (imported->imported != n)
+        throw std::runtime_error("applyImport imported " + std::to_string(imported->imported));
     auto people = db.attendees();
     if (!people) throw std::runtime_error("attendees: " + people.error().message);
     std::ofstream codes(s.codesPath);
@@ -123,8 +126,9 @@ bool readLine(int fd, std::string& buffer, std::string& line, int timeoutMs) {
             buffer.erase(0, nl + 1);
             return true;
         }
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now()).count();
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now())
+                .count();
         if (left <= 0) return false;
         pollfd p{fd, POLLIN, 0};
         if (poll(&p, 1, static_cast<int>(left)) <= 0) return false;
@@ -139,8 +143,10 @@ std::vector<std::string> drainLines(int fd, std::string& buffer) {
     char chunk[8192];
     for (;;) {
         const ssize_t n = read(fd, chunk, sizeof chunk);
-        if (n > 0) buffer.append(chunk, static_cast<size_t>(n));
-        else if (n == 0 || errno != EINTR) break;
+        if (n > 0)
+            buffer.append(chunk, static_cast<size_t>(n));
+        else if (n == 0 || errno != EINTR)
+            break;
     }
     std::vector<std::string> lines;
     size_t start = 0;

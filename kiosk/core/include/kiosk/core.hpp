@@ -30,9 +30,9 @@ std::string escapeForDisplay(std::string_view raw);
 
 enum class ImportFormat { Auto, Pretix, Eventbrite, Generic };
 
-struct ImportRow {  ///< one attendee as read from an export
-    int line = 0;   ///< 1-based line number in the file (first data line is 2)
-    Attendee attendee;  ///< id empty: the store matches by (externalSource, externalId)
+struct ImportRow {                   ///< one attendee as read from an export
+    int line = 0;                    ///< 1-based line number in the file (first data line is 2)
+    Attendee attendee;               ///< id empty: the store matches by (externalSource, externalId)
     std::vector<std::string> codes;  ///< scannable codes (pretix secret, Eventbrite barcode…)
     /// Eventbrite without a `Barcode #` column: order number + attendee number concatenated
     /// ("1234567890" + "98765"). A scanned digits-only code that starts with one of these (and
@@ -59,8 +59,8 @@ Result<std::string> readExportFile(const std::string& path);
 using ImportRowSink = std::function<void(std::vector<ImportRow>&& rows, const std::string& source)>;
 /// parseExport, handing the rows to `sink` as they are parsed instead of keeping them: the
 /// returned batch has the format, the source and the rejections, and no rows.
-Result<ImportBatch> parseExportStreaming(std::string_view bytes, ImportFormat format, const ImportRowSink& sink,
-                                         std::size_t chunkRows = 2048);
+Result<ImportBatch> parseExportStreaming(std::string_view bytes, ImportFormat format,
+                                         const ImportRowSink& sink, std::size_t chunkRows = 2048);
 
 /// pretix's revoked-secrets list (`kiosk import --revoked FILE`).
 struct RevokedList {
@@ -80,7 +80,7 @@ struct ImportSummary {
     int imported = 0;  ///< new attendees
     int updated = 0;   ///< existing attendees changed (check-ins kept)
     int unchanged = 0;
-    int revoked = 0;   ///< codes revoked because the person is now cancelled
+    int revoked = 0;  ///< codes revoked because the person is now cancelled
     std::vector<RejectedRow> rejected;
     std::string source;  ///< "pretix" / "eventbrite" / "generic"
 };
@@ -148,8 +148,9 @@ public:
     Status clearPretixKeys(const std::string& actor, TimePoint at);  ///< signed codes then need the list
     /// Adds pretix's revoked secrets: a scan of one is `revoked` even with a valid signature, and
     /// an imported code equal to one is revoked (reason "pretix.revoked"). One transaction, audited.
-    Result<RevocationSummary> addRevokedSecrets(const std::vector<std::string>& secrets, const std::string& source,
-                                                const std::string& actor, TimePoint at);
+    Result<RevocationSummary> addRevokedSecrets(const std::vector<std::string>& secrets,
+                                                const std::string& source, const std::string& actor,
+                                                TimePoint at);
 
     // --- attendees
     Result<Attendee> addAttendee(Attendee a, const std::string& actor);  ///< id generated
@@ -170,8 +171,8 @@ public:
     /// arrival or the refused scan. The order of the checks is documented in docs/checkin.md.
     Result<ScanResult> checkIn(const ScanRequest& req, const EngineOptions& opt = {});
     /// Desk check-in by attendee id (no code), e.g. for a walk-in or a forgotten phone.
-    Result<ScanResult> checkInAttendee(const std::string& attendeeId, const std::string& kiosk,
-                                       TimePoint at, const std::string& actor, const std::string& reason);
+    Result<ScanResult> checkInAttendee(const std::string& attendeeId, const std::string& kiosk, TimePoint at,
+                                       const std::string& actor, const std::string& reason);
     Status annul(const std::string& attendeeId, const std::string& actor, const std::string& reason,
                  const std::string& kiosk, TimePoint at);
     Result<std::vector<CheckinRecord>> history(const std::string& attendeeId) const;
@@ -186,9 +187,9 @@ public:
     /// `recentLimit` newest check-ins and refused scans.
     struct Overview {
         Stats stats;
-        int64_t printsWaiting = 0;  ///< pending or with CUPS
-        int64_t printsHeld = 0;     ///< held or failed, not dismissed at the desk
-        int64_t openCases = 0;      ///< refused scans not resolved
+        int64_t printsWaiting = 0;                  ///< pending or with CUPS
+        int64_t printsHeld = 0;                     ///< held or failed, not dismissed at the desk
+        int64_t openCases = 0;                      ///< refused scans not resolved
         std::vector<CheckinRecord> recentCheckins;  ///< newest first
         std::vector<RefusedScan> recentRefused;     ///< newest first
     };
@@ -203,8 +204,9 @@ public:
     // --- print outbox (exactly-once badge printing; states in kiosk/core/print_job.hpp)
     /// A job for `machine` (the kiosk where the person stands). A check-in's badge is written
     /// once: asking again for the same check-in returns the existing job.
-    Result<PrintJob> enqueuePrint(const std::string& attendeeId, const std::string& checkinId, PrintJobKind kind,
-                                  const std::string& machine, const std::string& actor, TimePoint at);
+    Result<PrintJob> enqueuePrint(const std::string& attendeeId, const std::string& checkinId,
+                                  PrintJobKind kind, const std::string& machine, const std::string& actor,
+                                  TimePoint at);
     Result<std::vector<PrintJob>> printJobs(const PrintJobQuery& query = {}) const;
     Result<std::optional<PrintJob>> printJob(const std::string& id) const;
     /// One transition of a job's state machine, in one transaction; "print.bad_transition" if

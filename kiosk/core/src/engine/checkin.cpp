@@ -18,7 +18,8 @@ constexpr std::size_t kStoredPayloadBytes = 4096;
 
 std::string escapedForLog(std::string_view raw) {
     if (raw.size() <= kStoredPayloadBytes) return escapeForDisplay(raw);
-    return escapeForDisplay(raw.substr(0, kStoredPayloadBytes)) + "…[" + std::to_string(raw.size()) + " bytes]";
+    return escapeForDisplay(raw.substr(0, kStoredPayloadBytes)) + "…[" + std::to_string(raw.size()) +
+           " bytes]";
 }
 
 /// A pretix ticket's own validity (Unix seconds, 0 = no limit), separate from the door times.
@@ -100,20 +101,23 @@ struct EngineSteps {
         a.language = language;
         {
             // Seeds are random; should two tickets share one, the second keeps its own record.
-            KIOSK_STMT(st, db.conn, "SELECT 1 FROM attendees WHERE external_source = ?1 AND external_id = ?2");
+            KIOSK_STMT(st, db.conn,
+                       "SELECT 1 FROM attendees WHERE external_source = ?1 AND external_id = ?2");
             st.bind(1, a.externalSource).bind(2, a.externalId);
             if (st.step() || a.externalId.empty()) a.externalId += "~" + ids::newId().substr(0, 8);
             if (st.failed()) return db.conn.error("look up ticket attendee");
         }
         if (auto s = db.insertAttendee(a, at); !s) return s.error();
         Resolved r{ids::newId(), a.id, false};
-        KIOSK_STMT(st, db.conn,
-                   "INSERT INTO codes(id, attendee_id, kind, value, created_at) VALUES (?1, ?2, 'pretix', ?3, ?4)");
+        KIOSK_STMT(
+            st, db.conn,
+            "INSERT INTO codes(id, attendee_id, kind, value, created_at) VALUES (?1, ?2, 'pretix', ?3, ?4)");
         st.bind(1, r.codeId).bind(2, a.id).bind(3, value).bind(4, toMs(at));
         st.step();
         if (st.failed()) return db.conn.error("store ticket code");
         if (auto s = db.insertAudit(at, "self", "attendee.from_ticket", a.id,
-                                    jsonDetail({{"seed", t.seed}, {"item", std::to_string(t.item)},
+                                    jsonDetail({{"seed", t.seed},
+                                                {"item", std::to_string(t.item)},
                                                 {"variation", std::to_string(t.variation)},
                                                 {"subevent", std::to_string(t.subevent)}}));
             !s)
@@ -122,9 +126,10 @@ struct EngineSteps {
     }
 
     /// Attendee, current check-in id.
-    Result<std::optional<std::pair<Attendee, std::optional<std::string>>>> attendeeState(const std::string& id) const {
-        static const std::string sql =
-            std::string("SELECT ") + kAttendeeCols + ", a.current_checkin_id FROM attendees a WHERE a.id = ?1";
+    Result<std::optional<std::pair<Attendee, std::optional<std::string>>>> attendeeState(
+        const std::string& id) const {
+        static const std::string sql = std::string("SELECT ") + kAttendeeCols +
+                                       ", a.current_checkin_id FROM attendees a WHERE a.id = ?1";
         KIOSK_STMT(st, db.conn, sql.c_str());
         st.bind(1, id);
         using R = std::optional<std::pair<Attendee, std::optional<std::string>>>;
@@ -138,16 +143,18 @@ struct EngineSteps {
                                     const std::string& reason, const std::string& codeId) const {
         CheckinRecord r{ids::newId(), nonce, attendeeId, at, kiosk, action, actor, reason};
         {
-            KIOSK_STMT(st, db.conn,
-                       "INSERT INTO checkins(id, nonce, attendee_id, at, kiosk, action, actor, reason, code_id) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+            KIOSK_STMT(
+                st, db.conn,
+                "INSERT INTO checkins(id, nonce, attendee_id, at, kiosk, action, actor, reason, code_id) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
             st.bind(1, r.id).bind(2, nonce).bind(3, attendeeId).bind(4, toMs(at)).bind(5, kiosk);
             st.bind(6, action == CheckinAction::Annul ? "annul" : "checkin").bind(7, actor).bind(8, reason);
             st.bindNullIfEmpty(9, codeId);
             st.step();
             if (st.failed()) return db.conn.error("write check-in");
         }
-        KIOSK_STMT(up, db.conn, "UPDATE attendees SET current_checkin_id = ?2, checked_in_at = ?3 WHERE id = ?1");
+        KIOSK_STMT(up, db.conn,
+                   "UPDATE attendees SET current_checkin_id = ?2, checked_in_at = ?3 WHERE id = ?1");
         up.bind(1, attendeeId);
         if (action == CheckinAction::Checkin) {
             up.bind(2, r.id).bind(3, toMs(at));
@@ -159,8 +166,8 @@ struct EngineSteps {
         return r;
     }
 
-    Result<std::string> writeRefused(const std::string& nonce, TimePoint at, const std::string& kiosk, Outcome o,
-                                     std::string_view codeKind, const std::string& payloadEscaped,
+    Result<std::string> writeRefused(const std::string& nonce, TimePoint at, const std::string& kiosk,
+                                     Outcome o, std::string_view codeKind, const std::string& payloadEscaped,
                                      const std::string& attendeeId, const std::string& firstCheckinId) const {
         std::string caseRef;
         for (int attempt = 0; attempt < 8 && caseRef.empty(); ++attempt) {
@@ -173,9 +180,10 @@ struct EngineSteps {
             }
         }
         if (caseRef.empty()) return Error{"db.error", "could not allocate a case reference"};
-        KIOSK_STMT(st, db.conn,
-                   "INSERT INTO refused_scans(id, nonce, case_ref, at, kiosk, outcome, code_kind, payload_escaped, "
-                   "attendee_id, first_checkin_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+        KIOSK_STMT(
+            st, db.conn,
+            "INSERT INTO refused_scans(id, nonce, case_ref, at, kiosk, outcome, code_kind, payload_escaped, "
+            "attendee_id, first_checkin_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
         st.bind(1, ids::newId()).bind(2, nonce).bind(3, caseRef).bind(4, toMs(at)).bind(5, kiosk);
         st.bind(6, reasonCode(o)).bind(7, codeKind).bind(8, payloadEscaped);
         st.bindNullIfEmpty(9, attendeeId).bindNullIfEmpty(10, firstCheckinId);
@@ -188,7 +196,8 @@ struct EngineSteps {
     Result<std::optional<ScanResult>> replay(const std::string& nonce) const {
         std::optional<ScanResult> out;
         {
-            static const std::string sql = std::string("SELECT ") + kCheckinCols + " FROM checkins c WHERE c.nonce = ?1";
+            static const std::string sql =
+                std::string("SELECT ") + kCheckinCols + " FROM checkins c WHERE c.nonce = ?1";
             KIOSK_STMT(st, db.conn, sql.c_str());
             st.bind(1, nonce);
             if (st.step()) {
@@ -209,9 +218,10 @@ struct EngineSteps {
             if (tk.failed()) return db.conn.error("read ticket case");
         }
         if (!out) {
-            KIOSK_STMT(st, db.conn,
-                       "SELECT outcome, case_ref, code_kind, attendee_id, first_checkin_id FROM refused_scans "
-                       "WHERE nonce = ?1");
+            KIOSK_STMT(
+                st, db.conn,
+                "SELECT outcome, case_ref, code_kind, attendee_id, first_checkin_id FROM refused_scans "
+                "WHERE nonce = ?1");
             st.bind(1, nonce);
             if (!st.step()) {
                 if (st.failed()) return db.conn.error("read refused scan");
@@ -228,7 +238,9 @@ struct EngineSteps {
             firstId = st.optText(4);
             out = std::move(r);
         }
-        const std::string attendeeId = out->checkin ? out->checkin->attendeeId : out->attendee ? out->attendee->id : "";
+        const std::string attendeeId = out->checkin    ? out->checkin->attendeeId
+                                       : out->attendee ? out->attendee->id
+                                                       : "";
         if (!attendeeId.empty()) {
             auto a = db.loadAttendee(attendeeId);
             if (!a) return a.error();
@@ -355,15 +367,15 @@ Result<ScanResult> Database::checkIn(const ScanRequest& req, const EngineOptions
         res.attendee = *a;
     }
     if (res.outcome == Outcome::CheckedIn) {
-        auto rec = eng.appendLog(nonce, res.attendee->id, req.at, req.kiosk, CheckinAction::Checkin, req.actor, "",
-                                 code ? code->codeId : "");
+        auto rec = eng.appendLog(nonce, res.attendee->id, req.at, req.kiosk, CheckinAction::Checkin,
+                                 req.actor, "", code ? code->codeId : "");
         if (!rec) return rec.error();
         res.checkin = *rec;
         if (fromTicket) {
             // The desk's case: add the name, print the badge (docs/checkin.md). Its own nonce, so
             // the nonce of the scan still names one fact, the arrival.
-            auto ref = eng.writeRefused(nonce + ":ticket", req.at, req.kiosk, Outcome::CheckedIn, res.codeKind,
-                                        escapedForLog(req.payload), res.attendee->id, rec->id);
+            auto ref = eng.writeRefused(nonce + ":ticket", req.at, req.kiosk, Outcome::CheckedIn,
+                                        res.codeKind, escapedForLog(req.payload), res.attendee->id, rec->id);
             if (!ref) return ref.error();
             res.caseRef = *ref;
         }
@@ -382,8 +394,9 @@ Result<ScanResult> Database::checkIn(const ScanRequest& req, const EngineOptions
             if (!first) return first.error();
             res.firstCheckin = *first;
         }
-        auto ref = eng.writeRefused(nonce, req.at, req.kiosk, res.outcome, res.codeKind, escapedForLog(req.payload),
-                                    res.attendee ? res.attendee->id : "", currentCheckin.value_or(""));
+        auto ref =
+            eng.writeRefused(nonce, req.at, req.kiosk, res.outcome, res.codeKind, escapedForLog(req.payload),
+                             res.attendee ? res.attendee->id : "", currentCheckin.value_or(""));
         if (!ref) return ref.error();
         res.caseRef = *ref;
     }
@@ -392,15 +405,17 @@ Result<ScanResult> Database::checkIn(const ScanRequest& req, const EngineOptions
     return res;
 }
 
-Result<ScanResult> Database::checkInAttendee(const std::string& attendeeId, const std::string& kiosk, TimePoint at,
-                                             const std::string& actor, const std::string& reason) {
+Result<ScanResult> Database::checkInAttendee(const std::string& attendeeId, const std::string& kiosk,
+                                             TimePoint at, const std::string& actor,
+                                             const std::string& reason) {
     if (auto s = m_impl->requireWritable("check in"); !s) return s.error();
     const EngineSteps eng{*m_impl};
     store::Transaction tx(m_impl->conn);
     if (auto s = tx.begin(); !s) return s.error();
     auto state = eng.attendeeState(attendeeId);
     if (!state) return state.error();
-    if (!*state) return Error{"attendee.not_found", "no attendee with id " + attendeeId + "; search by name instead"};
+    if (!*state)
+        return Error{"attendee.not_found", "no attendee with id " + attendeeId + "; search by name instead"};
     ScanResult res;
     res.codeKind = "desk";
     res.attendee = (*state)->first;
@@ -441,22 +456,24 @@ Status Database::annul(const std::string& attendeeId, const std::string& actor, 
     if (auto s = tx.begin(); !s) return s;
     auto state = eng.attendeeState(attendeeId);
     if (!state) return state.error();
-    if (!*state) return Error{"attendee.not_found", "no attendee with id " + attendeeId + " (see `kiosk search`)"};
+    if (!*state)
+        return Error{"attendee.not_found", "no attendee with id " + attendeeId + " (see `kiosk search`)"};
     if (!(*state)->second)
         return Error{"checkin.not_checked_in",
                      (*state)->first.displayName() + " is not checked in; there is nothing to annul"};
     auto rec = eng.appendLog(ids::newId(), attendeeId, at, kiosk, CheckinAction::Annul, actor, reason, "");
     if (!rec) return rec.error();
-    if (auto s = m_impl->insertAudit(at, actor, "checkin.annul", attendeeId,
-                                     jsonDetail({{"reason", reason}, {"annulled", *(*state)->second}, {"kiosk", kiosk}}));
+    if (auto s = m_impl->insertAudit(
+            at, actor, "checkin.annul", attendeeId,
+            jsonDetail({{"reason", reason}, {"annulled", *(*state)->second}, {"kiosk", kiosk}}));
         !s)
         return s;
     return tx.commit();
 }
 
 Result<std::vector<CheckinRecord>> Database::history(const std::string& attendeeId) const {
-    static const std::string sql =
-        std::string("SELECT ") + kCheckinCols + " FROM checkins c WHERE c.attendee_id = ?1 ORDER BY c.at, c.rowid";
+    static const std::string sql = std::string("SELECT ") + kCheckinCols +
+                                   " FROM checkins c WHERE c.attendee_id = ?1 ORDER BY c.at, c.rowid";
     KIOSK_STMT(st, m_impl->conn, sql.c_str());
     st.bind(1, attendeeId);
     std::vector<CheckinRecord> out;
@@ -477,9 +494,10 @@ Result<std::vector<CheckinRecord>> Database::recentCheckins(int limit) const {
 }
 
 Result<std::vector<RefusedScan>> Database::refusedScans(bool unresolvedOnly, int limit) const {
-    KIOSK_STMT(st, m_impl->conn,
-               "SELECT id, case_ref, at, kiosk, outcome, payload_escaped, attendee_id, resolved_at IS NOT NULL "
-               "FROM refused_scans WHERE (?1 = 0 OR resolved_at IS NULL) ORDER BY at DESC, rowid DESC LIMIT ?2");
+    KIOSK_STMT(
+        st, m_impl->conn,
+        "SELECT id, case_ref, at, kiosk, outcome, payload_escaped, attendee_id, resolved_at IS NOT NULL "
+        "FROM refused_scans WHERE (?1 = 0 OR resolved_at IS NULL) ORDER BY at DESC, rowid DESC LIMIT ?2");
     st.bind(1, unresolvedOnly ? 1 : 0).bind(2, limit);
     std::vector<RefusedScan> out;
     while (st.step()) {
@@ -498,17 +516,20 @@ Result<std::vector<RefusedScan>> Database::refusedScans(bool unresolvedOnly, int
     return out;
 }
 
-Status Database::resolveRefusedScan(const std::string& id, const std::string& actor, const std::string& note) {
+Status Database::resolveRefusedScan(const std::string& id, const std::string& actor,
+                                    const std::string& note) {
     if (auto s = m_impl->requireWritable("resolve"); !s) return s;
     store::Transaction tx(m_impl->conn);
     if (auto s = tx.begin(); !s) return s;
     std::string attendeeId, scanId;
     {
-        KIOSK_STMT(st, m_impl->conn, "SELECT id, attendee_id FROM refused_scans WHERE id = ?1 OR case_ref = ?1");
+        KIOSK_STMT(st, m_impl->conn,
+                   "SELECT id, attendee_id FROM refused_scans WHERE id = ?1 OR case_ref = ?1");
         st.bind(1, id);
         if (!st.step()) {
             if (st.failed()) return m_impl->conn.error("resolve");
-            return Error{"refused.not_found", "no refused scan with id or case reference " + escapeForDisplay(id)};
+            return Error{"refused.not_found",
+                         "no refused scan with id or case reference " + escapeForDisplay(id)};
         }
         scanId = st.text(0);
         attendeeId = st.text(1);
@@ -516,7 +537,8 @@ Status Database::resolveRefusedScan(const std::string& id, const std::string& ac
     const auto at = nowUtc();
     {
         KIOSK_STMT(st, m_impl->conn,
-                   "UPDATE refused_scans SET resolved_at = ?2, resolved_by = ?3, resolution_note = ?4 WHERE id = ?1");
+                   "UPDATE refused_scans SET resolved_at = ?2, resolved_by = ?3, resolution_note = ?4 WHERE "
+                   "id = ?1");
         st.bind(1, scanId).bind(2, toMs(at)).bind(3, actor).bind(4, note);
         st.step();
         if (st.failed()) return m_impl->conn.error("resolve");

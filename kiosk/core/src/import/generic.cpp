@@ -5,18 +5,18 @@
 namespace kiosk::core::import {
 
 namespace {
-constexpr std::string_view kFirst[] = {"first_name", "first name", "firstname", "given_name",
-                                                         "given name", "prénom", "prenom", "voornaam", "vorname"};
-constexpr std::string_view kLast[] = {"last_name", "last name", "lastname", "family_name",
-                                                        "family name", "surname", "nom", "achternaam", "nachname"};
+constexpr std::string_view kFirst[] = {"first_name", "first name", "firstname", "given_name", "given name",
+                                       "prénom",     "prenom",     "voornaam",  "vorname"};
+constexpr std::string_view kLast[] = {"last_name", "last name", "lastname",   "family_name", "family name",
+                                      "surname",   "nom",       "achternaam", "nachname"};
 constexpr std::string_view kName[] = {"name", "full_name", "full name", "nom complet", "naam"};
 
 enum class GenericState { Registered, Cancelled, Unknown };
 
 GenericState genericState(std::string_view v) {
     const std::string s = foldForMatch(v);
-    if (s.empty() || s == "registered" || s == "confirmed" || s == "active" || s == "attending" || s == "paid" ||
-        s == "inscrit" || s == "inscrite" || s == "ingeschreven")
+    if (s.empty() || s == "registered" || s == "confirmed" || s == "active" || s == "attending" ||
+        s == "paid" || s == "inscrit" || s == "inscrite" || s == "ingeschreven")
         return GenericState::Registered;
     if (s == "cancelled" || s == "canceled" || s == "refunded" || s == "not attending" || s == "deleted" ||
         s == "annule" || s == "annulee" || s == "geannuleerd")
@@ -60,17 +60,20 @@ Status parseGeneric(csv::CsvReader& reader, const Header& h, RowTarget& out) {
             continue;
         }
         why.clear();
-        full.clear(); language.clear(); codes.clear(); status.clear();
+        full.clear();
+        language.clear();
+        codes.clear();
+        status.clear();
         ImportRow& row = builder.start(rec.line);
         Attendee& a = row.attendee;
         a.externalSource = "generic";
-        const bool ok = takeValue(rec, h, cFirst, a.firstName, why) && takeValue(rec, h, cLast, a.lastName, why) &&
-                        takeValue(rec, h, cName, full, why) && takeValue(rec, h, cOrg, a.organisation, why) &&
-                        takeValue(rec, h, cCategory, a.category, why) &&
-                        takeValue(rec, h, cTicket, a.ticketType, why) &&
-                        takeValue(rec, h, cGroup, a.workingGroup, why) && takeValue(rec, h, cEmail, a.email, why) &&
-                        takeValue(rec, h, cLanguage, language, why) && takeValue(rec, h, cCode, codes, why) &&
-                        takeValue(rec, h, cId, a.externalId, why) && takeValue(rec, h, cStatus, status, why);
+        const bool ok =
+            takeValue(rec, h, cFirst, a.firstName, why) && takeValue(rec, h, cLast, a.lastName, why) &&
+            takeValue(rec, h, cName, full, why) && takeValue(rec, h, cOrg, a.organisation, why) &&
+            takeValue(rec, h, cCategory, a.category, why) && takeValue(rec, h, cTicket, a.ticketType, why) &&
+            takeValue(rec, h, cGroup, a.workingGroup, why) && takeValue(rec, h, cEmail, a.email, why) &&
+            takeValue(rec, h, cLanguage, language, why) && takeValue(rec, h, cCode, codes, why) &&
+            takeValue(rec, h, cId, a.externalId, why) && takeValue(rec, h, cStatus, status, why);
         if (!ok) {
             builder.reject(rec.line, why);
             continue;
@@ -81,8 +84,11 @@ Status parseGeneric(csv::CsvReader& reader, const Header& h, RowTarget& out) {
             continue;
         }
         switch (genericState(status)) {
-            case GenericState::Registered: break;
-            case GenericState::Cancelled: row.cancelled = true; break;
+            case GenericState::Registered:
+                break;
+            case GenericState::Cancelled:
+                row.cancelled = true;
+                break;
             case GenericState::Unknown:
                 builder.reject(rec.line, "bad status '" + status + "' (expected registered or cancelled)");
                 continue;

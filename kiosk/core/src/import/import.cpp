@@ -17,10 +17,14 @@ constexpr std::size_t kMaxFileBytes = 512u * 1024u * 1024u;
 
 std::string_view sourceName(ImportFormat f) {
     switch (f) {
-        case ImportFormat::Pretix: return "pretix";
-        case ImportFormat::Eventbrite: return "eventbrite";
-        case ImportFormat::Generic: return "generic";
-        case ImportFormat::Auto: break;
+        case ImportFormat::Pretix:
+            return "pretix";
+        case ImportFormat::Eventbrite:
+            return "eventbrite";
+        case ImportFormat::Generic:
+            return "generic";
+        case ImportFormat::Auto:
+            break;
     }
     return "generic";
 }
@@ -43,8 +47,10 @@ using import::RowTarget;
 
 Result<ImportBatch> parseInto(std::string_view bytes, ImportFormat format, const ImportRowSink* sink,
                               std::size_t chunkRows) {
-    if (bytes.size() >= 2 && ((bytes[0] == '\xFF' && bytes[1] == '\xFE') || (bytes[0] == '\xFE' && bytes[1] == '\xFF')))
-        return Error{"import.utf16", "the file is UTF-16 text; save or export it as \"CSV UTF-8\" and import again"};
+    if (bytes.size() >= 2 &&
+        ((bytes[0] == '\xFF' && bytes[1] == '\xFE') || (bytes[0] == '\xFE' && bytes[1] == '\xFF')))
+        return Error{"import.utf16",
+                     "the file is UTF-16 text; save or export it as \"CSV UTF-8\" and import again"};
 
     csv::CsvReader reader(bytes);
     csv::CsvRecord header;
@@ -56,24 +62,30 @@ Result<ImportBatch> parseInto(std::string_view bytes, ImportFormat format, const
         }
     }
     if (!found)
-        return Error{"import.empty", "the file is empty: export the attendee list again (with its header row)"};
+        return Error{"import.empty",
+                     "the file is empty: export the attendee list again (with its header row)"};
     if (!header.error.empty())
-        return Error{"import.bad_header", "line " + std::to_string(header.line) + ": the header row is unreadable (" +
-                                              header.error + "); export the list again as CSV UTF-8"};
+        return Error{"import.bad_header", "line " + std::to_string(header.line) +
+                                              ": the header row is unreadable (" + header.error +
+                                              "); export the list again as CSV UTF-8"};
     const import::Header h(header.fields);
 
     if (format == ImportFormat::Auto) {
         const int pretix = import::scorePretix(h);
         const int eventbrite = import::scoreEventbrite(h);
         const int generic = import::scoreGeneric(h);
-        if (pretix >= 5 && pretix >= eventbrite) format = ImportFormat::Pretix;
-        else if (eventbrite >= 6) format = ImportFormat::Eventbrite;
-        else if (generic >= 1) format = ImportFormat::Generic;
+        if (pretix >= 5 && pretix >= eventbrite)
+            format = ImportFormat::Pretix;
+        else if (eventbrite >= 6)
+            format = ImportFormat::Eventbrite;
+        else if (generic >= 1)
+            format = ImportFormat::Generic;
         else
-            return Error{"import.unknown_format",
-                         "could not recognise the export from its header (" + headerPreview(h) +
-                             "); expected a pretix, Eventbrite or generic CSV (docs/import.md) — pass --format "
-                             "to force one"};
+            return Error{
+                "import.unknown_format",
+                "could not recognise the export from its header (" + headerPreview(h) +
+                    "); expected a pretix, Eventbrite or generic CSV (docs/import.md) — pass --format "
+                    "to force one"};
     }
 
     ImportBatch batch;
@@ -91,10 +103,16 @@ Result<ImportBatch> parseInto(std::string_view bytes, ImportFormat format, const
     batch.source = std::string(sourceName(format));
     Status st;
     switch (format) {
-        case ImportFormat::Pretix: st = import::parsePretix(reader, h, target); break;
-        case ImportFormat::Eventbrite: st = import::parseEventbrite(reader, h, target); break;
+        case ImportFormat::Pretix:
+            st = import::parsePretix(reader, h, target);
+            break;
+        case ImportFormat::Eventbrite:
+            st = import::parseEventbrite(reader, h, target);
+            break;
         case ImportFormat::Generic:
-        case ImportFormat::Auto: st = import::parseGeneric(reader, h, target); break;
+        case ImportFormat::Auto:
+            st = import::parseGeneric(reader, h, target);
+            break;
     }
     if (!st) return st.error();
     target.flush();
@@ -106,8 +124,8 @@ Result<ImportBatch> parseExport(std::string_view bytes, ImportFormat format) {
     return parseInto(bytes, format, nullptr, 0);
 }
 
-Result<ImportBatch> parseExportStreaming(std::string_view bytes, ImportFormat format, const ImportRowSink& sink,
-                                         std::size_t chunkRows) {
+Result<ImportBatch> parseExportStreaming(std::string_view bytes, ImportFormat format,
+                                         const ImportRowSink& sink, std::size_t chunkRows) {
     if (!sink) return parseExport(bytes, format);
     return parseInto(bytes, format, &sink, chunkRows);
 }
@@ -131,7 +149,8 @@ Result<std::string> readExportFile(const std::string& path) {
         const std::size_t n = std::fread(buf, 1, sizeof buf, file.get());
         bytes.append(buf, n);
         if (bytes.size() > kMaxFileBytes)
-            return Error{"import.too_large", "'" + path + "' is larger than 512 MB; this is not an attendee list"};
+            return Error{"import.too_large",
+                         "'" + path + "' is larger than 512 MB; this is not an attendee list"};
         if (n < sizeof buf) {
             if (std::ferror(file.get()))
                 return Error{"io.read", "cannot read '" + path + "': " + std::strerror(errno)};

@@ -7,7 +7,9 @@
 namespace kiosk::core::import {
 
 namespace {
-bool isSpaceByte(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool isSpaceByte(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 /// Header names shown in messages: control characters would make the report itself hostile.
 std::string displaySafe(std::string_view s) {
@@ -115,8 +117,10 @@ std::optional<std::string> cleanValue(std::string_view v, std::string& why) {
         }
         if (space) {
             pendingSpace = true;
-            if (c == 0xC2) i += 1;
-            else if (c == 0xE2) i += 2;
+            if (c == 0xC2)
+                i += 1;
+            else if (c == 0xE2)
+                i += 2;
             continue;
         }
         if (pendingSpace && !out.empty()) out += ' ';
@@ -146,8 +150,8 @@ bool takeValue(const csv::CsvRecord& r, const Header& h, int column, std::string
 std::string foldForMatch(std::string_view s) {
     // U+00C0–U+00FF, upper and lower case share the same folding.
     static constexpr std::array<std::string_view, 32> kLatin1{
-        "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-        "d", "n", "o", "o", "o", "o", "o", "x", "o", "u", "u", "u", "u", "y", "th", "ss"};
+        "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
+        "d", "n", "o", "o", "o", "o", "o",  "x", "o", "u", "u", "u", "u", "y", "th", "ss"};
     std::string out;
     out.reserve(s.size());
     for (std::size_t i = 0; i < s.size(); ++i) {
@@ -182,8 +186,8 @@ std::vector<std::string_view> words(std::string_view s) {
                static_cast<unsigned char>(s[i]) < 0x80)
             ++i;
         const std::size_t start = i;
-        while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) ||
-                                static_cast<unsigned char>(s[i]) >= 0x80))
+        while (i < s.size() &&
+               (std::isalnum(static_cast<unsigned char>(s[i])) || static_cast<unsigned char>(s[i]) >= 0x80))
             ++i;
         if (i > start) out.push_back(s.substr(start, i - start));
     }
@@ -199,9 +203,9 @@ bool anyWord(const std::vector<std::string_view>& ws, std::initializer_list<std:
 
 bool isParticle(std::string_view token) {
     static constexpr std::array<std::string_view, 30> kParticles{
-        "van", "von", "de", "der", "den", "du", "des", "della", "delle", "degli", "di", "da", "do",
-        "dos", "das", "le", "la", "ter", "ten", "te", "zu", "el", "al", "ben", "bin", "ibn",
-        "vander", "vanden", "vande", "'t"};
+        "van", "von", "de", "der", "den", "du",  "des",    "della",  "delle", "degli",
+        "di",  "da",  "do", "dos", "das", "le",  "la",     "ter",    "ten",   "te",
+        "zu",  "el",  "al", "ben", "bin", "ibn", "vander", "vanden", "vande", "'t"};
     const std::string f = foldForMatch(token);
     for (auto p : kParticles)
         if (f == p) return true;
@@ -250,7 +254,8 @@ std::string categoryFromProduct(std::string_view product) {
                      "vrijwilligers", "helfer", "organizer", "organiser", "organisateur", "organisatrice",
                      "organisator", "orga"}))
         return "staff";
-    if (anyWord(ws, {"press", "presse", "pers", "journalist", "journaliste", "journalisten", "media", "medias"}))
+    if (anyWord(ws,
+                {"press", "presse", "pers", "journalist", "journaliste", "journalisten", "media", "medias"}))
         return "press";
     return "participant";
 }
@@ -259,8 +264,10 @@ std::optional<Language> languageFromText(std::string_view s) {
     if (auto l = languageFromCode(s)) return l;
     const std::string f = foldForMatch(s);
     const auto ws = words(f);
-    if (anyWord(ws, {"francais", "french", "frans", "franzosisch", "francese", "frances"})) return Language::Fr;
-    if (anyWord(ws, {"nederlands", "dutch", "neerlandais", "niederlandisch", "vlaams", "flemish", "olandese"}))
+    if (anyWord(ws, {"francais", "french", "frans", "franzosisch", "francese", "frances"}))
+        return Language::Fr;
+    if (anyWord(ws,
+                {"nederlands", "dutch", "neerlandais", "niederlandisch", "vlaams", "flemish", "olandese"}))
         return Language::Nl;
     if (anyWord(ws, {"english", "anglais", "engels", "englisch", "inglese", "ingles"})) return Language::En;
     // Any other locale code ("de", "es-ES"): an international guest; English is our lingua franca.
@@ -271,8 +278,8 @@ std::optional<Language> languageFromText(std::string_view s) {
 }
 
 int findLanguageColumn(const Header& h) {
-    if (int c = h.find({"order locale", "bestellsprache", "language", "langue", "taal", "lingua", "sprache",
-                        "locale"});
+    if (int c = h.find(
+            {"order locale", "bestellsprache", "language", "langue", "taal", "lingua", "sprache", "locale"});
         c >= 0)
         return c;
     for (int i = 0; i < h.size(); ++i) {
@@ -294,8 +301,10 @@ int findWorkingGroupColumn(const Header& h) {
 }
 
 ImportRow& BatchBuilder::start(int line) {
-    if (m_pending) m_batch.rows.back() = ImportRow{};  // the last row was never committed
-    else m_batch.rows.emplace_back();
+    if (m_pending)
+        m_batch.rows.back() = ImportRow{};  // the last row was never committed
+    else
+        m_batch.rows.emplace_back();
     m_pending = true;
     ImportRow& row = m_batch.rows.back();
     row.line = line;
@@ -316,7 +325,8 @@ void BatchBuilder::commit() {
     auto [it, inserted] = m_seen.emplace(row.attendee.externalId, row.line);
     if (!inserted) {
         reject(row.line, "duplicate of line " + std::to_string(it->second) + " (same " +
-                             row.attendee.externalSource + " id '" + displaySafe(row.attendee.externalId) + "')");
+                             row.attendee.externalSource + " id '" + displaySafe(row.attendee.externalId) +
+                             "')");
         return;
     }
     m_pending = false;

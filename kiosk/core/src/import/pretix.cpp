@@ -6,12 +6,12 @@ namespace kiosk::core::import {
 
 namespace {
 constexpr std::string_view kOrderCode[] = {"order code", "bestellnummer"};
-constexpr std::string_view kAttendeeName[] = {
-    "attendee name", "name teilnehmer*in", "name des teilnehmers", "teilnehmername", "name teilnehmer"};
+constexpr std::string_view kAttendeeName[] = {"attendee name", "name teilnehmer*in", "name des teilnehmers",
+                                              "teilnehmername", "name teilnehmer"};
 constexpr std::string_view kCompany[] = {"company", "firma"};
 constexpr std::string_view kInvoiceName[] = {"invoice address name", "rechnungsadresse: name"};
 constexpr std::string_view kSecret[] = {"secret", "ticket secret", "ticket-secret", "ticket code",
-                                                          "ticket-code"};
+                                        "ticket-code"};
 constexpr std::string_view kEventSlug[] = {"event slug", "kurzname der veranstaltung"};
 
 enum class NamePart { Given, Family, Middle, Other };
@@ -44,7 +44,8 @@ Columns locate(const Header& h) {
     c.status = h.find({"status"});
     c.product = h.find({"product", "produkt"});
     c.variation = h.find({"variation", "variante"});
-    c.attendeeEmail = h.find({"attendee email", "attendee e-mail", "e-mail teilnehmer*in", "e-mail des teilnehmers"});
+    c.attendeeEmail =
+        h.find({"attendee email", "attendee e-mail", "e-mail teilnehmer*in", "e-mail des teilnehmers"});
     c.email = h.find({"e-mail", "email"});
     c.secret = h.find(kSecret);
     c.language = findLanguageColumn(h);
@@ -89,10 +90,11 @@ PositionState positionState(std::string_view status) {
     auto starts = [&](std::string_view p) { return s.compare(0, p.size(), p) == 0; };
     // pretix writes the order status label ("paid", "pending", …) or "canceled" for a cancelled
     // position, translated. Pending orders are imported as registered (see docs/import.md).
-    if (starts("paid") || starts("bezahlt") || starts("pending") || starts("ausstehend") || starts("confirmed"))
+    if (starts("paid") || starts("bezahlt") || starts("pending") || starts("ausstehend") ||
+        starts("confirmed"))
         return PositionState::Valid;
-    if (starts("cancel") || starts("storniert") || starts("expired") || starts("abgelaufen") || starts("refunded") ||
-        starts("erstattet"))
+    if (starts("cancel") || starts("storniert") || starts("expired") || starts("abgelaufen") ||
+        starts("refunded") || starts("erstattet"))
         return PositionState::Cancelled;
     return PositionState::Unknown;
 }
@@ -136,14 +138,21 @@ Status parsePretix(csv::CsvReader& reader, const Header& h, RowTarget& out) {
         Attendee& a = row.attendee;
         a.externalSource = "pretix";
         std::string position;
-        order.clear(); status.clear(); secret.clear(); full.clear(); product.clear(); variation.clear();
-        company.clear(); locale.clear();
-        bool ok = takeValue(rec, h, c.order, order, why) && takeValue(rec, h, c.position, position, why) &&
-                  takeValue(rec, h, c.status, status, why) && takeValue(rec, h, c.product, product, why) &&
-                  takeValue(rec, h, c.variation, variation, why) && takeValue(rec, h, c.name, full, why) &&
-                  takeValue(rec, h, c.secret, secret, why) && takeValue(rec, h, c.company, a.organisation, why) &&
-                  takeValue(rec, h, c.attendeeEmail, a.email, why) &&
-                  takeValue(rec, h, c.language, locale, why) && takeValue(rec, h, c.workingGroup, a.workingGroup, why);
+        order.clear();
+        status.clear();
+        secret.clear();
+        full.clear();
+        product.clear();
+        variation.clear();
+        company.clear();
+        locale.clear();
+        bool ok =
+            takeValue(rec, h, c.order, order, why) && takeValue(rec, h, c.position, position, why) &&
+            takeValue(rec, h, c.status, status, why) && takeValue(rec, h, c.product, product, why) &&
+            takeValue(rec, h, c.variation, variation, why) && takeValue(rec, h, c.name, full, why) &&
+            takeValue(rec, h, c.secret, secret, why) && takeValue(rec, h, c.company, a.organisation, why) &&
+            takeValue(rec, h, c.attendeeEmail, a.email, why) && takeValue(rec, h, c.language, locale, why) &&
+            takeValue(rec, h, c.workingGroup, a.workingGroup, why);
         if (ok && a.email.empty()) ok = takeValue(rec, h, c.email, a.email, why);
         if (ok && a.organisation.empty()) ok = takeValue(rec, h, c.invoiceCompany, a.organisation, why);
         std::string middle;
@@ -151,9 +160,12 @@ Status parsePretix(csv::CsvReader& reader, const Header& h, RowTarget& out) {
             if (!ok) break;
             part.clear();
             ok = takeValue(rec, h, col, part, why);
-            if (kind == NamePart::Given) a.firstName = part;
-            else if (kind == NamePart::Family) a.lastName = part;
-            else if (kind == NamePart::Middle) middle = part;
+            if (kind == NamePart::Given)
+                a.firstName = part;
+            else if (kind == NamePart::Family)
+                a.lastName = part;
+            else if (kind == NamePart::Middle)
+                middle = part;
         }
         if (!ok) {
             builder.reject(rec.line, why);
@@ -171,8 +183,11 @@ Status parsePretix(csv::CsvReader& reader, const Header& h, RowTarget& out) {
         }
         if (c.status >= 0) {
             switch (positionState(status)) {
-                case PositionState::Valid: break;
-                case PositionState::Cancelled: row.cancelled = true; break;
+                case PositionState::Valid:
+                    break;
+                case PositionState::Cancelled:
+                    row.cancelled = true;
+                    break;
                 case PositionState::Unknown:
                     builder.reject(rec.line, status.empty() ? "missing status"
                                                             : "bad status '" + status +
@@ -187,9 +202,12 @@ Status parsePretix(csv::CsvReader& reader, const Header& h, RowTarget& out) {
         // Stable id of a position in pretix: ORDER-POSITIONID (what pretix itself shows). The
         // check-in list has no position id: the ticket secret identifies the position instead,
         // and without it the n-th row of that order.
-        if (!position.empty()) a.externalId = order + "-" + position;
-        else if (!secret.empty()) a.externalId = order + ":" + secret;
-        else a.externalId = order + "#" + std::to_string(++perOrder[order]);
+        if (!position.empty())
+            a.externalId = order + "-" + position;
+        else if (!secret.empty())
+            a.externalId = order + ":" + secret;
+        else
+            a.externalId = order + "#" + std::to_string(++perOrder[order]);
         if (!secret.empty()) row.codes.push_back(secret);
         builder.commit();
     }

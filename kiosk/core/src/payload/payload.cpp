@@ -5,8 +5,8 @@
 #include <kiosk/core.hpp>
 #include <kiosk/core/payload.hpp>
 
-#include <nlohmann/json.hpp>
 #include <sodium.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -23,7 +23,8 @@ constexpr char kBase32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 bool startsWithNoCase(std::string_view s, std::string_view prefix) {
     if (s.size() < prefix.size()) return false;
     for (std::size_t i = 0; i < prefix.size(); ++i)
-        if (std::toupper(static_cast<unsigned char>(s[i])) != std::toupper(static_cast<unsigned char>(prefix[i])))
+        if (std::toupper(static_cast<unsigned char>(s[i])) !=
+            std::toupper(static_cast<unsigned char>(prefix[i])))
             return false;
     return true;
 }
@@ -54,10 +55,14 @@ std::optional<std::vector<unsigned char>> base32Decode(std::string_view s) {
     int bits = 0;
     for (const char c : s) {
         int v;
-        if (c >= 'A' && c <= 'Z') v = c - 'A';
-        else if (c >= 'a' && c <= 'z') v = c - 'a';
-        else if (c >= '2' && c <= '7') v = c - '2' + 26;
-        else return std::nullopt;
+        if (c >= 'A' && c <= 'Z')
+            v = c - 'A';
+        else if (c >= 'a' && c <= 'z')
+            v = c - 'a';
+        else if (c >= '2' && c <= '7')
+            v = c - '2' + 26;
+        else
+            return std::nullopt;
         buffer = ((buffer << 5) | static_cast<unsigned>(v)) & 0xFFFF;
         bits += 5;
         if (bits >= 8) {
@@ -85,7 +90,8 @@ std::optional<std::vector<unsigned char>> base64Decode(std::string_view s) {
                               sodium_base64_VARIANT_URLSAFE, sodium_base64_VARIANT_URLSAFE_NO_PADDING}) {
         std::size_t len = 0;
         const char* end = nullptr;
-        if (sodium_base642bin(out.data(), out.size(), s.data(), s.size(), nullptr, &len, &end, variant) == 0 &&
+        if (sodium_base642bin(out.data(), out.size(), s.data(), s.size(), nullptr, &len, &end, variant) ==
+                0 &&
             end == s.data() + s.size()) {
             out.resize(len);
             return out;
@@ -96,8 +102,9 @@ std::optional<std::vector<unsigned char>> base64Decode(std::string_view s) {
 
 std::string uuidString(const std::vector<unsigned char>& b) {
     char buf[37];
-    std::snprintf(buf, sizeof buf, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-                  b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+    std::snprintf(buf, sizeof buf, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                  b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+                  b[14], b[15]);
     return buf;
 }
 
@@ -131,7 +138,8 @@ std::optional<ClassifiedPayload> classifyJson(std::string_view s) {
 bool isPretixSecret(std::string_view s) {
     static constexpr std::string_view kAlphabet = "abcdefghjkmnpqrstuvwxyz23456789";
     if (s.size() < 12 || s.size() > 64) return false;
-    return std::all_of(s.begin(), s.end(), [](char c) { return kAlphabet.find(c) != std::string_view::npos; });
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return kAlphabet.find(c) != std::string_view::npos; });
 }
 
 bool isPretixSigned(std::string_view s) {
@@ -146,8 +154,9 @@ bool isPretixSigned(std::string_view s) {
 }
 
 bool isHiEvents(std::string_view s) {
-    return s.size() == 9 && s[0] == 'A' && s[1] == '-' &&
-           std::all_of(s.begin() + 2, s.end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
+    return s.size() == 9 && s[0] == 'A' && s[1] == '-' && std::all_of(s.begin() + 2, s.end(), [](char c) {
+               return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+           });
 }
 
 }  // namespace
@@ -197,14 +206,20 @@ std::string escapeForDisplay(std::string_view raw) {
 
 std::string_view codeKindName(CodeKind k) {
     switch (k) {
-        case CodeKind::Kiosk: return "kiosk";
+        case CodeKind::Kiosk:
+            return "kiosk";
         case CodeKind::Pretix:
-        case CodeKind::PretixSigned: return "pretix";
-        case CodeKind::Eventbrite: return "eventbrite";
+        case CodeKind::PretixSigned:
+            return "pretix";
+        case CodeKind::Eventbrite:
+            return "eventbrite";
         case CodeKind::IndicoV2:
-        case CodeKind::IndicoLegacy: return "indico";
-        case CodeKind::HiEvents: return "hievents";
-        case CodeKind::Unknown: return "unknown";
+        case CodeKind::IndicoLegacy:
+            return "indico";
+        case CodeKind::HiEvents:
+            return "hievents";
+        case CodeKind::Unknown:
+            return "unknown";
     }
     return "unknown";
 }
@@ -246,7 +261,8 @@ std::optional<DecodedOwn> decodeWithSignature(std::string_view payload) {
     const auto body = base32Decode(payload.substr(kOwnCodePrefix.size()));
     if (!body || body->empty()) return std::nullopt;
     const std::size_t idLen = (*body)[0];
-    if (idLen == 0 || idLen > 64 || body->size() != 1 + idLen + kCodeIdBytes + crypto_sign_BYTES) return std::nullopt;
+    if (idLen == 0 || idLen > 64 || body->size() != 1 + idLen + kCodeIdBytes + crypto_sign_BYTES)
+        return std::nullopt;
     DecodedOwn d;
     d.code.eventId.assign(body->begin() + 1, body->begin() + 1 + static_cast<std::ptrdiff_t>(idLen));
     std::copy_n(body->begin() + 1 + static_cast<std::ptrdiff_t>(idLen), kCodeIdBytes, d.code.codeId.begin());
@@ -261,7 +277,8 @@ std::optional<OwnCode> decodeOwnCode(std::string_view payload) {
     return std::move(d->code);
 }
 
-OwnCodeCheck verifyOwnCode(std::string_view payload, std::string_view eventId, const unsigned char* publicKey) {
+OwnCodeCheck verifyOwnCode(std::string_view payload, std::string_view eventId,
+                           const unsigned char* publicKey) {
     if (sodium_init() < 0) return OwnCodeCheck::Malformed;
     const auto d = decodeWithSignature(payload);
     if (!d) return OwnCodeCheck::Malformed;

@@ -11,12 +11,13 @@
 #include <mutex>
 #include <thread>
 
-
 namespace kiosk::core {
 
 namespace {
 
-std::string statusText(AttendeeStatus s) { return s == AttendeeStatus::Cancelled ? "cancelled" : "registered"; }
+std::string statusText(AttendeeStatus s) {
+    return s == AttendeeStatus::Cancelled ? "cancelled" : "registered";
+}
 
 /// The search query as FTS5 syntax: every token of the folded text must prefix-match a word.
 /// Tokens keep letters and digits only, so user text can never be FTS5 syntax.
@@ -57,18 +58,22 @@ Result<Attendee> Database::addAttendee(Attendee a, const std::string& actor) {
                                                    a.externalId + " already exists"};
         return s.error();
     }
-    if (auto s = m_impl->insertAudit(at, actor, a.externalSource == "walkin" ? "attendee.walkin" : "attendee.add",
-                                     a.id, jsonDetail({{"name", a.displayName()}, {"category", a.category}}));
+    if (auto s =
+            m_impl->insertAudit(at, actor, a.externalSource == "walkin" ? "attendee.walkin" : "attendee.add",
+                                a.id, jsonDetail({{"name", a.displayName()}, {"category", a.category}}));
         !s)
         return s.error();
     if (auto s = tx.commit(); !s) return s.error();
     return a;
 }
 
-Result<std::optional<Attendee>> Database::attendee(const std::string& id) const { return m_impl->loadAttendee(id); }
+Result<std::optional<Attendee>> Database::attendee(const std::string& id) const {
+    return m_impl->loadAttendee(id);
+}
 
 Result<std::vector<Attendee>> Database::attendees() const {
-    static const std::string sql = std::string("SELECT ") + kAttendeeCols + " FROM attendees a ORDER BY a.sort_key, a.id";
+    static const std::string sql =
+        std::string("SELECT ") + kAttendeeCols + " FROM attendees a ORDER BY a.sort_key, a.id";
     KIOSK_STMT(st, m_impl->conn, sql.c_str());
     std::vector<Attendee> out;
     while (st.step()) out.push_back(readAttendee(st, 0));
@@ -76,7 +81,8 @@ Result<std::vector<Attendee>> Database::attendees() const {
     return out;
 }
 
-Status Database::renameForBadge(const std::string& id, const std::string& badgeName, const std::string& actor) {
+Status Database::renameForBadge(const std::string& id, const std::string& badgeName,
+                                const std::string& actor) {
     if (auto s = m_impl->requireWritable("rename"); !s) return s;
     const auto clean = sanitizePayload(badgeName);  // same rules: UTF-8, no control characters
     if (!badgeName.empty() && !clean)
@@ -111,10 +117,11 @@ Result<std::vector<Attendee>> Database::search(std::string_view text, int limit)
     // narrows as the volunteer types, so take the first kCandidates matches in index order and
     // sort those: exact for every query with fewer matches, a fair sample for broader ones.
     constexpr int kCandidates = 200;
-    static const std::string sql = std::string("SELECT ") + kAttendeeCols +
-                                   " FROM (SELECT rowid AS r FROM attendee_search WHERE attendee_search MATCH ?1"
-                                   " LIMIT ?3) m JOIN attendees a ON a.seq = m.r"
-                                   " ORDER BY a.sort_key, a.id LIMIT ?2";
+    static const std::string sql =
+        std::string("SELECT ") + kAttendeeCols +
+        " FROM (SELECT rowid AS r FROM attendee_search WHERE attendee_search MATCH ?1"
+        " LIMIT ?3) m JOIN attendees a ON a.seq = m.r"
+        " ORDER BY a.sort_key, a.id LIMIT ?2";
     KIOSK_STMT(st, m_impl->conn, sql.c_str());
     st.bind(1, query).bind(2, limit).bind(3, std::max(limit, kCandidates));
     std::vector<Attendee> out;
@@ -173,8 +180,9 @@ private:
 Status ImportApplier::apply(const ImportRow& row, const std::string& source) {
     const TimePoint at = m_at;
     const std::string& actor = m_actor;
-    static const std::string findSql = std::string("SELECT ") + kAttendeeCols +
-                                       " FROM attendees a WHERE a.external_source = ?1 AND a.external_id = ?2 AND a.external_id <> ''";
+    static const std::string findSql =
+        std::string("SELECT ") + kAttendeeCols +
+        " FROM attendees a WHERE a.external_source = ?1 AND a.external_id = ?2 AND a.external_id <> ''";
     Attendee in = row.attendee;
     if (in.externalSource.empty()) in.externalSource = source;
     in.status = row.cancelled ? AttendeeStatus::Cancelled : AttendeeStatus::Registered;
@@ -236,8 +244,9 @@ Status ImportApplier::apply(const ImportRow& row, const std::string& source) {
             std::string fields;
             for (const auto& f : changed) fields += (fields.empty() ? "" : ",") + f;
             if (auto s = m.insertAudit(at, actor, "attendee.import_update", attendeeId,
-                                             jsonDetail({{"source", in.externalSource}, {"fields", fields},
-                                                         {"line", std::to_string(row.line)}}));
+                                       jsonDetail({{"source", in.externalSource},
+                                                   {"fields", fields},
+                                                   {"line", std::to_string(row.line)}}));
                 !s)
                 return s;
             ++m_sum.updated;
@@ -279,15 +288,16 @@ Status ImportApplier::apply(const ImportRow& row, const std::string& source) {
         find.bind(1, value);
         if (find.step() && find.text(0) != attendeeId)
             m_rejected.push_back({row.line, "code " + escapeForDisplay(value.substr(0, 80)) +
-                                                  " already belongs to another attendee; code not added"});
+                                                " already belongs to another attendee; code not added"});
         if (find.failed()) return c.error("import: find code");
         return {};
     };
     for (const auto& raw : row.codes) {
         const auto clean = sanitizePayload(raw);
         if (!clean) {
-            m_rejected.push_back({row.line, "code is not valid text (control characters, invalid UTF-8 or "
-                                              "longer than 4 KiB); code not added"});
+            m_rejected.push_back({row.line,
+                                  "code is not valid text (control characters, invalid UTF-8 or "
+                                  "longer than 4 KiB); code not added"});
             continue;
         }
         const auto cls = classifyPayload(*clean);
@@ -303,7 +313,8 @@ Status ImportApplier::apply(const ImportRow& row, const std::string& source) {
 
 }  // namespace
 
-Result<ImportSummary> Database::applyImport(const ImportBatch& batch, const std::string& actor, TimePoint at) {
+Result<ImportSummary> Database::applyImport(const ImportBatch& batch, const std::string& actor,
+                                            TimePoint at) {
     if (auto s = m_impl->requireWritable("import"); !s) return s.error();
     ImportApplier applier(*m_impl, actor, at);
     if (auto s = applier.begin(); !s) return s.error();
@@ -312,8 +323,8 @@ Result<ImportSummary> Database::applyImport(const ImportBatch& batch, const std:
     return applier.finish(batch.rejected, batch.source);
 }
 
-Result<ImportSummary> Database::importFile(const std::string& path, ImportFormat format, const std::string& actor,
-                                           TimePoint at) {
+Result<ImportSummary> Database::importFile(const std::string& path, ImportFormat format,
+                                           const std::string& actor, TimePoint at) {
     if (auto s = m_impl->requireWritable("import"); !s) return s.error();
     auto bytes = readExportFile(path);
     if (!bytes) return bytes.error();

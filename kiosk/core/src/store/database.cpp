@@ -7,17 +7,17 @@
 #include <kiosk/core/text.hpp>
 #include <kiosk/core/utf8.hpp>
 
-#include <nlohmann/json.hpp>
 #include <sodium.h>
+#include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <sys/stat.h>
 #include <thread>
-#include <unistd.h>
 
 namespace kiosk::core {
 
@@ -100,7 +100,8 @@ Result<std::optional<EventRow>> Database::Impl::loadEvent() const {
 }
 
 Result<std::optional<Attendee>> Database::Impl::loadAttendee(const std::string& id) const {
-    static const std::string sql = std::string("SELECT ") + kAttendeeCols + " FROM attendees a WHERE a.id = ?1";
+    static const std::string sql =
+        std::string("SELECT ") + kAttendeeCols + " FROM attendees a WHERE a.id = ?1";
     KIOSK_STMT(st, conn, sql.c_str());
     st.bind(1, id);
     if (st.step()) return std::optional<Attendee>(readAttendee(st, 0));
@@ -119,8 +120,9 @@ Result<std::optional<CheckinRecord>> Database::Impl::loadCheckin(const std::stri
 
 Status Database::Impl::insertAudit(TimePoint at, const std::string& actor, const std::string& action,
                                    const std::string& attendeeId, const std::string& detail) const {
-    KIOSK_STMT(st, conn,
-               "INSERT INTO audit_log(id, at, actor, action, attendee_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    KIOSK_STMT(
+        st, conn,
+        "INSERT INTO audit_log(id, at, actor, action, attendee_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     st.bind(1, ids::newId()).bind(2, toMs(at)).bind(3, actor).bind(4, action).bindNullIfEmpty(5, attendeeId);
     st.bind(6, detail.empty() ? std::string("{}") : detail);
     st.step();
@@ -135,8 +137,9 @@ Status Database::Impl::indexAttendee(const std::string& attendeeId, const Attend
     {
         KIOSK_STMT(st, conn, "SELECT seq FROM attendees WHERE id = ?1");
         st.bind(1, attendeeId);
-        if (!st.step()) return st.failed() ? conn.error("update search index")
-                                           : Error{"attendee.not_found", "no attendee with id " + attendeeId};
+        if (!st.step())
+            return st.failed() ? conn.error("update search index")
+                               : Error{"attendee.not_found", "no attendee with id " + attendeeId};
         seq = st.i64(0);
     }
     {
@@ -158,7 +161,8 @@ Status Database::Impl::insertSearchWords(int64_t seq, const Attendee& a) const {
 
 void NewAttendeeCounts::add(const Attendee& a) {
     const int64_t registered = a.status == AttendeeStatus::Registered ? 1 : 0;
-    for (auto key : {std::pair<std::string, std::string>{"", ""}, {"category", a.category},
+    for (auto key : {std::pair<std::string, std::string>{"", ""},
+                     {"category", a.category},
                      {"working_group", a.workingGroup}}) {
         Delta& d = m_deltas[std::move(key)];
         ++d.attendees;
@@ -182,12 +186,17 @@ Status NewAttendeeCounts::applyTo(const store::Connection& c) const {
 Status Database::Impl::insertAttendee(Attendee& a, TimePoint at, NewAttendeeCounts* batch) const {
     if (a.id.empty()) a.id = ids::newId();
     {
-        KIOSK_STMT(st, conn,
-                   "INSERT INTO attendees(id, first_name, last_name, badge_name, organisation, category, "
-                   "ticket_type, working_group, email, language, status, external_source, external_id, sort_key, "
-                   "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-                   "?15, ?15)");
-        st.bind(1, a.id).bind(2, a.firstName).bind(3, a.lastName).bind(4, a.badgeName).bind(5, a.organisation);
+        KIOSK_STMT(
+            st, conn,
+            "INSERT INTO attendees(id, first_name, last_name, badge_name, organisation, category, "
+            "ticket_type, working_group, email, language, status, external_source, external_id, sort_key, "
+            "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+            "?15, ?15)");
+        st.bind(1, a.id)
+            .bind(2, a.firstName)
+            .bind(3, a.lastName)
+            .bind(4, a.badgeName)
+            .bind(5, a.organisation);
         st.bind(6, a.category).bind(7, a.ticketType).bind(8, a.workingGroup).bind(9, a.email);
         st.bind(10, languageCode(a.language));
         st.bind(11, a.status == AttendeeStatus::Cancelled ? "cancelled" : "registered");
@@ -208,15 +217,18 @@ Status Database::Impl::insertAttendee(Attendee& a, TimePoint at, NewAttendeeCoun
 Result<std::string> Database::Impl::insertOwnCode(const EventRow& ev, const std::string& attendeeId,
                                                   TimePoint at) const {
     if (ev.secretKey.size() != crypto_sign_SECRETKEYBYTES)
-        return Error{"event.no_key", "the event has no signing key; set the event first: kiosk event --db FILE --name \"…\""};
+        return Error{"event.no_key",
+                     "the event has no signing key; set the event first: kiosk event --db FILE --name \"…\""};
     OwnCode code;
     code.eventId = ev.event.id;
     randombytes_buf(code.codeId.data(), code.codeId.size());
     const std::string payload =
         encodeOwnCode(code, reinterpret_cast<const unsigned char*>(ev.secretKey.data()));
-    if (payload.empty()) return Error{"event.bad_id", "the event id must be 1–64 bytes to be carried in a QR code"};
-    KIOSK_STMT(st, conn,
-               "INSERT INTO codes(id, attendee_id, kind, value, created_at) VALUES (?1, ?2, 'kiosk', ?3, ?4)");
+    if (payload.empty())
+        return Error{"event.bad_id", "the event id must be 1–64 bytes to be carried in a QR code"};
+    KIOSK_STMT(
+        st, conn,
+        "INSERT INTO codes(id, attendee_id, kind, value, created_at) VALUES (?1, ?2, 'kiosk', ?3, ?4)");
     st.bind(1, ids::newId()).bind(2, attendeeId).bind(3, payload).bind(4, toMs(at));
     st.step();
     if (st.failed()) return conn.error("store code");
@@ -236,8 +248,9 @@ Result<int> pragmaInt(const store::Connection& c, const char* sql) {
 Status migrate(const store::Connection& c, const std::string& path) {
     const int target = Database::schemaVersion();
     auto tooNew = [&](int v) {
-        return Error{"db.newer_schema", path + " was written by a newer kiosk (schema version " + std::to_string(v) +
-                                            ", this kiosk knows up to " + std::to_string(target) +
+        return Error{"db.newer_schema", path + " was written by a newer kiosk (schema version " +
+                                            std::to_string(v) + ", this kiosk knows up to " +
+                                            std::to_string(target) +
                                             "); update the kiosk program or open another file"};
     };
     auto current = pragmaInt(c, "PRAGMA user_version");
@@ -257,9 +270,11 @@ Status migrate(const store::Connection& c, const std::string& path) {
         auto tables = pragmaInt(c, "SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'");
         if (!tables) return tables.error();
         if ((*appId != 0 && *appId != store::kApplicationId) || *tables > 0)
-            return Error{"db.not_kiosk", path + " is an SQLite file of another program; choose a new file name"};
-        if (auto s = c.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-                            "applied_at INTEGER NOT NULL)");
+            return Error{"db.not_kiosk",
+                         path + " is an SQLite file of another program; choose a new file name"};
+        if (auto s =
+                c.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                       "applied_at INTEGER NOT NULL)");
             !s)
             return s;
     }
@@ -287,7 +302,8 @@ Status quickCheck(const store::Connection& c, const std::string& path) {
     if (sqlite3_prepare_v2(c.get(), "PRAGMA quick_check(5)", -1, &raw, nullptr) != SQLITE_OK) {
         sqlite3_finalize(raw);
         Error e = c.error("check the database");
-        if (e.code == "db.corrupt") e.message = path + " is not a kiosk database or is damaged (" + e.message + ")";
+        if (e.code == "db.corrupt")
+            e.message = path + " is not a kiosk database or is damaged (" + e.message + ")";
         return e;
     }
     store::StmtPtr st(raw);
@@ -305,8 +321,9 @@ Status quickCheck(const store::Connection& c, const std::string& path) {
         return e;
     }
     if (!problems.empty())
-        return Error{"db.corrupt", path + " is damaged (" + problems +
-                                       "): restore the latest backup (see `kiosk backup` in the organiser guide)"};
+        return Error{"db.corrupt",
+                     path + " is damaged (" + problems +
+                         "): restore the latest backup (see `kiosk backup` in the organiser guide)"};
     return {};
 }
 
@@ -323,12 +340,15 @@ Error explainOpenError(Error e, const std::string& path) {
     const int why = errno;
     std::error_code ec;
     if (std::filesystem::exists(path + "-wal", ec) && std::filesystem::exists(path + "-shm", ec)) return e;
-    return Error{"db.folder_readonly",
-                 "cannot use " + path + ": the folder " + dir + " is " +
-                     (why == EROFS ? std::string("on a read-only file system") : std::string("read-only for this user")) +
-                     ", and the kiosk must create " + path + "-wal and " + path +
-                     "-shm beside the database. Copy the file to a writable folder, or make the folder writable "
-                     "(" + e.message + ")"};
+    return Error{
+        "db.folder_readonly",
+        "cannot use " + path + ": the folder " + dir + " is " +
+            (why == EROFS ? std::string("on a read-only file system")
+                          : std::string("read-only for this user")) +
+            ", and the kiosk must create " + path + "-wal and " + path +
+            "-shm beside the database. Copy the file to a writable folder, or make the folder writable "
+            "(" +
+            e.message + ")"};
 }
 
 /// Busy handler: sleep 0.5–2.5 ms per try, give up after about 30 s (then "db.busy").
@@ -341,7 +361,9 @@ int busyWait(void*, int tries) {
 
 }  // namespace
 
-int Database::schemaVersion() { return store::migrationSteps().back().version; }
+int Database::schemaVersion() {
+    return store::migrationSteps().back().version;
+}
 
 Result<Database> Database::open(const std::string& path, Mode mode) {
     if (sodium_init() < 0) return Error{"crypto.init", "libsodium failed to initialise"};
@@ -352,8 +374,10 @@ Result<Database> Database::open(const std::string& path, Mode mode) {
     // An empty file is not an empty event: SQLite would make a new database of it, with a new
     // signing key, and every scan would then be "ticket for another event".
     if (existed && S_ISREG(before.st_mode) && before.st_size == 0)
-        return Error{"db.not_kiosk", path + " is an empty file (0 bytes), not a kiosk database: if it should hold "
-                                            "your event, restore a backup; for a new event choose a new file name"};
+        return Error{"db.not_kiosk",
+                     path +
+                         " is an empty file (0 bytes), not a kiosk database: if it should hold "
+                         "your event, restore a backup; for a new event choose a new file name"};
     int flags = mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (mode == Mode::CreateIfMissing) flags |= SQLITE_OPEN_CREATE;
     sqlite3* raw = nullptr;
@@ -393,8 +417,9 @@ Result<Database> Database::open(const std::string& path, Mode mode) {
         // temp_store = MEMORY keeps statement journals (every write that fires a trigger or touches
         // the search index needs one) in memory: once one had spilled to a temp file, each attendee
         // of an import cost ~10 extra pwrite() calls.
-        if (auto s = c.exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; "
-                            "PRAGMA temp_store = MEMORY");
+        if (auto s =
+                c.exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; "
+                       "PRAGMA temp_store = MEMORY");
             !s)
             return s.error();
 
@@ -408,7 +433,8 @@ Result<Database> Database::open(const std::string& path, Mode mode) {
                 return Error{"db.newer_schema", path + " was written by a newer kiosk (schema version " +
                                                     std::to_string(*v) + "); update the kiosk program"};
             if (*v < schemaVersion())
-                return Error{"db.old_schema", path + " needs an upgrade; open it once read-write (e.g. `kiosk stats`)"};
+                return Error{"db.old_schema",
+                             path + " needs an upgrade; open it once read-write (e.g. `kiosk stats`)"};
         } else if (auto s = migrate(c, path); !s) {
             return s.error();
         }
@@ -424,7 +450,9 @@ Database::Database(Database&&) noexcept = default;
 Database& Database::operator=(Database&&) noexcept = default;
 Database::~Database() = default;
 
-std::string Database::path() const { return m_impl->path; }
+std::string Database::path() const {
+    return m_impl->path;
+}
 
 // --- event and keys -------------------------------------------------------------------------
 
@@ -451,7 +479,8 @@ Status cleanEventText(std::string& value, const char* what) {
         char hex[16];
         std::snprintf(hex, sizeof hex, "U+%04X", static_cast<unsigned>(cp));
         return Error{"event.bad_text", std::string("the event's ") + what + " holds " +
-                                           (pred == &text::isControl ? "a control character" : "a bidirectional control character") +
+                                           (pred == &text::isControl ? "a control character"
+                                                                     : "a bidirectional control character") +
                                            " (" + hex + "): type it again without it"};
     }
     return {};
@@ -465,8 +494,9 @@ Status Database::setEvent(const Event& input) {
     if (e.id.empty() || e.id.size() > 64)
         return Error{"event.bad_id", "the event id must be 1–64 characters (it is carried in every QR code)"};
     if (!utf8::isValid(e.id) || text::findFirst(e.id, &text::isInvisible) != std::string::npos)
-        return Error{"event.bad_id", "the event id must be valid UTF-8 without control or invisible characters "
-                                     "(it is carried in every QR code)"};
+        return Error{"event.bad_id",
+                     "the event id must be valid UTF-8 without control or invisible characters "
+                     "(it is carried in every QR code)"};
     using Field = std::pair<std::string*, const char*>;
     for (auto [field, what] : {Field{&e.name, "name"}, Field{&e.venue, "venue"}, Field{&e.city, "city"}})
         if (auto s = cleanEventText(*field, what); !s) return s;
@@ -477,9 +507,9 @@ Status Database::setEvent(const Event& input) {
     if (!existing) return existing.error();
     if (*existing) {
         if ((*existing)->event.id != e.id)
-            return Error{"event.id_change", "this database belongs to event '" + (*existing)->event.id +
-                                                "'; its QR codes carry that id. Use a new database file for '" +
-                                                e.id + "'"};
+            return Error{"event.id_change",
+                         "this database belongs to event '" + (*existing)->event.id +
+                             "'; its QR codes carry that id. Use a new database file for '" + e.id + "'"};
         KIOSK_STMT(st, c,
                    "UPDATE event SET name = ?2, venue = ?3, city = ?4, starts_at = ?5, ends_at = ?6, "
                    "doors_open_at = ?7, doors_close_at = ?8, default_language = ?9 WHERE id = ?1");
@@ -492,9 +522,11 @@ Status Database::setEvent(const Event& input) {
         unsigned char pk[crypto_sign_PUBLICKEYBYTES];
         unsigned char sk[crypto_sign_SECRETKEYBYTES];
         crypto_sign_keypair(pk, sk);
-        KIOSK_STMT(st, c,
-                   "INSERT INTO event(id, name, venue, city, starts_at, ends_at, doors_open_at, doors_close_at, "
-                   "default_language, public_key, secret_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+        KIOSK_STMT(
+            st, c,
+            "INSERT INTO event(id, name, venue, city, starts_at, ends_at, doors_open_at, doors_close_at, "
+            "default_language, public_key, secret_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+            "?11)");
         st.bind(1, e.id).bind(2, e.name).bind(3, e.venue).bind(4, e.city).bind(5, toMs(e.startsAt));
         st.bind(6, toMs(e.endsAt)).bind(7, toMs(e.doorsOpenAt)).bind(8, toMs(e.doorsCloseAt));
         st.bind(9, languageCode(e.defaultLanguage));
@@ -512,7 +544,10 @@ Result<std::string> Database::issueCode(const std::string& attendeeId) {
     if (auto s = tx.begin(); !s) return s.error();
     auto ev = m_impl->loadEvent();
     if (!ev) return ev.error();
-    if (!*ev) return Error{"event.missing", "no event in this database yet: name it first with kiosk event --db FILE --name \"…\" (our QR codes carry the event)"};
+    if (!*ev)
+        return Error{"event.missing",
+                     "no event in this database yet: name it first with kiosk event --db FILE --name \"…\" "
+                     "(our QR codes carry the event)"};
     auto a = m_impl->loadAttendee(attendeeId);
     if (!a) return a.error();
     if (!*a) return Error{"attendee.not_found", "no attendee with id " + attendeeId};

@@ -12,16 +12,20 @@
 
 /// Borrow the cached statement for `sql` as `var`; returns the prepare error from the
 /// enclosing function (any Result<T> or Status) if it cannot be prepared.
-#define KIOSK_STMT(var, conn, sql)                                  \
-    ::kiosk::core::Error var##Err;                                  \
-    sqlite3_stmt* var##Raw = (conn).prepare(sql, &var##Err);        \
-    if (!var##Raw) return var##Err;                                 \
+#define KIOSK_STMT(var, conn, sql)                           \
+    ::kiosk::core::Error var##Err;                           \
+    sqlite3_stmt* var##Raw = (conn).prepare(sql, &var##Err); \
+    if (!var##Raw) return var##Err;                          \
     ::kiosk::core::store::Stmt var(var##Raw)
 
 namespace kiosk::core {
 
-inline int64_t toMs(TimePoint t) { return t.time_since_epoch().count(); }
-inline TimePoint fromMs(int64_t ms) { return TimePoint{std::chrono::milliseconds{ms}}; }
+inline int64_t toMs(TimePoint t) {
+    return t.time_since_epoch().count();
+}
+inline TimePoint fromMs(int64_t ms) {
+    return TimePoint{std::chrono::milliseconds{ms}};
+}
 
 struct EventRow {
     Event event;
@@ -36,7 +40,8 @@ inline constexpr const char* kAttendeeCols =
 Attendee readAttendee(const store::Stmt& st, int col);
 
 /// The columns readCheckin() expects, in order.
-inline constexpr const char* kCheckinCols = "c.id, c.nonce, c.attendee_id, c.at, c.kiosk, c.action, c.actor, c.reason";
+inline constexpr const char* kCheckinCols =
+    "c.id, c.nonce, c.attendee_id, c.at, c.kiosk, c.action, c.actor, c.reason";
 CheckinRecord readCheckin(const store::Stmt& st, int col);
 
 /// Folded words for the search index and the sort key ("dvorak\x1fzoe").
@@ -67,7 +72,7 @@ struct NewPrintJob {
     std::string attendeeId;
     std::string checkinId;  ///< empty for reprints and desk badges without a check-in
     PrintJobKind kind = PrintJobKind::Badge;
-    std::string machine;    ///< the kiosk where the person stands
+    std::string machine;  ///< the kiosk where the person stands
     std::string actor;
     TimePoint at{};
 };

@@ -76,8 +76,8 @@ Status Database::clearPretixKeys(const std::string& actor, TimePoint at) {
 }
 
 Result<RevocationSummary> Database::addRevokedSecrets(const std::vector<std::string>& secrets,
-                                                     const std::string& source, const std::string& actor,
-                                                     TimePoint at) {
+                                                      const std::string& source, const std::string& actor,
+                                                      TimePoint at) {
     if (auto s = m_impl->requireWritable("add revoked secrets"); !s) return s.error();
     const auto& c = m_impl->conn;
     store::Transaction tx(c);

@@ -34,7 +34,8 @@ private:
 };
 
 constexpr const char* kJobCols =
-    "id, attendee_id, checkin_id, kind, state, cups_job_id, machine, printer, error_code, error_text, attempts, "
+    "id, attendee_id, checkin_id, kind, state, cups_job_id, machine, printer, error_code, error_text, "
+    "attempts, "
     "created_at, updated_at";
 
 PrintJob readJob(const store::Stmt& st) {
@@ -153,12 +154,13 @@ Result<int> Database::exportArrivalsCsv(const std::string& path) const {
     csv::CsvWriter w;
     // A UTF-8 byte-order mark: without it Excel reads the file as Windows-1252 ("ÅžÃ¼krÃ¼").
     if (auto s = f->write("\xEF\xBB\xBF"); !s) return s.error();
-    w.row({"attendee_id", "first_name", "last_name", "badge_name", "organisation", "category", "working_group",
-           "email", "checked_in_at", "kiosk", "actor", "external_source", "external_id"});
-    KIOSK_STMT(st, c,
-               "SELECT a.id, a.first_name, a.last_name, a.badge_name, a.organisation, a.category, a.working_group, "
-               "a.email, c.at, c.kiosk, c.actor, a.external_source, a.external_id FROM attendees a "
-               "JOIN checkins c ON c.id = a.current_checkin_id ORDER BY c.at, a.sort_key");
+    w.row({"attendee_id", "first_name", "last_name", "badge_name", "organisation", "category",
+           "working_group", "email", "checked_in_at", "kiosk", "actor", "external_source", "external_id"});
+    KIOSK_STMT(
+        st, c,
+        "SELECT a.id, a.first_name, a.last_name, a.badge_name, a.organisation, a.category, a.working_group, "
+        "a.email, c.at, c.kiosk, c.actor, a.external_source, a.external_id FROM attendees a "
+        "JOIN checkins c ON c.id = a.current_checkin_id ORDER BY c.at, a.sort_key");
     int rows = 0;
     while (st.step()) {
         std::vector<std::string> cells;
@@ -202,8 +204,9 @@ Result<int64_t> Database::backupTo(const std::string& path) const {
             verdict = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
         sqlite3_finalize(st);
         if (verdict != "ok")
-            return Error{"db.backup_check", "the backup copy failed its integrity check (" + verdict +
-                                                "); the database itself may be damaged: keep the old backups"};
+            return Error{"db.backup_check",
+                         "the backup copy failed its integrity check (" + verdict +
+                             "); the database itself may be damaged: keep the old backups"};
     }
     if (auto s = tmpFile->commit(); !s) return s.error();
     std::error_code ec;
@@ -256,8 +259,9 @@ Result<std::optional<PrintJob>> Database::Impl::loadPrintJob(const std::string& 
 }
 
 Result<std::optional<PrintJob>> Database::Impl::loadBadgeJob(const std::string& checkinId) const {
-    static const std::string sql = std::string("SELECT ") + kJobCols +
-                                   " FROM print_jobs WHERE checkin_id = ?1 AND kind = 'badge' AND checkin_id <> ''";
+    static const std::string sql =
+        std::string("SELECT ") + kJobCols +
+        " FROM print_jobs WHERE checkin_id = ?1 AND kind = 'badge' AND checkin_id <> ''";
     KIOSK_STMT(st, conn, sql.c_str());
     st.bind(1, checkinId);
     if (st.step()) return std::optional<PrintJob>(readJob(st));
@@ -285,9 +289,14 @@ Result<PrintJob> Database::Impl::insertPrintJob(const NewPrintJob& n) const {
     j.createdAt = j.updatedAt = n.at;
     {
         KIOSK_STMT(st, conn,
-                   "INSERT INTO print_jobs(id, attendee_id, checkin_id, kind, state, machine, created_at, updated_at) "
+                   "INSERT INTO print_jobs(id, attendee_id, checkin_id, kind, state, machine, created_at, "
+                   "updated_at) "
                    "VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?6, ?6)");
-        st.bind(1, j.id).bind(2, n.attendeeId).bind(3, n.checkinId).bind(4, kindName(n.kind)).bind(5, n.machine);
+        st.bind(1, j.id)
+            .bind(2, n.attendeeId)
+            .bind(3, n.checkinId)
+            .bind(4, kindName(n.kind))
+            .bind(5, n.machine);
         st.bind(6, toMs(n.at));
         st.step();
         if (st.failed()) return conn.error("print outbox");
@@ -302,8 +311,8 @@ Result<PrintJob> Database::Impl::insertPrintJob(const NewPrintJob& n) const {
 }
 
 Result<PrintJob> Database::enqueuePrint(const std::string& attendeeId, const std::string& checkinId,
-                                        PrintJobKind kind, const std::string& machine, const std::string& actor,
-                                        TimePoint at) {
+                                        PrintJobKind kind, const std::string& machine,
+                                        const std::string& actor, TimePoint at) {
     if (auto s = m_impl->requireWritable("print"); !s) return s.error();
     store::Transaction tx(m_impl->conn);
     if (auto s = tx.begin(); !s) return s.error();
@@ -315,9 +324,10 @@ Result<PrintJob> Database::enqueuePrint(const std::string& attendeeId, const std
 }
 
 Result<std::vector<PrintJob>> Database::printJobs(const PrintJobQuery& q) const {
-    static const std::string sql = std::string("SELECT ") + kJobCols +
-                                   " FROM print_jobs WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR machine = ?2)"
-                                   " AND (?3 = '' OR attendee_id = ?3) ORDER BY created_at, rowid LIMIT ?4";
+    static const std::string sql =
+        std::string("SELECT ") + kJobCols +
+        " FROM print_jobs WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR machine = ?2)"
+        " AND (?3 = '' OR attendee_id = ?3) ORDER BY created_at, rowid LIMIT ?4";
     KIOSK_STMT(st, m_impl->conn, sql.c_str());
     if (q.state) st.bind(1, stateName(*q.state));
     st.bindOpt(2, q.machine).bind(3, q.attendeeId).bind(4, q.limit);
@@ -327,7 +337,9 @@ Result<std::vector<PrintJob>> Database::printJobs(const PrintJobQuery& q) const 
     return out;
 }
 
-Result<std::optional<PrintJob>> Database::printJob(const std::string& id) const { return m_impl->loadPrintJob(id); }
+Result<std::optional<PrintJob>> Database::printJob(const std::string& id) const {
+    return m_impl->loadPrintJob(id);
+}
 
 Result<PrintJob> Database::advancePrintJob(const std::string& id, const PrintStep& step) {
     if (auto s = m_impl->requireWritable("print"); !s) return s.error();
@@ -341,8 +353,8 @@ Result<PrintJob> Database::advancePrintJob(const std::string& id, const PrintSte
     const auto next = nextState(j.state, step.transition);
     if (!next)
         return Error{"print.bad_transition", "print job " + id + " is " + std::string(stateName(j.state)) +
-                                                 ": cannot apply \"" + std::string(transitionName(step.transition)) +
-                                                 "\""};
+                                                 ": cannot apply \"" +
+                                                 std::string(transitionName(step.transition)) + "\""};
     const TimePoint at = step.at == TimePoint{} ? nowUtc() : step.at;
     switch (step.transition) {
         case PrintTransition::Attempt:
@@ -366,7 +378,8 @@ Result<PrintJob> Database::advancePrintJob(const std::string& id, const PrintSte
             j.errorCode = step.errorCode;
             j.errorText = step.errorText;
             break;
-        case PrintTransition::Requeued: break;
+        case PrintTransition::Requeued:
+            break;
         case PrintTransition::Retried:
             // It prints where the retry was asked for (the desk), or nowhere.
             j.machine = step.machine;
@@ -379,17 +392,23 @@ Result<PrintJob> Database::advancePrintJob(const std::string& id, const PrintSte
     j.updatedAt = at;
     {
         KIOSK_STMT(st, c,
-                   "UPDATE print_jobs SET state = ?2, cups_job_id = ?3, machine = ?4, printer = ?5, error_code = ?6, "
+                   "UPDATE print_jobs SET state = ?2, cups_job_id = ?3, machine = ?4, printer = ?5, "
+                   "error_code = ?6, "
                    "error_text = ?7, attempts = ?8, updated_at = ?9 WHERE id = ?1");
-        st.bind(1, j.id).bind(2, stateName(j.state)).bind(3, j.cupsJobId).bind(4, j.machine).bind(5, j.printer);
+        st.bind(1, j.id)
+            .bind(2, stateName(j.state))
+            .bind(3, j.cupsJobId)
+            .bind(4, j.machine)
+            .bind(5, j.printer);
         st.bind(6, j.errorCode).bind(7, j.errorText).bind(8, j.attempts).bind(9, toMs(at));
         st.step();
         if (st.failed()) return c.error("print outbox");
     }
     if (step.transition == PrintTransition::Retried || step.transition == PrintTransition::Dismissed) {
-        if (auto s = m_impl->insertAudit(at, step.actor.empty() ? "desk" : step.actor,
-                                         "print." + std::string(transitionName(step.transition)), j.attendeeId,
-                                         jsonDetail({{"job", j.id}, {"machine", j.machine}, {"note", step.errorText}}));
+        if (auto s = m_impl->insertAudit(
+                at, step.actor.empty() ? "desk" : step.actor,
+                "print." + std::string(transitionName(step.transition)), j.attendeeId,
+                jsonDetail({{"job", j.id}, {"machine", j.machine}, {"note", step.errorText}}));
             !s)
             return s.error();
     }
@@ -399,7 +418,8 @@ Result<PrintJob> Database::advancePrintJob(const std::string& id, const PrintSte
 }
 
 Result<int> Database::reprintCount(const std::string& attendeeId) const {
-    KIOSK_STMT(st, m_impl->conn, "SELECT count(*) FROM print_jobs WHERE attendee_id = ?1 AND kind = 'reprint'");
+    KIOSK_STMT(st, m_impl->conn,
+               "SELECT count(*) FROM print_jobs WHERE attendee_id = ?1 AND kind = 'reprint'");
     st.bind(1, attendeeId);
     if (!st.step()) return m_impl->conn.error("print outbox");
     return static_cast<int>(st.i64(0));

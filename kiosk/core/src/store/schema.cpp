@@ -230,6 +230,8 @@ CREATE INDEX print_jobs_machine ON print_jobs(machine, state, created_at);
 };
 }  // namespace
 
-std::span<const MigrationStep> migrationSteps() { return kSteps; }
+std::span<const MigrationStep> migrationSteps() {
+    return kSteps;
+}
 
 }  // namespace kiosk::core::store

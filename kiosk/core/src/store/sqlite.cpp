@@ -1,9 +1,9 @@
 #include "store/sqlite.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <cerrno>
+#include <cstring>
 
 namespace kiosk::core::store {
 
@@ -40,8 +40,9 @@ Error sqliteError(sqlite3* db, std::string_view what) {
     // looking at the wrong thing.
     const int sysErr = db ? sqlite3_system_errno(db) : 0;
     if (sysErr == EFBIG || ((primary == SQLITE_IOERR || primary == SQLITE_FULL) && fileSizeLimitReached(db)))
-        return {"db.io", msg + " (file-size limit reached: this process may not make files larger (ulimit -f, "
-                               "systemd LimitFSIZE=); raise the limit, and check free disk space)"};
+        return {"db.io", msg +
+                             " (file-size limit reached: this process may not make files larger (ulimit -f, "
+                             "systemd LimitFSIZE=); raise the limit, and check free disk space)"};
     if (primary == SQLITE_FULL) return {"db.io", msg + " (the disk is full: free disk space, then retry)"};
     if (primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN) {
         if (sysErr == ENOSPC) return {"db.io", msg + " (the disk is full: free disk space, then retry)"};
@@ -85,7 +86,8 @@ Status Connection::exec(const char* sql, const char* what) const {
 Status Connection::watchFile(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0)
-        return Error{"db.replaced", path + " vanished while it was being opened (" + std::strerror(errno) + ")"};
+        return Error{"db.replaced",
+                     path + " vanished while it was being opened (" + std::strerror(errno) + ")"};
     m_watchPath = path;
     m_watchDev = st.st_dev;
     m_watchIno = st.st_ino;
@@ -125,14 +127,17 @@ Status Connection::checkFile() const {
                 cause = "lost its write-ahead log (the file -wal beside it was replaced)";
             }
         } else if (errno == ENOENT && m_walIno != 0) {
-            cause = "lost its write-ahead log (the file -wal beside it was deleted; the last check-ins are in it)";
+            cause =
+                "lost its write-ahead log (the file -wal beside it was deleted; the last check-ins are in "
+                "it)";
         }
     }
     if (!cause) return {};
-    m_lost = Error{"db.replaced",
-                   "the event database " + p + " " + cause +
-                       " while the kiosk was running; nothing more is saved into the old file. Put the file back "
-                       "or restore a backup, then restart the kiosk"};
+    m_lost =
+        Error{"db.replaced",
+              "the event database " + p + " " + cause +
+                  " while the kiosk was running; nothing more is saved into the old file. Put the file back "
+                  "or restore a backup, then restart the kiosk"};
     return *m_lost;
 }
 

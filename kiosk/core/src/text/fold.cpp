@@ -23,16 +23,15 @@ struct Plain {
 };
 // Sorted by code point. Upper-case forms need no entry: case folding runs first.
 constexpr Plain kPlain[] = {
-    {U'æ', "ae"}, {U'ð', "d"},  {U'ø', "o"},  {U'þ', "th"}, {U'đ', "d"},  {U'ħ', "h"},  {U'ı', "i"},
-    {U'ĸ', "k"},  {U'ł', "l"},  {U'ŋ', "n"},  {U'œ', "oe"}, {U'ŧ', "t"},  {U'ƀ', "b"},  {U'ƈ', "c"},
-    {U'ƒ', "f"},  {U'ƙ', "k"},  {U'ƚ', "l"},  {U'ƥ', "p"},  {U'ƫ', "t"},  {U'ƭ', "t"},  {U'ƴ', "y"},
-    {U'ƶ', "z"},  {U'ǥ', "g"},  {U'ȥ', "z"},  {U'ȼ', "c"},  {U'ɇ', "e"},  {U'ɉ', "j"},  {U'ɍ', "r"},
-    {U'ɏ', "y"},  {U'ɓ', "b"},  {U'ɖ', "d"},  {U'ɗ', "d"},  {U'ɨ', "i"},  {U'ʈ', "t"},  {U'ʉ', "u"},
-    {U'ⱥ', "a"},  {U'ⱦ', "t"},
+    {U'æ', "ae"}, {U'ð', "d"}, {U'ø', "o"},  {U'þ', "th"}, {U'đ', "d"}, {U'ħ', "h"}, {U'ı', "i"}, {U'ĸ', "k"},
+    {U'ł', "l"},  {U'ŋ', "n"}, {U'œ', "oe"}, {U'ŧ', "t"},  {U'ƀ', "b"}, {U'ƈ', "c"}, {U'ƒ', "f"}, {U'ƙ', "k"},
+    {U'ƚ', "l"},  {U'ƥ', "p"}, {U'ƫ', "t"},  {U'ƭ', "t"},  {U'ƴ', "y"}, {U'ƶ', "z"}, {U'ǥ', "g"}, {U'ȥ', "z"},
+    {U'ȼ', "c"},  {U'ɇ', "e"}, {U'ɉ', "j"},  {U'ɍ', "r"},  {U'ɏ', "y"}, {U'ɓ', "b"}, {U'ɖ', "d"}, {U'ɗ', "d"},
+    {U'ɨ', "i"},  {U'ʈ', "t"}, {U'ʉ', "u"},  {U'ⱥ', "a"},  {U'ⱦ', "t"},
 };
 
-constexpr auto kOptions =
-    static_cast<utf8proc_option_t>(UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
+constexpr auto kOptions = static_cast<utf8proc_option_t>(UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE |
+                                                         UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
 
 void appendFolded(std::string& out, char32_t cp) {
     const auto it = std::lower_bound(std::begin(kPlain), std::end(kPlain), cp,
@@ -62,8 +61,9 @@ std::string foldForSearch(std::string_view s) {
             continue;
         }
         int boundclass = 0;
-        const auto count = utf8proc_decompose_char(static_cast<utf8proc_int32_t>(cp), buf.data(),
-                                                   static_cast<utf8proc_ssize_t>(buf.size()), kOptions, &boundclass);
+        const auto count =
+            utf8proc_decompose_char(static_cast<utf8proc_int32_t>(cp), buf.data(),
+                                    static_cast<utf8proc_ssize_t>(buf.size()), kOptions, &boundclass);
         if (count < 0 || count > static_cast<utf8proc_ssize_t>(buf.size())) {
             utf8::append(out, cp);  // unassigned or a decomposition longer than any Unicode has
             continue;

@@ -62,15 +62,15 @@ struct AppOptions {
     Mode mode = Mode::Attendee;
     bool dashboardOnly = false;  ///< `--mode dashboard`: read-only second screen, no PIN, no scans
     bool largeText = false;
-    bool lockdown = true;        ///< false with --windowed (development)
-    std::string assetsDir;       ///< holds lang/ (and lang/*/ for other screens' strings)
-    std::string statusFile;      ///< test hook: one JSON line rewritten whenever the screen changes
-    std::string statsFile;       ///< frame-time / latency figures written on exit and every 10 s
-    std::string printerQueue;    ///< empty: no printer, the welcome says where to get the badge
-    std::string badgePickup;     ///< where badges are handed out without a printer ("help desk")
-    bool noCamera = false;       ///< wedge scanner only: the idle screen says "scan", not "camera"
-    std::string scannerNote;     ///< extra words for the organiser's status line (e.g. device)
-    bool allowDemoPin = true;    ///< demo event without `<db>.pin` uses the documented demo PIN
+    bool lockdown = true;      ///< false with --windowed (development)
+    std::string assetsDir;     ///< holds lang/ (and lang/*/ for other screens' strings)
+    std::string statusFile;    ///< test hook: one JSON line rewritten whenever the screen changes
+    std::string statsFile;     ///< frame-time / latency figures written on exit and every 10 s
+    std::string printerQueue;  ///< empty: no printer, the welcome says where to get the badge
+    std::string badgePickup;   ///< where badges are handed out without a printer ("help desk")
+    bool noCamera = false;     ///< wedge scanner only: the idle screen says "scan", not "camera"
+    std::string scannerNote;   ///< extra words for the organiser's status line (e.g. device)
+    bool allowDemoPin = true;  ///< demo event without `<db>.pin` uses the documented demo PIN
     std::chrono::milliseconds welcomeFor{6000};
     std::chrono::milliseconds helpFor{9000};
     /// Injected clocks (tests). Defaults: std::chrono::steady_clock and core::nowUtc.

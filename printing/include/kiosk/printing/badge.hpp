@@ -29,13 +29,13 @@ struct BadgeContent {
     std::string lastName;
     std::string displayName;  ///< as printed: badge name override, else "First Last"
     std::string organisation;
-    std::string category;      ///< stable key: "participant", "speaker", "staff", "press", …
+    std::string category;  ///< stable key: "participant", "speaker", "staff", "press", …
     std::string workingGroup;
     core::Language language = core::Language::Fr;
-    std::string qrPayload;     ///< our signed payload (Database::primaryCode)
+    std::string qrPayload;  ///< our signed payload (Database::primaryCode)
     std::string eventName;
-    std::string eventDate;     ///< already formatted for the attendee's language
-    std::string eventPlace;    ///< "venue, city"
+    std::string eventDate;   ///< already formatted for the attendee's language
+    std::string eventPlace;  ///< "venue, city"
 };
 
 /// Reads attendee, event and primary code. Errors: "badge.unknown_attendee", database errors.
@@ -55,12 +55,12 @@ struct TemplateElement {
     /// Text: attendee field ("display_name", "first_name", "last_name", "organisation",
     /// "category_label", "working_group", "event_name", "event_date", "event_place") or "literal".
     std::string field;
-    std::string text;           ///< literal text; for "label", and as working_group's prefix: a label key
+    std::string text;  ///< literal text; for "label", and as working_group's prefix: a label key
     std::map<std::string, std::string> textByLanguage;  ///< "fr"/"nl"/"en" literals
     double x = 0, y = 0, w = 0, h = 0;
-    double fontSize = 10;       ///< points
-    double minFontSize = 0;     ///< auto-fit floor; 0 = fontSize (no shrinking)
-    int maxLines = 1;           ///< 2 lets a name break (family name kept whole)
+    double fontSize = 10;    ///< points
+    double minFontSize = 0;  ///< auto-fit floor; 0 = fontSize (no shrinking)
+    int maxLines = 1;        ///< 2 lets a name break (family name kept whole)
     bool bold = false;
     bool uppercase = false;
     Align align = Align::Center;
@@ -73,14 +73,14 @@ struct TemplateElement {
 /// A badge layout loaded from JSON (assets/templates/NAME.json). Parse errors: "template.*".
 struct BadgeTemplate {
     std::string name;
-    std::string paper;          ///< "a6", "a7", "cr80", "4x3in", "62mm", "4x6in", or "custom"
+    std::string paper;  ///< "a6", "a7", "cr80", "4x3in", "62mm", "4x6in", or "custom"
     double widthMm = 105;
     double heightMm = 148;
     std::vector<TemplateElement> elements;
     std::map<std::string, Color> categoryColors;  ///< by category key; "default" as fallback
-    std::string baseDir;        ///< folder images are resolved against
-    std::string fontFamily = "Noto Sans";  ///< first font of the chain (fontconfig family)
-    int qrEccLevel = 4;         ///< ZXing 0..8 (4 ≈ M, survives a scuffed badge)
+    std::string baseDir;                          ///< folder images are resolved against
+    std::string fontFamily = "Noto Sans";         ///< first font of the chain (fontconfig family)
+    int qrEccLevel = 4;                           ///< ZXing 0..8 (4 ≈ M, survives a scuffed badge)
 };
 
 /// Paper sizes the kiosk knows, in millimetres (portrait). nullopt for an unknown name.
@@ -149,9 +149,8 @@ core::Result<std::string> renderBadgePdf(const BadgeContent& content, const Badg
 core::Result<std::string> renderAttendeeBadge(core::Database& db, const std::string& attendeeId,
                                               const std::string& templateName = "");
 /// Badges of several attendees on A4 sheets.
-core::Result<std::string> renderSheets(const std::vector<BadgeContent>& contents,
-                                       const BadgeTemplate& tpl, SheetLayout layout,
-                                       std::vector<RenderWarning>* warnings = nullptr);
+core::Result<std::string> renderSheets(const std::vector<BadgeContent>& contents, const BadgeTemplate& tpl,
+                                       SheetLayout layout, std::vector<RenderWarning>* warnings = nullptr);
 /// The attendee's confirmation PDF.
 core::Result<std::string> renderAttendeeConfirmation(core::Database& db, const std::string& attendeeId);
 

@@ -69,8 +69,8 @@ bool isTerminal(JobState s);                ///< cancelled / aborted / completed
 
 struct JobInfo {
     int id = 0;
-    std::string title;   ///< job-name
-    std::string queue;   ///< printer name, from job-printer-uri
+    std::string title;  ///< job-name
+    std::string queue;  ///< printer name, from job-printer-uri
     JobState state = JobState::Pending;
     std::string reasons;  ///< job-state-reasons, comma separated ("job-printing", …)
     std::string message;  ///< job-printer-state-message, may be empty
@@ -118,11 +118,11 @@ using BadgeRenderFn =
     std::function<core::Result<std::string>(core::Database&, const std::string& attendeeId)>;
 
 struct PrintServiceOptions {
-    std::string dbPath;         ///< the worker opens its own connection to this file
-    std::string printer;        ///< CUPS queue; empty = the CUPS default queue
-    std::string cupsServer;     ///< empty = libcups default (CUPS_SERVER …)
-    std::string templateName;   ///< badge template; empty = the event's default
-    BadgeRenderFn renderer;     ///< empty = renderAttendeeBadge(db, id, templateName)
+    std::string dbPath;        ///< the worker opens its own connection to this file
+    std::string printer;       ///< CUPS queue; empty = the CUPS default queue
+    std::string cupsServer;    ///< empty = libcups default (CUPS_SERVER …)
+    std::string templateName;  ///< badge template; empty = the event's default
+    BadgeRenderFn renderer;    ///< empty = renderAttendeeBadge(db, id, templateName)
     std::string actor = "kiosk";
     /// The kiosk this printer stands at: only jobs of this machine are printed here (a check-in's
     /// badge belongs to the kiosk that took the scan; a desk retry to the desk).
@@ -130,10 +130,10 @@ struct PrintServiceOptions {
     /// A pending job older than this is never printed by itself (held as print.expired): the
     /// person left long ago. Held jobs are never retried by the service; the desk retries.
     std::chrono::milliseconds expireAfter = std::chrono::minutes(10);
-    int maxAttempts = 5;                             ///< sends before a job is held for the desk
-    std::chrono::milliseconds pollInterval{250};     ///< while jobs are in CUPS
+    int maxAttempts = 5;                               ///< sends before a job is held for the desk
+    std::chrono::milliseconds pollInterval{250};       ///< while jobs are in CUPS
     std::chrono::milliseconds idlePollInterval{1000};  ///< jobs written by other processes
-    std::chrono::milliseconds healthInterval{2000};  ///< queue state refresh
+    std::chrono::milliseconds healthInterval{2000};    ///< queue state refresh
     /// false: only jobs handed to this service (submit*) are processed, not the whole outbox.
     bool drainOutbox = true;
 };
@@ -157,7 +157,7 @@ struct PrintEvent {
 };
 
 struct PrinterHealth {
-    std::string printer;  ///< the queue in use (resolved default), empty if none
+    std::string printer;     ///< the queue in use (resolved default), empty if none
     bool reachable = false;  ///< the scheduler answered and the queue exists
     QueueState state = QueueState::Stopped;
     bool accepting = false;

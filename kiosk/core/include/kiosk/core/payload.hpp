@@ -46,7 +46,8 @@ std::string encodeOwnCode(const OwnCode& code, const unsigned char* secretKey);
 /// Decode without verifying (nullopt = malformed).
 std::optional<OwnCode> decodeOwnCode(std::string_view payload);
 /// Decode and verify against our event; publicKey: 32 bytes. Case-insensitive in the base32 part.
-OwnCodeCheck verifyOwnCode(std::string_view payload, std::string_view eventId, const unsigned char* publicKey);
+OwnCodeCheck verifyOwnCode(std::string_view payload, std::string_view eventId,
+                           const unsigned char* publicKey);
 
 // --- text helpers shared with search and the UI ----------------------------------------------------
 

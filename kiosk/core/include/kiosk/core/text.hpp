@@ -8,7 +8,9 @@
 namespace kiosk::core::text {
 
 /// C0 controls (U+0000–U+001F), DEL, C1 controls (U+0080–U+009F).
-constexpr bool isControl(char32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
+constexpr bool isControl(char32_t cp) {
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+}
 
 /// Bidirectional controls: they make a screen or a badge show text in another order than it
 /// is stored. Marks (U+061C, U+200E, U+200F), embeddings and overrides (U+202A–U+202E),
@@ -29,8 +31,9 @@ constexpr bool isZeroWidth(char32_t cp) {
 /// U+2028/U+2029, the soft hyphen, the deprecated format characters U+2065–U+206F, variation
 /// selectors U+FE00–U+FE0F and tag characters U+E0000–U+E007F.
 constexpr bool isInvisible(char32_t cp) {
-    return isControl(cp) || isBidiControl(cp) || isZeroWidth(cp) || cp == 0x2028 || cp == 0x2029 || cp == 0x00AD ||
-           (cp >= 0x2065 && cp <= 0x206F) || (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0000 && cp <= 0xE007F);
+    return isControl(cp) || isBidiControl(cp) || isZeroWidth(cp) || cp == 0x2028 || cp == 0x2029 ||
+           cp == 0x00AD || (cp >= 0x2065 && cp <= 0x206F) || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+           (cp >= 0xE0000 && cp <= 0xE007F);
 }
 
 /// `s` without zero-width characters (what `kiosk event` does to names and venues; invalid

@@ -21,23 +21,23 @@ std::optional<TimePoint> parseIso8601(std::string_view);  ///< accepts Z / ±hh:
 /// The closed set of check-in outcomes. The reason codes are stable: they are stored in the
 /// database and logs unchanged and only the UI translates them.
 enum class Outcome {
-    CheckedIn,         ///< "checked_in"
-    AlreadyCheckedIn,  ///< "already_checked_in" (first check-in's time and kiosk are reported)
-    UnknownCode,       ///< "unknown_code"
-    Revoked,           ///< "revoked"
-    Cancelled,         ///< "cancelled"
-    WrongEvent,        ///< "wrong_event"
-    NotOpenYet,        ///< "not_open_yet"
-    Closed,            ///< "closed"
-    InvalidPayload,    ///< "invalid_payload"
-    TicketNotYetValid, ///< "ticket_not_yet_valid": before the ticket's own valid-from (pretix_sig1)
-    TicketExpired,     ///< "ticket_expired": after the ticket's own valid-until (pretix_sig1)
+    CheckedIn,          ///< "checked_in"
+    AlreadyCheckedIn,   ///< "already_checked_in" (first check-in's time and kiosk are reported)
+    UnknownCode,        ///< "unknown_code"
+    Revoked,            ///< "revoked"
+    Cancelled,          ///< "cancelled"
+    WrongEvent,         ///< "wrong_event"
+    NotOpenYet,         ///< "not_open_yet"
+    Closed,             ///< "closed"
+    InvalidPayload,     ///< "invalid_payload"
+    TicketNotYetValid,  ///< "ticket_not_yet_valid": before the ticket's own valid-from (pretix_sig1)
+    TicketExpired,      ///< "ticket_expired": after the ticket's own valid-until (pretix_sig1)
 };
 std::string_view reasonCode(Outcome o);
 std::optional<Outcome> outcomeFromReasonCode(std::string_view code);
 
 enum class Language { Fr, Nl, En };
-std::string_view languageCode(Language l);  ///< "fr" / "nl" / "en"
+std::string_view languageCode(Language l);                        ///< "fr" / "nl" / "en"
 std::optional<Language> languageFromCode(std::string_view code);  ///< case-insensitive, "fr-BE" ok
 
 enum class AttendeeStatus { Registered, Cancelled };
@@ -49,8 +49,8 @@ struct Event {
     std::string city;
     TimePoint startsAt{};
     TimePoint endsAt{};
-    TimePoint doorsOpenAt{};  ///< scans before this are `not_open_yet`
-    TimePoint doorsCloseAt{}; ///< scans after this are `closed`
+    TimePoint doorsOpenAt{};   ///< scans before this are `not_open_yet`
+    TimePoint doorsCloseAt{};  ///< scans after this are `closed`
     Language defaultLanguage = Language::Fr;
 };
 
@@ -90,7 +90,7 @@ struct ScanRequest {
     std::string payload;  ///< raw scanned text, unvalidated
     std::string kiosk;    ///< kiosk name, e.g. "entrance-1"
     TimePoint at{};
-    std::string nonce;    ///< empty: the engine generates one
+    std::string nonce;  ///< empty: the engine generates one
     std::string actor = "self";
 };
 
@@ -99,8 +99,8 @@ struct ScanResult {
     std::optional<Attendee> attendee;
     std::optional<CheckinRecord> firstCheckin;  ///< for already_checked_in
     std::optional<CheckinRecord> checkin;       ///< the record written, for checked_in
-    std::string caseRef;  ///< short reference shown on screen for the help desk ("K7F-3Q")
-    std::string codeKind; ///< "kiosk", "pretix", "eventbrite", "indico", "hievents", "unknown"
+    std::string caseRef;   ///< short reference shown on screen for the help desk ("K7F-3Q")
+    std::string codeKind;  ///< "kiosk", "pretix", "eventbrite", "indico", "hievents", "unknown"
     /// The badge job written in the same transaction as the arrival (EngineOptions::queueBadge).
     std::optional<PrintJob> printJob;
 };
