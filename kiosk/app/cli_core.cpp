@@ -226,9 +226,9 @@ void registerCoreCommands(CLI::App& app, CommandContext& ctx) {
         auto db = openDb(ctx, "annul", opt->db);
         if (!db) return;
         const std::string actor = opt->actor.empty() ? defaultActor() : opt->actor;
-        if (auto s = db->annul(opt->attendee, actor, opt->reason, opt->kiosk, core::nowUtc()); !s)
-            return fail(ctx, "annul", s.error().message);
-        std::printf("annulled the check-in of %s\n", opt->attendee.c_str());
+        auto r = db->deskAnnul(opt->attendee, opt->reason, {opt->kiosk, actor, core::nowUtc()});
+        if (!r) return fail(ctx, "annul", r.error().message);
+        std::printf("annulled the check-in of %s (check-in %s)\n", opt->attendee.c_str(), r->annuls.c_str());
     });
 
     // --- search

@@ -421,6 +421,10 @@ TEST_CASE("store: running counters equal a full recount through imports, check-i
     CHECK(reportedStats(db, file.path()) == recountedStats(file.path()));
 }
 
+// The steps after 7 undone by hand (8: the annul's check-in id), before undoing step 7.
+constexpr const char* kUndoAfterStep7 =
+    "ALTER TABLE checkins DROP COLUMN annuls; DELETE FROM schema_migrations WHERE version >= 8";
+
 // Step 7 undone by hand: the print outbox as releases before it wrote it.
 constexpr const char* kUndoStep7 =
     "DROP INDEX print_jobs_machine; ALTER TABLE print_jobs ADD COLUMN last_error TEXT NOT NULL DEFAULT ''; "
@@ -447,6 +451,7 @@ TEST_CASE("store: a version 4 database gets its running counters when it is upgr
         "DROP TABLE stat_arrivals; CREATE INDEX attendees_by_category ON attendees(category, status, "
         "checked_in_at); CREATE INDEX attendees_by_group ON attendees(working_group, status, checked_in_at); "
         "DELETE FROM schema_migrations WHERE version = 5; PRAGMA user_version = 4");
+    execRaw(file.path(), kUndoAfterStep7);
     execRaw(file.path(), kUndoStep7);
     // … and without the later steps (6: pretix keys, revoked secrets, Indico host).
     execRaw(file.path(),
@@ -661,6 +666,7 @@ TEST_CASE(
         plain = db.checkIn(req, badge).value().printJob->id;
         reprint = db.enqueuePrint(a.id, "", PrintJobKind::Reprint, "desk", "t", kDuringDoors).value().id;
     }
+    execRaw(file.path(), kUndoAfterStep7);
     execRaw(file.path(), kUndoStep7);
     execRaw(file.path(),
             "DROP TABLE pretix_keys; DROP TABLE revoked_secrets; ALTER TABLE event DROP COLUMN indico_host; "
@@ -823,6 +829,7 @@ TEST_CASE("store: a version 5 database gets the pretix key and revoked-secret ta
     execRaw(file.path(),
             "DROP TABLE pretix_keys; DROP TABLE revoked_secrets; ALTER TABLE event DROP COLUMN indico_host; "
             "DELETE FROM schema_migrations WHERE version >= 6; PRAGMA user_version = 5");
+    execRaw(file.path(), kUndoAfterStep7);
     execRaw(file.path(), kUndoStep7);  // and without the print outbox step after it
     Database db = file.open();
     CHECK(queryText(file.path(), "PRAGMA user_version") == std::to_string(Database::schemaVersion()) + "\n");

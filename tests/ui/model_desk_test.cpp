@@ -7,12 +7,14 @@
 
 #include <doctest/doctest.h>
 #include <imgui.h>
+#include <sqlite3.h>
 
 #include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 using namespace kiosk;
 using namespace kiosk::ui;
@@ -93,7 +95,12 @@ struct DeskFixture {
     }
     ~DeskFixture() { std::filesystem::remove_all(dir); }
 
-    bool handle(Intent i) { return desk.handle(i, ctx); }
+    /// Acts on the intent and waits for the write on the desk's worker to be applied.
+    bool handle(Intent i) {
+        const bool handled = desk.handle(i, ctx);
+        REQUIRE(desk.settle(ctx, 30s));
+        return handled;
+    }
     std::vector<core::CheckinRecord> history(const core::Attendee& a) { return *db.history(a.id); }
     std::vector<core::PrintJob> jobsOf(const core::Attendee& a) {
         std::vector<core::PrintJob> out;
@@ -415,6 +422,52 @@ TEST_CASE("desk: the queue shows the kiosks' cases and closes them in one click"
     CHECK((*f.db.printJob(held.id))->state == core::PrintJobState::Dismissed);
     CHECK((*f.db.printJob(held.id))->errorText == "badge written by hand");
     f.later(2s);
+    CHECK(f.desk.model().cases.empty());
+}
+
+TEST_CASE("desk: a write runs off the UI thread, the model says so until its result arrives") {
+    DeskFixture f;
+    f.handle(SelectAttendee{f.elodie.id});
+    // Another process holds the write lock: the desk's write waits for it on its worker, and
+    // handle() returns at once (on the UI thread it would wait with the window frozen).
+    sqlite3* other = nullptr;
+    REQUIRE(sqlite3_open(f.dbPath.c_str(), &other) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+    const auto t0 = std::chrono::steady_clock::now();
+    REQUIRE(f.desk.handle(CheckInAttendee{f.elodie.id, ""}, f.ctx));
+    CHECK(std::chrono::steady_clock::now() - t0 < 500ms);
+    CHECK(f.desk.model().busy);
+    std::this_thread::sleep_for(300ms);
+    f.later(0ms);
+    CHECK(f.desk.model().busy);  // still waiting for the lock
+    CHECK(f.history(f.elodie).empty());
+    REQUIRE(sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(other);
+    REQUIRE(f.desk.settle(f.ctx, 30s));
+    CHECK_FALSE(f.desk.model().busy);
+    CHECK(f.desk.model().notice.key == "desk.notice.checked_in_no_printer");
+    CHECK(f.history(f.elodie).size() == 1);
+}
+
+TEST_CASE("desk: 'check in + close' on a case checks the person in with a badge and closes the case") {
+    DeskFixture f;
+    // Scanned before the doors opened (07:30 UTC): the kiosk sent the person to the desk.
+    core::ScanRequest early;
+    early.payload = *f.db.primaryCode(f.jan.id);
+    early.kiosk = "entrance-1";
+    early.at = at("2018-03-16T07:00:00Z");
+    const auto r = *f.db.checkIn(early);
+    REQUIRE(r.outcome == core::Outcome::NotOpenYet);
+    f.later(2s);
+    REQUIRE(f.desk.model().cases.size() == 1);
+    f.handle(ResolveCase{f.desk.model().cases[0].id, "let in", core::CaseAction::CheckIn});
+    CHECK(f.desk.model().notice.key == "desk.notice.checked_in_no_printer");
+    const auto h = f.history(f.jan);
+    REQUIRE(h.size() == 1);
+    CHECK(h[0].actor == "desk:test");
+    REQUIRE(f.jobsOf(f.jan).size() == 1);
+    CHECK(f.jobsOf(f.jan)[0].checkinId == h[0].id);
+    f.later(0ms);
     CHECK(f.desk.model().cases.empty());
 }
 

@@ -4,10 +4,13 @@
 #include "strings.hpp"
 
 #include <kiosk/core/payload.hpp>
+#include <kiosk/core/text.hpp>
 #include <kiosk/printing/printer.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <ctime>
+#include <exception>
 #include <filesystem>
 #include <set>
 
@@ -21,12 +24,7 @@ double msSince(SteadyClock::time_point start) {
     return std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
 }
 
-std::string trim(std::string_view s) {
-    const auto first = s.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos) return {};
-    const auto last = s.find_last_not_of(" \t\r\n");
-    return std::string(s.substr(first, last - first + 1));
-}
+using core::text::trimBlanks;
 
 /// Checked in now = the newest record of the append-only log is an arrival, not an annul.
 bool isCheckedIn(const std::vector<core::CheckinRecord>& history) {
@@ -66,10 +64,64 @@ void DeskController::clear() {
     const ScreenEnv env = m_model.env;
     m_model = DeskModel{};
     m_model.env = env;
+    m_model.busy = m_inFlight > 0;
+    ++m_generation;
     m_dirty = true;
 }
 
+core::DeskContext DeskController::who(const ShellContext& ctx) const {
+    return core::DeskContext{ctx.kioskName, ctx.actor, ctx.now};
+}
+
+void DeskController::submit(std::function<Reply(core::Database&)> work, ShellContext& ctx) {
+    if (!m_workerTried) {
+        m_workerTried = true;
+        if (auto w = core::DatabaseWorker::start(ctx.db.path()); w)
+            m_worker = std::move(w).value();
+        else
+            std::fprintf(stderr, "kiosk: desk: no worker connection (%s): desk writes run on the window's\n",
+                         w.error().message.c_str());
+    }
+    ++m_inFlight;
+    m_model.busy = true;
+    if (!m_worker) {  // no second connection: as before, on this thread
+        m_replies.post({m_generation, work(ctx.db)});
+        return applyReplies(ctx);
+    }
+    m_worker->submit([work = std::move(work), replies = &m_replies,
+                      generation = m_generation](core::Database& db) {
+        Reply reply;
+        try {
+            reply = work(db);
+        } catch (const std::exception& e) {
+            const std::string what = e.what();
+            reply = [what](DeskController& d, ShellContext&) { d.notify("desk.notice.error", what, true); };
+        }
+        replies->post({generation, std::move(reply)});
+    });
+}
+
+void DeskController::applyReplies(ShellContext& ctx) {
+    for (auto& posted : m_replies.take()) {
+        --m_inFlight;
+        m_dirty = true;
+        if (posted.reply && posted.generation == m_generation) posted.reply(*this, ctx);
+    }
+    m_model.busy = m_inFlight > 0;
+}
+
+bool DeskController::settle(ShellContext& ctx, std::chrono::milliseconds timeout) {
+    const auto until = SteadyClock::now() + timeout;
+    while (m_inFlight > 0 && SteadyClock::now() < until) {
+        for (auto& posted : m_replies.waitTake(std::chrono::milliseconds(20)))
+            m_replies.post(std::move(posted));
+        applyReplies(ctx);
+    }
+    return m_inFlight == 0;
+}
+
 void DeskController::refresh(ShellContext& ctx) {
+    applyReplies(ctx);
     m_model.env.text = &ctx.text;
     m_model.env.language = ctx.language;
     m_model.env.fonts = ctx.fonts;
@@ -114,7 +166,7 @@ void DeskController::runSearch(ShellContext& ctx) {
     m_model.results.clear();
     m_model.resultsCheckedIn.clear();
     m_model.resultsTruncated = false;
-    const std::string q = trim(m_model.query);
+    const std::string q = trimBlanks(m_model.query);
     if (q.empty()) return;
     auto found = ctx.db.search(q, kSearchLimit + 1);
     if (!found) return fail(found.error());
@@ -245,18 +297,6 @@ void DeskController::fail(const core::Error& e) {
     notify("desk.notice.error", e.code + ": " + e.message, true);
 }
 
-bool DeskController::enqueueBadge(const std::string& attendeeId, const std::string& checkinId,
-                                  core::PrintJobKind kind, ShellContext& ctx) {
-    // The job belongs to this machine: without a printer here it never prints on another kiosk
-    // (and the notice says so rather than "on its way").
-    auto job = ctx.db.enqueuePrint(attendeeId, checkinId, kind, ctx.kioskName, ctx.actor, ctx.now);
-    if (!job) {
-        fail(job.error());
-        return false;
-    }
-    return true;  // the store wakes this kiosk's print service
-}
-
 bool DeskController::handle(const Intent& intent, ShellContext& ctx) {
     bool handled = true;
     std::visit(
@@ -265,7 +305,7 @@ bool DeskController::handle(const Intent& intent, ShellContext& ctx) {
             if constexpr (std::is_same_v<T, SearchAttendees>) {
                 m_model.query = i.text;
                 runSearch(ctx);  // on change only: the field pushes this when the text changed
-                if (!trim(i.text).empty() && m_model.page != DeskPage::Search)
+                if (!trimBlanks(i.text).empty() && m_model.page != DeskPage::Search)
                     m_model.page = DeskPage::Search;
             } else if constexpr (std::is_same_v<T, SelectAttendee>) {
                 select(i.attendeeId, ctx);
@@ -345,138 +385,128 @@ void DeskController::onEdit(const EditDeskField& e) {
     }
 }
 
-void DeskController::onCheckIn(const CheckInAttendee& a, ShellContext& ctx) {
-    const std::string reason = trim(a.reason).empty() ? "desk" : trim(a.reason);
-    auto r = ctx.db.checkInAttendee(a.attendeeId, ctx.kioskName, ctx.now, ctx.actor, reason);
-    m_dirty = true;
-    if (!r) return fail(r.error());
-    const std::string name = r->attendee ? r->attendee->displayName() : std::string{};
-    switch (r->outcome) {
-        case core::Outcome::CheckedIn:
-            m_model.checkinReason.clear();
-            // The person stands at the desk without a badge: print it like a kiosk would.
-            if (enqueueBadge(a.attendeeId, r->checkin ? r->checkin->id : std::string{},
-                             core::PrintJobKind::Badge, ctx))
-                notify(ctx.print ? "desk.notice.checked_in" : "desk.notice.checked_in_no_printer", name);
-            break;
-        case core::Outcome::AlreadyCheckedIn:
-            // The core logs the refused attempt as a case; it happened at the desk itself, so it
-            // is closed here rather than sent back to the same volunteer's queue.
-            closeOwnCase(r->caseRef, ctx);
-            notify("desk.notice.already_checked_in",
-                   r->firstCheckin ? formatLocalTime(r->firstCheckin->at) + " · " + r->firstCheckin->kiosk
-                                   : std::string{},
-                   true);
-            break;
-        default:
-            closeOwnCase(r->caseRef, ctx);
-            notify("desk.outcome." + std::string(core::reasonCode(r->outcome)), name, true);
-            break;
-    }
-    select(a.attendeeId, ctx);
+namespace {
+
+/// The notice for a core error whose code the desk explains in its own words.
+std::string noticeKeyFor(const core::Error& e) {
+    if (e.code == "annul.no_reason") return "desk.notice.reason_required";
+    if (e.code == "attendee.no_name") return "desk.notice.name_required";
+    if (e.code == "attendee.not_found" || e.code == "print.not_found" || e.code == "refused.not_found")
+        return "desk.notice.not_found";
+    return {};
 }
 
-void DeskController::closeOwnCase(const std::string& caseRef, ShellContext& ctx) {
-    if (caseRef.empty()) return;
-    (void)ctx.db.resolveRefusedScan(caseRef, ctx.actor, "seen at the desk");
+}  // namespace
+
+void DeskController::failWith(const core::Error& e) {
+    if (auto key = noticeKeyFor(e); !key.empty()) return notify(key, {}, true);
+    fail(e);
+}
+
+void DeskController::onCheckIn(const CheckInAttendee& a, ShellContext& ctx) {
+    submit(
+        [id = a.attendeeId, reason = a.reason, by = who(ctx),
+         printer = ctx.print != nullptr](core::Database& db) {
+            // The person stands at the desk without a badge: it prints like a kiosk's would, at
+            // this machine or nowhere, written with the arrival.
+            auto r = db.deskCheckIn(id, reason, /*queueBadge=*/true, by);
+            return Reply([r = std::move(r), id, printer](DeskController& d, ShellContext& ctx) {
+                if (!r) return d.failWith(r.error());
+                const std::string name = r->attendee ? r->attendee->displayName() : std::string{};
+                switch (r->outcome) {
+                    case core::Outcome::CheckedIn:
+                        d.m_model.checkinReason.clear();
+                        d.notify(printer ? "desk.notice.checked_in" : "desk.notice.checked_in_no_printer",
+                                 name);
+                        break;
+                    case core::Outcome::AlreadyCheckedIn:
+                        // The core recorded the attempt as a case closed at once: it happened
+                        // here, it is not sent back to the same volunteer's queue.
+                        d.notify("desk.notice.already_checked_in",
+                                 r->firstCheckin
+                                     ? formatLocalTime(r->firstCheckin->at) + " · " + r->firstCheckin->kiosk
+                                     : std::string{},
+                                 true);
+                        break;
+                    default:
+                        d.notify("desk.outcome." + std::string(core::reasonCode(r->outcome)), name, true);
+                        break;
+                }
+                d.select(id, ctx);
+            });
+        },
+        ctx);
 }
 
 void DeskController::onAnnul(const Annul& a, ShellContext& ctx) {
-    const std::string reason = trim(a.reason);
-    if (reason.empty()) return notify("desk.notice.reason_required", {}, true);
-    auto st = ctx.db.annul(a.attendeeId, ctx.actor, reason, ctx.kioskName, ctx.now);
-    m_dirty = true;
-    if (!st) return fail(st.error());
-    m_model.annulReason.clear();
-    select(a.attendeeId, ctx);
-    notify("desk.notice.annulled",
-           m_model.selected ? m_model.selected->attendee.displayName() : std::string{});
+    submit(
+        [id = a.attendeeId, reason = a.reason, by = who(ctx)](core::Database& db) {
+            auto r = db.deskAnnul(id, reason, by);
+            return Reply([r = std::move(r), id](DeskController& d, ShellContext& ctx) {
+                if (!r) return d.failWith(r.error());
+                d.m_model.annulReason.clear();
+                d.select(id, ctx);
+                d.notify("desk.notice.annulled",
+                         d.m_model.selected ? d.m_model.selected->attendee.displayName() : std::string{});
+            });
+        },
+        ctx);
 }
 
 void DeskController::onReprint(const Reprint& a, ShellContext& ctx) {
-    m_dirty = true;
-    if (!enqueueBadge(a.attendeeId, {}, core::PrintJobKind::Reprint, ctx)) return;
-    notify(ctx.print ? "desk.notice.reprint" : "desk.notice.reprint_no_printer");
-    if (m_model.selected && m_model.selected->attendee.id == a.attendeeId) loadSelected(ctx);
+    submit(
+        [id = a.attendeeId, by = who(ctx), printer = ctx.print != nullptr](core::Database& db) {
+            auto r = db.reprintBadge(id, by);
+            return Reply([ok = r.ok(), err = r.ok() ? core::Error{} : r.error(), id, printer](
+                             DeskController& d, ShellContext& ctx) {
+                if (!ok) return d.failWith(err);
+                d.notify(printer ? "desk.notice.reprint" : "desk.notice.reprint_no_printer");
+                if (d.m_model.selected && d.m_model.selected->attendee.id == id) d.loadSelected(ctx);
+            });
+        },
+        ctx);
 }
 
 void DeskController::onRename(const RenameForBadge& a, ShellContext& ctx) {
-    const std::string name = trim(a.badgeName);
-    auto current = ctx.db.attendee(a.attendeeId);
-    if (!current) return fail(current.error());
-    if (!current->has_value()) return notify("desk.notice.not_found", {}, true);
-    // The badge name equal to "First Last" is no override: store empty so later imports that fix
-    // the registered name still show through.
-    const auto& at = **current;
-    const std::string plain = at.firstName + (at.lastName.empty() ? "" : " " + at.lastName);
-    const std::string stored = name == plain ? std::string{} : name;
-    if (stored == at.badgeName) return notify("desk.notice.unchanged");
-    auto st = ctx.db.renameForBadge(a.attendeeId, stored, ctx.actor);
-    m_dirty = true;
-    if (!st) return fail(st.error());
-    select(a.attendeeId, ctx);
-    notify("desk.notice.renamed", stored.empty() ? plain : stored);
-}
-
-void DeskController::findWalkInMatches(ShellContext& ctx) {
-    auto& w = m_model.walkIn;
-    w.matches.clear();
-    w.matchesCheckedIn.clear();
-    const std::string q = trim(w.firstName + " " + w.lastName);
-    if (core::foldForSearch(q).size() < 2) return;  // one letter matches half the event
-    auto found = ctx.db.search(q, kWalkInMatches);
-    if (!found) return fail(found.error());
-    for (auto& a : *found) {
-        auto h = ctx.db.history(a.id);
-        w.matchesCheckedIn.push_back(h.ok() && isCheckedIn(*h));
-        w.matches.push_back(std::move(a));
-    }
+    submit(
+        [id = a.attendeeId, typed = a.badgeName, by = who(ctx)](core::Database& db) {
+            auto r = db.renameBadge(id, typed, by);
+            return Reply([r = std::move(r), id](DeskController& d, ShellContext& ctx) {
+                if (!r) return d.failWith(r.error());
+                if (!r->changed) return d.notify("desk.notice.unchanged");
+                d.select(id, ctx);
+                d.notify("desk.notice.renamed", r->shown);
+            });
+        },
+        ctx);
 }
 
 void DeskController::onWalkIn(const RegisterWalkIn& w, ShellContext& ctx) {
-    core::Attendee a = w.attendee;
-    a.id.clear();
-    a.firstName = trim(a.firstName);
-    a.lastName = trim(a.lastName);
-    a.organisation = trim(a.organisation);
-    a.category = trim(a.category).empty() ? "participant" : trim(a.category);
-    a.workingGroup = trim(a.workingGroup);
-    if (a.firstName.empty() && a.lastName.empty()) return notify("desk.notice.name_required", {}, true);
-    if (!w.confirmedNew) {
-        // The same person twice would get two badges and count twice in the headcount.
-        const std::string name = core::foldForSearch(a.firstName + " " + a.lastName);
-        auto same = ctx.db.search(a.firstName + " " + a.lastName, kWalkInMatches);
-        if (!same) return fail(same.error());
-        for (const auto& other : *same) {
-            if (core::foldForSearch(other.firstName + " " + other.lastName) != name) continue;
-            m_model.walkIn.firstName = a.firstName;
-            m_model.walkIn.lastName = a.lastName;
-            findWalkInMatches(ctx);
-            return notify("desk.notice.walk_in_duplicate", other.displayName(), true);
-        }
-    }
-    a.status = core::AttendeeStatus::Registered;
-    if (a.externalSource.empty()) a.externalSource = "walkin";
-    m_dirty = true;
-    m_choicesLoaded = false;  // a new category or group may have appeared
-    auto added = ctx.db.addAttendee(a, ctx.actor);
-    if (!added) return fail(added.error());
-    const std::string id = added->id;
-    auto r = ctx.db.checkInAttendee(id, ctx.kioskName, ctx.now, ctx.actor, "walk-in");
-    if (!r) return fail(r.error());
-    if (r->outcome != core::Outcome::CheckedIn) {
-        select(id, ctx);
-        return notify("desk.outcome." + std::string(core::reasonCode(r->outcome)), added->displayName(),
-                      true);
-    }
-    if (w.printBadge &&
-        !enqueueBadge(id, r->checkin ? r->checkin->id : std::string{}, core::PrintJobKind::Badge, ctx))
-        return;
-    m_model.walkIn = WalkInDraft{};
-    m_model.walkIn.category = a.category;  // the next walk-in is likely the same kind
-    select(id, ctx);
-    notify(w.printBadge && !ctx.print ? "desk.notice.walk_in_no_printer" : "desk.notice.walk_in",
-           added->displayName());
+    core::WalkInRequest req{w.attendee, w.printBadge, w.confirmedNew};
+    submit(
+        [req = std::move(req), by = who(ctx), printer = ctx.print != nullptr](core::Database& db) {
+            auto r = db.registerWalkIn(req, by);
+            return Reply([r = std::move(r), req, printer](DeskController& d, ShellContext& ctx) {
+                if (!r) return d.failWith(r.error());
+                if (r->outcome == core::WalkInOutcome::LookAlike) {
+                    // Show the registered record(s): the usual resolution is opening one.
+                    d.m_model.walkIn.firstName = trimBlanks(req.attendee.firstName);
+                    d.m_model.walkIn.lastName = trimBlanks(req.attendee.lastName);
+                    d.findWalkInMatches(ctx);
+                    const std::string other =
+                        r->lookAlikes.empty() ? std::string{} : r->lookAlikes.front().displayName();
+                    return d.notify("desk.notice.walk_in_duplicate", other, true);
+                }
+                d.m_choicesLoaded = false;  // a new category or group may have appeared
+                d.m_model.walkIn = WalkInDraft{};
+                d.m_model.walkIn.category = r->attendee.category;  // the next walk-in is likely the same kind
+                d.select(r->attendee.id, ctx);
+                d.notify(
+                    req.printBadge && !printer ? "desk.notice.walk_in_no_printer" : "desk.notice.walk_in",
+                    r->attendee.displayName());
+            });
+        },
+        ctx);
 }
 
 void DeskController::onExport(ShellContext& ctx) {
@@ -493,18 +523,49 @@ void DeskController::onExport(ShellContext& ctx) {
     auto dir = std::filesystem::absolute(std::filesystem::path(ctx.dbPath), ec).parent_path();
     if (ec) dir = std::filesystem::path(ctx.dbPath).parent_path();
     const std::string path = (dir / (std::string("arrivals-") + stamp + ".csv")).string();
-    auto rows = ctx.db.exportArrivalsCsv(path);
-    if (!rows) return fail(rows.error());
-    m_model.lastExport = path;
-    notify("desk.notice.exported", std::to_string(*rows) + " \u2192 " + path);
+    submit(
+        [path](core::Database& db) {
+            auto rows = db.exportArrivalsCsv(path);
+            return Reply([rows = std::move(rows), path](DeskController& d, ShellContext&) {
+                if (!rows) return d.fail(rows.error());
+                d.m_model.lastExport = path;
+                d.notify("desk.notice.exported", std::to_string(*rows) + " \u2192 " + path);
+            });
+        },
+        ctx);
 }
 
 void DeskController::onResolve(const ResolveCase& c, ShellContext& ctx) {
-    const std::string note = trim(c.note).empty() ? "resolved" : trim(c.note);
-    auto st = ctx.db.resolveRefusedScan(c.refusedScanId, ctx.actor, note);
-    m_dirty = true;
-    if (!st) return fail(st.error());
-    notify("desk.notice.resolved");
+    const std::string note = trimBlanks(c.note).empty() ? "resolved" : trimBlanks(c.note);
+    submit(
+        [id = c.refusedScanId, action = c.action, note, by = who(ctx),
+         printer = ctx.print != nullptr](core::Database& db) {
+            auto r = db.resolveCase(id, action, note, by);
+            return Reply([r = std::move(r), action, printer](DeskController& d, ShellContext& ctx) {
+                if (!r) return d.failWith(r.error());
+                if (action == core::CaseAction::CheckIn && r->checkin) {
+                    const auto& s = *r->checkin;
+                    const std::string name = s.attendee ? s.attendee->displayName() : std::string{};
+                    if (s.outcome == core::Outcome::CheckedIn)
+                        d.notify(printer ? "desk.notice.checked_in" : "desk.notice.checked_in_no_printer",
+                                 name);
+                    else if (s.outcome == core::Outcome::AlreadyCheckedIn)
+                        d.notify("desk.notice.already_checked_in",
+                                 s.firstCheckin
+                                     ? formatLocalTime(s.firstCheckin->at) + " · " + s.firstCheckin->kiosk
+                                     : std::string{});
+                    else
+                        d.notify("desk.outcome." + std::string(core::reasonCode(s.outcome)), name, true);
+                    if (d.m_model.selected && d.m_model.selected->attendee.id == r->attendeeId)
+                        d.loadSelected(ctx);
+                    return;
+                }
+                if (action == core::CaseAction::Reprint)
+                    return d.notify(printer ? "desk.notice.reprint" : "desk.notice.reprint_no_printer");
+                d.notify("desk.notice.resolved");
+            });
+        },
+        ctx);
 }
 
 void DeskController::onChangePin(const ChangePin& c, ShellContext& ctx) {
@@ -513,38 +574,65 @@ void DeskController::onChangePin(const ChangePin& c, ShellContext& ctx) {
         return notify("desk.notice." + std::string(rule.substr(4)), {},
                       true);  // "pin.too_short" → desk.notice.too_short
     if (ctx.dbPath.empty()) return notify("desk.notice.pin_no_file", {}, true);
-    auto hash = hashPin(c.newPin);
-    if (!hash) return fail(hash.error());
-    auto st = savePinHash(pinFileFor(ctx.dbPath), *hash);
-    if (!st) return fail(st.error());
-    if (ctx.pinLock) ctx.pinLock->setHash(*hash);
-    m_model.newPin.clear();
-    m_model.newPinRepeat.clear();
-    m_dirty = true;
-    notify("desk.notice.pin_changed");
+    // argon2id takes ~0.1 s and 64 MiB: on the worker, never in a frame.
+    submit(
+        [pin = c.newPin, file = pinFileFor(ctx.dbPath)](core::Database&) {
+            auto hash = hashPin(pin);
+            core::Status saved = hash ? savePinHash(file, *hash) : core::Status(hash.error());
+            return Reply([hash = std::move(hash), saved](DeskController& d, ShellContext& ctx) {
+                if (!hash) return d.fail(hash.error());
+                if (!saved) return d.fail(saved.error());
+                if (ctx.pinLock) ctx.pinLock->setHash(*hash);
+                d.m_model.newPin.clear();
+                d.m_model.newPinRepeat.clear();
+                d.notify("desk.notice.pin_changed");
+            });
+        },
+        ctx);
 }
 
 void DeskController::onRetry(const RetryPrintJob& r, ShellContext& ctx) {
-    auto job = ctx.db.printJob(r.printJobId);
-    if (!job) return fail(job.error());
-    if (!job->has_value()) return notify("desk.notice.not_found", {}, true);
-    // Printed here or nowhere: the person was told the badge waits at the desk.
-    auto st =
-        ctx.db.advancePrintJob((*job)->id, core::PrintStep::retried(ctx.kioskName, {}, ctx.actor, ctx.now));
-    m_dirty = true;
-    if (!st) return fail(st.error());
-    notify(ctx.print ? "desk.notice.retry" : "desk.notice.reprint_no_printer");
+    submit(
+        [id = r.printJobId, by = who(ctx), printer = ctx.print != nullptr](core::Database& db) {
+            // Printed here or nowhere: the person was told the badge waits at the desk.
+            auto st = db.advancePrintJob(id, core::PrintStep::retried(by.kiosk, {}, by.actor, by.at));
+            return Reply([ok = st.ok(), err = st.ok() ? core::Error{} : st.error(), printer](
+                             DeskController& d, ShellContext&) {
+                if (!ok) return d.failWith(err);
+                d.notify(printer ? "desk.notice.retry" : "desk.notice.reprint_no_printer");
+            });
+        },
+        ctx);
 }
 
-void DeskController::onDismiss(const DismissPrintJob& d, ShellContext& ctx) {
-    auto job = ctx.db.printJob(d.printJobId);
-    if (!job) return fail(job.error());
-    if (!job->has_value()) return notify("desk.notice.not_found", {}, true);
-    const std::string note = trim(d.note).empty() ? std::string("handled at the desk") : trim(d.note);
-    auto st = ctx.db.advancePrintJob((*job)->id, core::PrintStep::dismissed(note, ctx.actor, ctx.now));
-    m_dirty = true;
-    if (!st) return fail(st.error());
-    notify("desk.notice.resolved");
+void DeskController::onDismiss(const DismissPrintJob& dj, ShellContext& ctx) {
+    const std::string note =
+        trimBlanks(dj.note).empty() ? std::string("handled at the desk") : trimBlanks(dj.note);
+    submit(
+        [id = dj.printJobId, note, by = who(ctx)](core::Database& db) {
+            auto st = db.advancePrintJob(id, core::PrintStep::dismissed(note, by.actor, by.at));
+            return Reply(
+                [ok = st.ok(), err = st.ok() ? core::Error{} : st.error()](DeskController& d, ShellContext&) {
+                    if (!ok) return d.failWith(err);
+                    d.notify("desk.notice.resolved");
+                });
+        },
+        ctx);
+}
+
+void DeskController::findWalkInMatches(ShellContext& ctx) {
+    auto& w = m_model.walkIn;
+    w.matches.clear();
+    w.matchesCheckedIn.clear();
+    const std::string q = trimBlanks(w.firstName + " " + w.lastName);
+    if (core::foldForSearch(q).size() < 2) return;  // one letter matches half the event
+    auto found = ctx.db.search(q, kWalkInMatches);
+    if (!found) return fail(found.error());
+    for (auto& a : *found) {
+        auto h = ctx.db.history(a.id);
+        w.matchesCheckedIn.push_back(h.ok() && isCheckedIn(*h));
+        w.matches.push_back(std::move(a));
+    }
 }
 
 }  // namespace kiosk::ui

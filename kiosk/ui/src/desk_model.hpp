@@ -115,6 +115,9 @@ struct DeskModel {
     std::vector<std::string> workingGroups;  ///< known working groups
 
     DeskNotice notice;
+    /// An action is being written (or a PIN hashed) on the desk's worker: the screen says so and
+    /// holds the action buttons until its result arrives.
+    bool busy = false;
     bool demoPinWarning = false;  ///< the demo PIN opened the desk: ask to change it
     std::string writeProblem;     ///< the kiosk's last check-in was not saved (ShellContext::writeProblem)
     std::string lastExport;       ///< the arrivals file written last from the settings page

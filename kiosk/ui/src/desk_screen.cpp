@@ -507,14 +507,15 @@ void drawQueue(const DeskModel& m, IntentSink& sink) {
         } else {
             if (!c.attendeeId.empty()) {
                 if (flow(tr(m, "desk.queue.open"))) sink.push(SelectAttendee{c.attendeeId});
-                // The usual duplicate: a lost or forgotten badge. Reprint it and close the case.
-                if (c.reason == "already_checked_in" && flow(tr(m, "desk.queue.reprint_resolve"))) {
-                    sink.push(Reprint{c.attendeeId});
-                    sink.push(ResolveCase{c.id, "reprinted"});
-                }
+                // The usual duplicate: a lost or forgotten badge. Reprint it and close the case
+                // (one core operation).
+                if (c.reason == "already_checked_in" && flow(tr(m, "desk.queue.reprint_resolve")))
+                    sink.push(ResolveCase{c.id, "reprinted", core::CaseAction::Reprint});
+                // Doors not open yet, a ticket outside its validity …: the desk lets the person
+                // in, which really checks them in (with their badge) and closes the case.
+                if (c.reason != "already_checked_in" && flow(tr(m, "desk.queue.check_in_resolve")))
+                    sink.push(ResolveCase{c.id, "checked in at the desk", core::CaseAction::CheckIn});
             }
-            if (flow(tr(m, "desk.queue.checked_in_manually")))
-                sink.push(ResolveCase{c.id, "checked in manually"});
             if (flow(tr(m, "desk.queue.resolved"))) sink.push(ResolveCase{c.id, "resolved"});
         }
         ImGui::PopID();
@@ -597,6 +598,10 @@ void drawDesk(const DeskModel& m, IntentSink& sink) {
     // The desk shows more than the public screen: a smaller scale of the same fonts, so tables
     // fit at 720p and stay large at 4K.
     ImGui::SetWindowFontScale(0.8f);
+    // While an action is being written, its page's buttons wait for the result (a second click
+    // would act twice); the search keeps working.
+    const bool hold = m.busy && m.page != DeskPage::Search;
+    ImGui::BeginDisabled(hold);
     switch (m.page) {
         case DeskPage::Search:
             drawSearch(m, sink);
@@ -614,11 +619,16 @@ void drawDesk(const DeskModel& m, IntentSink& sink) {
             drawSettings(m, sink);
             break;
     }
+    ImGui::EndDisabled();
     ImGui::EndChild();
     drawNotice(m, sink);
     char search[32], refresh[32];
     std::snprintf(search, sizeof search, "%.1f ms", m.lastSearchMs);
     std::snprintf(refresh, sizeof refresh, "%.1f ms", m.lastRefreshMs);
+    if (m.busy) {
+        textColored(kWarn, tr(m, "desk.busy"));
+        ImGui::SameLine();
+    }
     textColored(kMuted, m.env.kioskName + " \u00B7 " +
                             m.env.fmt("desk.footer", {{"search", search}, {"refresh", refresh}}));
 

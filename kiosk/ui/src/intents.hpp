@@ -10,6 +10,7 @@
 
 #include "desk_intents.hpp"
 
+#include <kiosk/core/desk.hpp>
 #include <kiosk/core/types.hpp>
 
 #include <string>
@@ -69,9 +70,10 @@ struct RegisterWalkIn {  ///< creates, checks in and prints
     /// it, a walk-in whose name matches a registered person exactly is not created.
     bool confirmedNew = false;
 };
-struct ResolveCase {  ///< a refused scan from the kiosk queue
+struct ResolveCase {  ///< a refused scan from the kiosk queue, closed with what the desk did
     std::string refusedScanId;
     std::string note;
+    core::CaseAction action = core::CaseAction::Close;  ///< check the person in / reprint with it
 };
 struct ChangePin {
     std::string newPin;

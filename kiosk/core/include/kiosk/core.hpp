@@ -1,6 +1,7 @@
 #pragma once
 /// kiosk::core facade: the event database, the check-in engine, importers and exporters.
 /// UI-free: the CLI, the window, the tests and the benchmarks all drive the kiosk through this.
+#include <kiosk/core/desk.hpp>
 #include <kiosk/core/payload.hpp>
 #include <kiosk/core/result.hpp>
 #include <kiosk/core/types.hpp>
@@ -179,6 +180,30 @@ public:
     Result<std::vector<CheckinRecord>> recentCheckins(int limit) const;
     Result<std::vector<RefusedScan>> refusedScans(bool unresolvedOnly, int limit) const;
     Status resolveRefusedScan(const std::string& id, const std::string& actor, const std::string& note);
+
+    // --- help desk: each operation one BEGIN IMMEDIATE transaction (kiosk/core/desk.hpp)
+    /// Manual check-in, with its badge job (machine = who.kiosk) when `queueBadge`. A refused
+    /// attempt (already checked in, cancelled) is recorded as a case closed at once: it happened
+    /// at the desk itself. Errors: attendee.not_found.
+    Result<ScanResult> deskCheckIn(const std::string& attendeeId, const std::string& reason, bool queueBadge,
+                                   const DeskContext& who);
+    /// Annuls the person's current check-in; the annul row names it (CheckinRecord::annuls).
+    /// Errors: annul.no_reason, annul.no_actor, attendee.not_found, checkin.not_checked_in.
+    Result<CheckinRecord> deskAnnul(const std::string& attendeeId, const std::string& reason,
+                                    const DeskContext& who);
+    /// Look-alike check, create, check in and the badge job, all or nothing. Errors:
+    /// attendee.no_name.
+    Result<WalkInResult> registerWalkIn(const WalkInRequest& request, const DeskContext& who);
+    /// The name as printed, normalised (normaliseBadgeName); nothing written when unchanged.
+    Result<BadgeRename> renameBadge(const std::string& attendeeId, std::string_view typed,
+                                    const DeskContext& who);
+    /// A reprint of the person's badge at who.kiosk, counted and audited.
+    Result<PrintJob> reprintBadge(const std::string& attendeeId, const DeskContext& who);
+    /// Closes a refused scan (by id or case reference) with `note`, doing `action` with it.
+    /// Errors: refused.not_found, case.no_attendee (CheckIn/Reprint on a case naming nobody),
+    /// and those of deskCheckIn.
+    Result<CaseResolution> resolveCase(const std::string& idOrRef, CaseAction action, const std::string& note,
+                                       const DeskContext& who);
 
     // --- stats and export
     Result<Stats> stats() const;

@@ -81,31 +81,33 @@ Result<std::vector<Attendee>> Database::attendees() const {
     return out;
 }
 
+Status Database::Impl::updateBadgeName(const Attendee& a, const std::string& name, const std::string& actor,
+                                       TimePoint at) const {
+    {
+        KIOSK_STMT(st, conn, "UPDATE attendees SET badge_name = ?2, updated_at = ?3 WHERE id = ?1");
+        st.bind(1, a.id).bind(2, name).bind(3, toMs(at));
+        st.step();
+        if (st.failed()) return conn.error("rename");
+    }
+    Attendee renamed = a;
+    renamed.badgeName = name;
+    if (auto s = indexAttendee(a.id, renamed); !s) return s;
+    return insertAudit(at, actor, "attendee.rename", a.id,
+                       jsonDetail({{"before", a.badgeName}, {"after", name}}));
+}
+
 Status Database::renameForBadge(const std::string& id, const std::string& badgeName,
                                 const std::string& actor) {
     if (auto s = m_impl->requireWritable("rename"); !s) return s;
     const auto clean = sanitizePayload(badgeName);  // same rules: UTF-8, no control characters
     if (!badgeName.empty() && !clean)
         return Error{"attendee.bad_name", "the badge name must be valid text of at most 4 KiB"};
-    const std::string name = clean.value_or("");
     store::Transaction tx(m_impl->conn);
     if (auto s = tx.begin(); !s) return s;
     auto a = m_impl->loadAttendee(id);
     if (!a) return a.error();
     if (!*a) return Error{"attendee.not_found", "no attendee with id " + id};
-    const std::string before = (*a)->badgeName;
-    {
-        KIOSK_STMT(st, m_impl->conn, "UPDATE attendees SET badge_name = ?2, updated_at = ?3 WHERE id = ?1");
-        st.bind(1, id).bind(2, name).bind(3, toMs(nowUtc()));
-        st.step();
-        if (st.failed()) return m_impl->conn.error("rename");
-    }
-    (*a)->badgeName = name;
-    if (auto s = m_impl->indexAttendee(id, **a); !s) return s;
-    if (auto s = m_impl->insertAudit(nowUtc(), actor, "attendee.rename", id,
-                                     jsonDetail({{"before", before}, {"after", name}}));
-        !s)
-        return s;
+    if (auto s = m_impl->updateBadgeName(**a, clean.value_or(""), actor, nowUtc()); !s) return s;
     return tx.commit();
 }
 

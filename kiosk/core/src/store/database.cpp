@@ -53,6 +53,7 @@ CheckinRecord readCheckin(const Stmt& st, int c) {
     r.action = st.text(c + 5) == "annul" ? CheckinAction::Annul : CheckinAction::Checkin;
     r.actor = st.text(c + 6);
     r.reason = st.text(c + 7);
+    r.annuls = st.text(c + 8);
     return r;
 }
 

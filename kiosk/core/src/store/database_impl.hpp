@@ -41,7 +41,7 @@ Attendee readAttendee(const store::Stmt& st, int col);
 
 /// The columns readCheckin() expects, in order.
 inline constexpr const char* kCheckinCols =
-    "c.id, c.nonce, c.attendee_id, c.at, c.kiosk, c.action, c.actor, c.reason";
+    "c.id, c.nonce, c.attendee_id, c.at, c.kiosk, c.action, c.actor, c.reason, c.annuls";
 CheckinRecord readCheckin(const store::Stmt& st, int col);
 
 /// Folded words for the search index and the sort key ("dvorak\x1fzoe").
@@ -101,6 +101,10 @@ struct Database::Impl {
     /// New own code for an attendee, inside the caller's transaction.
     Result<std::string> insertOwnCode(const EventRow& ev, const std::string& attendeeId, TimePoint at) const;
     Status requireWritable(const char* what) const;
+    /// Stores the desk's name-as-printed override of `a` (reindexed, audited), inside the
+    /// caller's transaction.
+    Status updateBadgeName(const Attendee& a, const std::string& name, const std::string& actor,
+                           TimePoint at) const;
     /// The pretix_sig1 keys (store/pretix.cpp), oldest first.
     Result<std::vector<PretixKeyInfo>> loadPretixKeys() const;
     /// The one insert into print_jobs, inside the caller's transaction: the badge of a check-in

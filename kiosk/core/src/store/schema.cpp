@@ -227,6 +227,22 @@ UPDATE print_jobs SET state = 'dismissed' WHERE error_code = 'desk.dismissed';
 ALTER TABLE print_jobs DROP COLUMN last_error;
 CREATE INDEX print_jobs_machine ON print_jobs(machine, state, created_at);
 )sql"},
+    {8, "an annul names the check-in it cancels", R"sql(
+-- An annul row said only "this person is no longer in"; with several machines replicating one
+-- log, the row must say which arrival it cancels, so every copy reaches the same state.
+ALTER TABLE checkins ADD COLUMN annuls TEXT;
+-- Annuls written before this step cancel the newest arrival before them. The log is
+-- append-only: the guard is lifted for this one backfill and put back as it was.
+DROP TRIGGER checkins_no_update;
+UPDATE checkins SET annuls = (
+  SELECT c2.id FROM checkins c2
+  WHERE c2.attendee_id = checkins.attendee_id AND c2.action = 'checkin'
+    AND (c2.at < checkins.at OR (c2.at = checkins.at AND c2.rowid < checkins.rowid))
+  ORDER BY c2.at DESC, c2.rowid DESC LIMIT 1)
+WHERE action = 'annul';
+CREATE TRIGGER checkins_no_update BEFORE UPDATE ON checkins
+  BEGIN SELECT RAISE(ABORT, 'the check-in log is append-only: annul instead'); END;
+)sql"},
 };
 }  // namespace
 

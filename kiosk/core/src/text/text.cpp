@@ -34,4 +34,11 @@ std::size_t findFirst(std::string_view s, bool (*pred)(char32_t)) {
     return std::string_view::npos;
 }
 
+std::string trimBlanks(std::string_view s) {
+    const auto first = s.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos) return {};
+    const auto last = s.find_last_not_of(" \t\r\n");
+    return std::string(s.substr(first, last - first + 1));
+}
+
 }  // namespace kiosk::core::text

@@ -40,6 +40,9 @@ constexpr bool isInvisible(char32_t cp) {
 /// UTF-8 bytes are kept as they are).
 std::string stripZeroWidth(std::string_view s);
 
+/// `s` without the blanks (space, tab, CR, LF) around it: what a form field holds.
+std::string trimBlanks(std::string_view s);
+
 /// Byte offset of the first code point of `s` that `pred` selects, or std::string_view::npos
 /// (invalid UTF-8 is skipped byte by byte: check utf8::isValid first).
 std::size_t findFirst(std::string_view s, bool (*pred)(char32_t));

@@ -84,6 +84,7 @@ struct CheckinRecord {
     CheckinAction action = CheckinAction::Checkin;
     std::string actor;   ///< "self" for attendee scans, volunteer name for desk actions
     std::string reason;  ///< for annul / manual check-in
+    std::string annuls;  ///< an annul: the id of the check-in it cancels ("" for arrivals)
 };
 
 struct ScanRequest {
