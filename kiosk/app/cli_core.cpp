@@ -3,6 +3,7 @@
 #include "commands.hpp"
 
 #include <kiosk/core.hpp>
+#include <kiosk/core/assets.hpp>
 #include <kiosk/core/checkin_worker.hpp>
 
 #include <nlohmann/json.hpp>
@@ -11,7 +12,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -96,6 +99,16 @@ void registerCoreCommands(CLI::App& app, CommandContext& ctx) {
                         opt->db + " already holds the event '" + (*ev)->id +
                             "'; delete the file or choose another --db");
         if (auto s = core::createDemoEvent(*db, core::nowUtc()); !s)
+            return fail(ctx, "demo", s.error().message);
+        // The demo network's logo, like any organiser's (kiosk event --logo): from the assets
+        // installed with the program.
+        auto assets = core::assetsDir();
+        if (!assets) return fail(ctx, "demo", assets.error().message + " [" + assets.error().code + "]");
+        const std::string logoPath = *assets + "/images/rrbsi-2018-logo.png";
+        std::ifstream in(logoPath, std::ios::binary);
+        std::string logo((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (logo.empty()) return fail(ctx, "demo", "cannot read " + logoPath + ": reinstall the kiosk");
+        if (auto s = db->setEventLogo(logo, "demo", core::nowUtc()); !s)
             return fail(ctx, "demo", s.error().message);
         auto people = db->attendees();
         if (existed)

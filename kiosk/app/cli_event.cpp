@@ -5,12 +5,16 @@
 
 #include <kiosk/core.hpp>
 #include <kiosk/core/payload.hpp>
+#include <kiosk/printing/badge.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <cctype>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +29,8 @@ using kiosk::core::TimePoint;
 struct EventOptions {
     std::string db;
     std::optional<std::string> id, name, venue, city, starts, ends, doorsOpen, doorsClose, language;
+    std::optional<std::string> shortName, tagline, colour, accentColour;
+    std::optional<std::string> logo;        // file: PNG or JPEG; "" removes the logo
     std::optional<std::string> pretixKeys;  // file: pretix's event JSON or a PEM
     bool clearPretixKeys = false;
     bool json = false;
@@ -95,7 +101,35 @@ nlohmann::json toJson(const core::Event& e) {
             {"ends_at", when(e.endsAt)},
             {"doors_open_at", when(e.doorsOpenAt)},
             {"doors_close_at", when(e.doorsCloseAt)},
-            {"language", std::string(core::languageCode(e.defaultLanguage))}};
+            {"language", std::string(core::languageCode(e.defaultLanguage))},
+            {"short_name", e.shortName},
+            {"tagline", e.tagline},
+            {"colour", e.colour},
+            {"accent_colour", e.accentColour}};
+}
+
+/// --logo FILE: checked as a badge would draw it before it is stored ("" removes it).
+std::string applyLogo(const EventOptions& o, Database& db) {
+    if (!o.logo) return {};
+    std::string bytes;
+    if (!o.logo->empty()) {
+        // The size first: a wrong file (a video, a disk image) is refused before it is read.
+        std::error_code ec;
+        const auto size = std::filesystem::file_size(*o.logo, ec);
+        if (ec) return "--logo " + *o.logo + ": " + ec.message() + " [io.open]";
+        if (size > Database::kMaxLogoBytes)
+            return "--logo " + *o.logo + ": " + std::to_string(size / 1024) +
+                   " KiB is too large (at most 2048 KiB; 600 × 600 pixels is plenty for a badge) "
+                   "[event.bad_logo]";
+        std::ifstream in(*o.logo, std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        if (!in.good() && !in.eof()) return "--logo " + *o.logo + ": cannot read the file [io.read]";
+        if (auto st = printing::checkLogo(bytes); !st)
+            return "--logo " + *o.logo + ": " + st.error().message + " [" + st.error().code + "]";
+    }
+    if (auto st = db.setEventLogo(bytes, "cli", core::nowUtc()); !st)
+        return "--logo: " + st.error().message + " [" + st.error().code + "]";
+    return {};
 }
 
 /// --clear-pretix-keys, then --pretix-keys FILE: added to the keys already loaded (a rotation
@@ -121,7 +155,8 @@ std::string applyPretixKeys(const EventOptions& o, Database& db) {
 
 void runEvent(const EventOptions& o, CommandContext& ctx) {
     const bool changing = o.id || o.name || o.venue || o.city || o.starts || o.ends || o.doorsOpen ||
-                          o.doorsClose || o.language;
+                          o.doorsClose || o.language || o.shortName || o.tagline || o.colour ||
+                          o.accentColour;
     const bool keysChange = o.pretixKeys || o.clearPretixKeys;
     auto db = Database::open(o.db, changing ? Database::Mode::CreateIfMissing : Database::Mode::OpenExisting);
     if (!db) return fail(ctx, db.error().message + " [" + db.error().code + "]");
@@ -143,6 +178,10 @@ void runEvent(const EventOptions& o, CommandContext& ctx) {
         if (o.name) e.name = *o.name;
         if (o.venue) e.venue = *o.venue;
         if (o.city) e.city = *o.city;
+        if (o.shortName) e.shortName = *o.shortName;
+        if (o.tagline) e.tagline = *o.tagline;
+        if (o.colour) e.colour = *o.colour;
+        if (o.accentColour) e.accentColour = *o.accentColour;
         struct TimeOption {
             const std::optional<std::string>& text;
             TimePoint& field;
@@ -177,6 +216,10 @@ void runEvent(const EventOptions& o, CommandContext& ctx) {
     } else if (!current->has_value()) {
         return fail(ctx, o.db + " has no event yet: set one with kiosk event --db " + o.db + " --name \"…\"");
     }
+    if (auto problem = applyLogo(o, *db); !problem.empty()) return fail(ctx, problem);
+    auto logo = db->eventLogo();
+    if (!logo) return fail(ctx, logo.error().message);
+    if (changing || o.logo) e = db->event().value().value_or(e);  // as stored (colours lower-cased)
     if (keysChange)
         if (auto problem = applyPretixKeys(o, *db); !problem.empty()) return fail(ctx, problem);
     auto pretixKeys = db->pretixKeys();
@@ -184,6 +227,7 @@ void runEvent(const EventOptions& o, CommandContext& ctx) {
 
     if (o.json) {
         auto j = toJson(e);
+        j["logo_bytes"] = logo->size();
         j["pretix_keys"] = nlohmann::json::array();
         for (const auto& k : *pretixKeys)
             j["pretix_keys"].push_back({{"fingerprint", k.fingerprint},
@@ -202,6 +246,13 @@ void runEvent(const EventOptions& o, CommandContext& ctx) {
                     ? "  (scans accepted at any time)"
                     : "");
     std::printf("language     %s\n", std::string(core::languageCode(e.defaultLanguage)).c_str());
+    auto orNone = [](const std::string& v, const char* none) { return v.empty() ? std::string(none) : v; };
+    std::printf("short name   %s\ntagline      %s\n", orNone(e.shortName, "(the name)").c_str(),
+                orNone(e.tagline, "none").c_str());
+    std::printf("colours      %s, accent %s\n", orNone(e.colour, "the template's").c_str(),
+                orNone(e.accentColour, "the template's").c_str());
+    std::printf("logo         %s\n",
+                logo->empty() ? "none" : (std::to_string((logo->size() + 1023) / 1024) + " KiB").c_str());
     if (pretixKeys->empty())
         std::printf("pretix keys  none (signed pretix tickets resolve only if the import carries them)\n");
     for (std::size_t i = 0; i < pretixKeys->size(); ++i)
@@ -229,6 +280,13 @@ void registerEventCommand(CLI::App& app, CommandContext& ctx) {
     ev->add_option("--doors-open", o->doorsOpen, "Check-in opens ('' for no limit)");
     ev->add_option("--doors-close", o->doorsClose, "Check-in closes ('' for no limit)");
     ev->add_option("--language", o->language, "Language of the idle screen: fr, nl or en");
+    ev->add_option("--short-name", o->shortName,
+                   "Name in a badge's header, e.g. 'RRBSI 2018' (default: the name; '' for the name)");
+    ev->add_option("--tagline", o->tagline, "A line under it on badges ('' for none)");
+    ev->add_option("--colour", o->colour,
+                   "Main colour of the badges (header), #rrggbb; '' for the template's");
+    ev->add_option("--accent-colour", o->accentColour, "Second colour (the rule under the header), #rrggbb");
+    ev->add_option("--logo", o->logo, "The event's logo for badges: a PNG or JPEG file; '' removes it");
     ev->add_option(
         "--pretix-keys", o->pretixKeys,
         "Public keys for pretix signed tickets (pretix_sig1): pretix's event JSON from its REST API "

@@ -5,6 +5,8 @@
 #include "window/glfw_backend.hpp"
 
 #include <kiosk/core.hpp>
+#include <kiosk/core/assets.hpp>
+#include <kiosk/printing/badge.hpp>
 #include <kiosk/printing/printer.hpp>
 #include <kiosk/scanner.hpp>
 #include <kiosk/ui.hpp>
@@ -13,6 +15,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -36,6 +39,7 @@ struct RunOptions {
     std::string frames;
     double fps = 15;
     std::string printer;
+    std::string templateName;
     std::string badgePickup;
     bool windowed = false;
     bool largeText = false;
@@ -77,13 +81,30 @@ int run(const RunOptions& o) {
                      "set it with kiosk event --db %s --name \"…\" --doors-open … --doors-close …\n",
                      o.db.c_str(), o.db.c_str());
 
+    // --assets is the one folder for the screens' text and the badge templates alike (the print
+    // worker finds templates through core::assetsDir, which reads this variable once).
+    if (!o.assets.empty()) ::setenv("KIOSK_ASSETS_DIR", o.assets.c_str(), 1);
+    auto assets = core::assetsDir();
+    if (!assets) {
+        std::fprintf(stderr, "kiosk run: %s [%s]\n", assets.error().message.c_str(),
+                     assets.error().code.c_str());
+        return 2;
+    }
+
+    // A template that does not load would hold every badge of the day: refuse it now.
+    if (auto t = printing::sharedRenderer().loadTemplate(o.templateName); !t) {
+        std::fprintf(stderr, "kiosk run: --template: %s [%s]\n", t.error().message.c_str(),
+                     t.error().code.c_str());
+        return 2;
+    }
+
     ui::AppOptions opt;
     opt.kioskName = o.kiosk.empty() ? defaultKioskName() : o.kiosk;
     opt.dashboardOnly = o.mode == "dashboard";
     opt.mode = opt.dashboardOnly ? ui::Mode::Dashboard : ui::Mode::Attendee;
     opt.largeText = o.largeText;
     opt.lockdown = !o.windowed;
-    opt.assetsDir = o.assets;
+    opt.assetsDir = *assets;
     opt.statusFile = o.statusFile;
     opt.statsFile = o.statsFile;
     opt.printerQueue = o.printer;
@@ -119,6 +140,7 @@ int run(const RunOptions& o) {
         po.printer = o.printer;
         po.actor = "kiosk:" + opt.kioskName;
         po.machine = opt.kioskName;  // it prints the badges of the people at this kiosk only
+        po.templateName = o.templateName;
         print = std::make_unique<printing::PrintService>(po);
     }
 
@@ -172,7 +194,6 @@ int run(const RunOptions& o) {
 
 void registerRunCommand(CLI::App& app, CommandContext& ctx) {
     auto opts = std::make_shared<RunOptions>();
-    opts->assets = KIOSK_ASSETS_DIR;
     auto* run =
         app.add_subcommand("run", "Open the kiosk window (attendee self check-in, help desk, dashboard)");
     run->add_option("--db", opts->db, "Event database (.kiosk file)")->required();
@@ -186,6 +207,10 @@ void registerRunCommand(CLI::App& app, CommandContext& ctx) {
         ->check(CLI::ExistingDirectory);
     run->add_option("--fps", opts->fps, "Frame rate of --frames")->check(CLI::Range(0.5, 120.0));
     run->add_option("--printer", opts->printer, "CUPS queue for badges (default: no printer)");
+    run->add_option(
+        "--template", opts->templateName,
+        "Badge template: a name in share/kiosk/templates (default, a7, cr80, 62mm, 4x3in, 4x6in) or "
+        "a .json path (default: default)");
     run->add_option("--badge-pickup", opts->badgePickup,
                     "Where badges are handed out when there is no printer");
     run->add_flag("--windowed", opts->windowed, "Development: a normal window, closable, no lockdown");
@@ -196,7 +221,8 @@ void registerRunCommand(CLI::App& app, CommandContext& ctx) {
     run->add_option("--backup-minutes", opts->backupMinutes, "Minutes between backups (default 5)")
         ->check(CLI::Range(0.05, 1440.0));
     run->add_option("--stats-file", opts->statsFile, "Write frame-time and latency figures as JSON");
-    run->add_option("--assets", opts->assets, "Folder holding lang/ (default: the source tree's assets)");
+    run->add_option("--assets", opts->assets,
+                    "Folder holding lang/ and templates/ (default: share/kiosk beside the program's bin/)");
     run->add_option("--welcome-seconds", opts->welcomeSeconds, "How long the welcome stays")
         ->check(CLI::Range(1.0, 60.0));
     run->callback([opts, &ctx] { ctx.exitCode = kiosk::app::run(*opts); });

@@ -136,6 +136,8 @@ public:
     /// Subsets and loads the fonts a set of text blocks uses (once per document and face).
     core::Status prepareFonts(FontLibrary& fonts, const std::vector<const TextBlock*>& blocks);
     HPDF_Font font(int face) const;
+    /// A PNG or JPEG (by its signature) loaded once per document; null on failure (see failed()).
+    HPDF_Image image(const std::string& bytes);
     core::Result<std::string> save();
 
     unsigned long m_status = 0;
@@ -147,8 +149,13 @@ private:
     };
     std::unique_ptr<std::remove_pointer_t<HPDF_Doc>, Deleter> m_doc;
     std::unordered_map<int, HPDF_Font> m_fonts;
+    std::unordered_map<const std::string*, HPDF_Image> m_images;
     std::vector<int> m_fds;  // memfd files the fonts were loaded from, closed with the document
 };
+
+/// Whether libpng decodes this PNG completely (libharu must never be given one it cannot: it
+/// lets libpng abort the process). Images larger than 8192 pixels a side are refused too.
+bool pngDecodes(const std::string& bytes);
 
 // --- qr -----------------------------------------------------------------------------------------
 

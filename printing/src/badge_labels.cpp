@@ -1,6 +1,8 @@
 // Fixed badge and confirmation text in the attendee's language. Names are never translated.
 #include "badge_internal.hpp"
 
+#include <ctime>
+
 #include <unordered_map>
 
 namespace kiosk::printing {
@@ -92,10 +94,21 @@ std::string label(const std::string& key, core::Language lang) {
 
 namespace detail {
 /// "16–17 mars 2018", "30 March – 1 April 2018", "16 maart 2018".
+/// "" when the event has no dates (not "1 janvier 1970"); the days are this machine's, like the
+/// times `kiosk event` reads.
 std::string formatEventDates(core::TimePoint start, core::TimePoint end, core::Language lang) {
     using namespace std::chrono;
-    const year_month_day a{floor<days>(start)};
-    const year_month_day b{floor<days>(end > start ? end : start)};
+    if (start == core::TimePoint{}) start = end;
+    if (start == core::TimePoint{}) return "";
+    auto localDay = [](core::TimePoint t) {
+        const std::time_t secs = duration_cast<seconds>(t.time_since_epoch()).count();
+        std::tm tm{};
+        localtime_r(&secs, &tm);
+        return year_month_day{year{tm.tm_year + 1900}, month{static_cast<unsigned>(tm.tm_mon + 1)},
+                              day{static_cast<unsigned>(tm.tm_mday)}};
+    };
+    const year_month_day a = localDay(start);
+    const year_month_day b = localDay(end > start ? end : start);
     const int li = lang == core::Language::Fr ? 0 : lang == core::Language::Nl ? 1 : 2;
     auto day = [](const year_month_day& d) { return std::to_string(static_cast<unsigned>(d.day())); };
     auto month = [&](const year_month_day& d) {

@@ -6,6 +6,7 @@
 #include <kiosk/core/file.hpp>
 
 #include <hpdf.h>
+#include <png.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -89,6 +90,42 @@ core::Status PdfDoc::prepareFonts(FontLibrary& fonts, const std::vector<const Te
 HPDF_Font PdfDoc::font(int face) const {
     auto it = m_fonts.find(face);
     return it == m_fonts.end() ? nullptr : it->second;
+}
+
+bool pngDecodes(const std::string& bytes) {
+    // libharu hands a PNG to libpng without a setjmp: a damaged file makes libpng abort() the
+    // process. libpng's simplified API returns errors instead; a full decode proves the file.
+    png_image image{};
+    image.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_memory(&image, bytes.data(), bytes.size())) return false;
+    image.format = PNG_FORMAT_RGBA;
+    if (image.width == 0 || image.height == 0 || image.width > 8192 || image.height > 8192) {
+        png_image_free(&image);
+        return false;
+    }
+    std::vector<unsigned char> pixels(PNG_IMAGE_SIZE(image));
+    const bool ok = png_image_finish_read(&image, nullptr, pixels.data(), 0, nullptr) != 0;
+    png_image_free(&image);
+    return ok;
+}
+
+HPDF_Image PdfDoc::image(const std::string& bytes) {
+    auto it = m_images.find(&bytes);
+    if (it != m_images.end()) return it->second;
+    if (bytes.size() < 4) return nullptr;
+    // Callers pass only logos that passed pngDecodes (checkLogo, badgeContentFor).
+    const auto* data = reinterpret_cast<const HPDF_BYTE*>(bytes.data());
+    const auto size = static_cast<HPDF_UINT>(bytes.size());
+    HPDF_Image img = static_cast<unsigned char>(bytes[0]) == 0x89
+                         ? HPDF_LoadPngImageFromMem(doc(), data, size)
+                         : HPDF_LoadJpegImageFromMem(doc(), data, size);
+    if (!img) return nullptr;
+    // libharu 2.3.0 writes a PNG's alpha channel (its SMask) uncompressed whatever the
+    // document's compression mode: 94 KiB of a 112 KiB badge for a 320×300 logo. Flate it.
+    if (auto* smask = static_cast<HPDF_Dict>(HPDF_Dict_GetItem(img, "SMask", HPDF_OCLASS_DICT)))
+        smask->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    m_images.emplace(&bytes, img);
+    return img;
 }
 
 core::Result<std::string> PdfDoc::save() {

@@ -6,7 +6,9 @@
 #include <hpdf.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
+#include <mutex>
 #include <unordered_map>
 
 namespace kiosk::printing {
@@ -18,6 +20,24 @@ std::string formatEventDates(core::TimePoint start, core::TimePoint end, core::L
 using namespace detail;
 
 // --- content from the database ------------------------------------------------------------------
+
+namespace {
+/// `kiosk badges` holds every attendee's content at once: they share one copy of the logo, and
+/// it is checked once. A logo that does not pass checkLogo (the store refuses them, but a file
+/// may be edited by hand) is left off: the badge still prints.
+std::shared_ptr<const std::string> sharedLogo(std::string bytes) {
+    if (bytes.empty()) return nullptr;
+    static std::mutex mutex;
+    static std::shared_ptr<const std::string> last;
+    static bool lastOk = false;
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!last || *last != bytes) {
+        lastOk = checkLogo(bytes).ok();
+        last = std::make_shared<const std::string>(std::move(bytes));
+    }
+    return lastOk ? last : nullptr;
+}
+}  // namespace
 
 core::Result<BadgeContent> badgeContentFor(core::Database& db, const std::string& attendeeId) {
     auto a = db.attendee(attendeeId);
@@ -43,8 +63,15 @@ core::Result<BadgeContent> badgeContentFor(core::Database& db, const std::string
     if (*ev) {
         const core::Event& e = **ev;
         c.eventName = e.name;
+        c.eventShortName = e.shortName.empty() ? e.name : e.shortName;
+        c.eventTagline = e.tagline;
         c.eventDate = formatEventDates(e.startsAt, e.endsAt, at.language);
         c.eventPlace = e.venue.empty() ? e.city : e.city.empty() ? e.venue : e.venue + ", " + e.city;
+        c.eventColour = e.colour;
+        c.eventAccentColour = e.accentColour;
+        auto logo = db.eventLogo();
+        if (!logo) return logo.error();
+        c.eventLogo = sharedLogo(std::move(*logo));
     }
     return c;
 }
@@ -86,6 +113,8 @@ std::string fieldText(const TemplateElement& el, const BadgeContent& c) {
         return el.text.empty() ? c.workingGroup : label(el.text, c.language) + " · " + c.workingGroup;
     }
     if (el.field == "event_name") return c.eventName;
+    if (el.field == "event_short_name") return c.eventShortName.empty() ? c.eventName : c.eventShortName;
+    if (el.field == "event_tagline") return c.eventTagline;
     if (el.field == "event_date") return c.eventDate;
     if (el.field == "event_place") return c.eventPlace;
     if (el.field == "label") return label(el.text, c.language);
@@ -100,6 +129,25 @@ Color categoryColor(const BadgeTemplate& t, const std::string& category) {
     it = t.categoryColors.find("default");
     if (it != t.categoryColors.end()) return it->second;
     return Color{0.2, 0.2, 0.2};
+}
+
+Color elementColor(const BadgeTemplate& t, const TemplateElement& el, const BadgeContent& c) {
+    if (el.categoryColor) return categoryColor(t, c.category);
+    switch (el.eventColor) {
+        case TemplateElement::EventColor::Main:
+            return parseColor(c.eventColour).value_or(t.eventColor);
+        case TemplateElement::EventColor::Accent:
+            return parseColor(c.eventAccentColour).value_or(t.eventAccentColor);
+        case TemplateElement::EventColor::None:
+            break;
+    }
+    return el.color;
+}
+
+/// The element's box for this badge: its own, or its "withoutLogo" box when there is no logo.
+std::array<double, 4> boxOf(const TemplateElement& el, const BadgeContent& c) {
+    if (el.withoutLogo && !c.eventLogo) return *el.withoutLogo;
+    return {el.x, el.y, el.w, el.h};
 }
 
 // One laid-out badge: blocks per text element, the QR matrix, warnings.
@@ -138,8 +186,9 @@ core::Result<BadgeLayout> layoutBadge(FontLibrary& fonts, const BadgeTemplate& t
         if (el.uppercase) text = upper(text);
         FitRequest req;
         req.text = decodeUtf8(text);
-        req.width = el.w * kPtPerMm;
-        req.height = el.h * kPtPerMm;
+        const auto box = boxOf(el, c);
+        req.width = box[2] * kPtPerMm;
+        req.height = box[3] * kPtPerMm;
         req.size = el.fontSize;
         req.minSize = el.minFontSize;
         req.maxLines = el.maxLines;
@@ -159,11 +208,12 @@ void drawBadge(PdfDoc& pdf, HPDF_Page page, const BadgeTemplate& t, const BadgeC
     const Frame f{t.heightMm};
     for (size_t i = 0; i < t.elements.size(); ++i) {
         const TemplateElement& el = t.elements[i];
-        const Color col = el.categoryColor ? categoryColor(t, c.category) : el.color;
-        const auto x = static_cast<HPDF_REAL>(f.x(el.x));
-        const auto y = static_cast<HPDF_REAL>(f.y(el.y + el.h));
-        const auto w = static_cast<HPDF_REAL>(el.w * kPtPerMm);
-        const auto h = static_cast<HPDF_REAL>(el.h * kPtPerMm);
+        const Color col = elementColor(t, el, c);
+        const auto [bx, by, bw, bh] = boxOf(el, c);
+        const auto x = static_cast<HPDF_REAL>(f.x(bx));
+        const auto y = static_cast<HPDF_REAL>(f.y(by + bh));
+        const auto w = static_cast<HPDF_REAL>(bw * kPtPerMm);
+        const auto h = static_cast<HPDF_REAL>(bh * kPtPerMm);
         switch (el.kind) {
             case TemplateElement::Kind::Rect:
                 HPDF_Page_SetRGBFill(page, static_cast<HPDF_REAL>(col.r), static_cast<HPDF_REAL>(col.g),
@@ -181,9 +231,9 @@ void drawBadge(PdfDoc& pdf, HPDF_Page page, const BadgeTemplate& t, const BadgeC
                 HPDF_Page_SetRGBStroke(page, static_cast<HPDF_REAL>(col.r), static_cast<HPDF_REAL>(col.g),
                                        static_cast<HPDF_REAL>(col.b));
                 HPDF_Page_SetLineWidth(page, static_cast<HPDF_REAL>(el.lineWidth * kPtPerMm));
-                HPDF_Page_MoveTo(page, x, static_cast<HPDF_REAL>(f.y(el.y)));
-                HPDF_Page_LineTo(page, static_cast<HPDF_REAL>(f.x(el.x + el.w)),
-                                 static_cast<HPDF_REAL>(f.y(el.y + el.h)));
+                HPDF_Page_MoveTo(page, x, static_cast<HPDF_REAL>(f.y(by)));
+                HPDF_Page_LineTo(page, static_cast<HPDF_REAL>(f.x(bx + bw)),
+                                 static_cast<HPDF_REAL>(f.y(by + bh)));
                 HPDF_Page_Stroke(page);
                 break;
             case TemplateElement::Kind::Qr:
@@ -193,6 +243,19 @@ void drawBadge(PdfDoc& pdf, HPDF_Page page, const BadgeTemplate& t, const BadgeC
                 }
                 break;
             case TemplateElement::Kind::Image: {
+                if (el.field == "event_logo") {
+                    if (!c.eventLogo) break;
+                    HPDF_Image img = pdf.image(*c.eventLogo);
+                    if (!img) break;  // checked when the logo was set; the error is in pdf.failed()
+                    // In proportion, centred in the box.
+                    const double iw = HPDF_Image_GetWidth(img), ih = HPDF_Image_GetHeight(img);
+                    if (iw <= 0 || ih <= 0) break;
+                    const double scale = std::min(w / iw, h / ih);
+                    const auto dw = static_cast<HPDF_REAL>(iw * scale),
+                               dh = static_cast<HPDF_REAL>(ih * scale);
+                    HPDF_Page_DrawImage(page, img, x + (w - dw) / 2, y + (h - dh) / 2, dw, dh);
+                    break;
+                }
                 namespace fs = std::filesystem;
                 fs::path p = fs::path(t.baseDir) / el.image;
                 if (!fs::exists(p)) p = fs::path(t.baseDir) / "../images" / el.image;
@@ -378,9 +441,10 @@ core::Result<RenderedPdf> BadgeRenderer::renderConfirmation(const BadgeContent& 
     // Bilingual event names run long ("3e rencontre … / 3de jaarlijkse …"): shrink to fit the
     // band rather than cut the name off.
     TextBlock event = fit(c.eventName, W - 2 * margin, 20, 15, 8, 4, true);
-    TextBlock when =
-        wrapText(fonts, decodeUtf8(c.eventDate + (c.eventPlace.empty() ? "" : " · " + c.eventPlace)), textW,
-                 10, 2, Weight::Regular);
+    const std::string whenText = c.eventDate.empty()    ? c.eventPlace
+                                 : c.eventPlace.empty() ? c.eventDate
+                                                        : c.eventDate + " · " + c.eventPlace;
+    TextBlock when = wrapText(fonts, decodeUtf8(whenText), textW, 10, 2, Weight::Regular);
     TextBlock title = fit(upper(label("confirmation.title", lang)), W - 2 * margin, 7, 11, 7, 1, true);
     TextBlock name = fit(c.displayName, W - 2 * margin, 26, 30, 14, 2, true, c.lastName);
     TextBlock org = fit(c.organisation, W - 2 * margin, 8, 14, 8, 1, false);
@@ -451,6 +515,22 @@ core::Result<RenderedPdf> BadgeRenderer::renderConfirmation(const BadgeContent& 
 }
 
 // --- free functions -----------------------------------------------------------------------------
+
+core::Status checkLogo(const std::string& bytes) {
+    const bool png = !bytes.empty() && static_cast<unsigned char>(bytes[0]) == 0x89;
+    if (png && !pngDecodes(bytes))
+        return core::Error{"event.bad_logo",
+                           "the logo is not a PNG libpng can read completely (damaged, cut short, or larger "
+                           "than 8192 pixels a side): export it again as PNG"};
+    PdfDoc pdf;
+    if (pdf.failed()) return pdf.error("creating the document");
+    HPDF_Image img = pdf.image(bytes);
+    if (!img || pdf.failed())
+        return core::Error{"event.bad_logo", "the logo cannot be drawn on a badge (libharu error " +
+                                                 std::to_string(pdf.m_status) +
+                                                 "): save it as a plain, non-interlaced PNG or an RGB JPEG"};
+    return {};
+}
 
 BadgeRenderer& sharedRenderer() {
     static BadgeRenderer renderer;

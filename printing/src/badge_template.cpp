@@ -1,6 +1,8 @@
 // Badge templates as data: JSON in assets/templates/, see docs/badges.md for the format.
 #include "badge_internal.hpp"
 
+#include <kiosk/core/assets.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -28,8 +30,6 @@ std::optional<SheetLayout> sheetLayoutFromName(const std::string& name) {
     return std::nullopt;
 }
 
-namespace {
-
 std::optional<Color> parseColor(const std::string& s) {
     if (s.size() != 7 || s[0] != '#') return std::nullopt;
     unsigned v = 0;
@@ -48,10 +48,13 @@ std::optional<Color> parseColor(const std::string& s) {
     return Color{((v >> 16) & 0xFF) / 255.0, ((v >> 8) & 0xFF) / 255.0, (v & 0xFF) / 255.0};
 }
 
+namespace {
+
 const std::vector<std::string>& knownFields() {
     static const std::vector<std::string> f = {
-        "display_name", "first_name", "last_name",   "organisation", "category_label", "working_group",
-        "event_name",   "event_date", "event_place", "literal",      "label"};
+        "display_name",  "first_name",       "last_name",    "organisation", "category_label",
+        "working_group", "event_name",       "event_date",   "event_place",  "literal",
+        "label",         "event_short_name", "event_tagline"};
     return f;
 }
 
@@ -90,6 +93,15 @@ core::Result<BadgeTemplate> parseTemplate(const std::string& text, const std::st
             auto c = v.is_string() ? parseColor(v.get<std::string>()) : std::nullopt;
             if (!c) return bad(t.name, "colour of category '" + k + "' must be \"#rrggbb\"");
             t.categoryColors[k] = *c;
+        }
+    }
+    if (j.contains("eventColors")) {
+        if (!j["eventColors"].is_object()) return bad(t.name, "eventColors must be an object");
+        for (auto& [k, v] : j["eventColors"].items()) {
+            auto c = v.is_string() ? parseColor(v.get<std::string>()) : std::nullopt;
+            if (!c || (k != "main" && k != "accent"))
+                return bad(t.name, "eventColors holds \"main\" and \"accent\", each \"#rrggbb\"");
+            (k == "main" ? t.eventColor : t.eventAccentColor) = *c;
         }
     }
     if (!j.contains("elements") || !j["elements"].is_array()) return bad(t.name, "'elements' array missing");
@@ -137,10 +149,22 @@ core::Result<BadgeTemplate> parseTemplate(const std::string& text, const std::st
         const std::string color = e.value("color", std::string("#000000"));
         if (color == "category") {
             el.categoryColor = true;
+        } else if (color == "event") {
+            el.eventColor = TemplateElement::EventColor::Main;
+        } else if (color == "accent") {
+            el.eventColor = TemplateElement::EventColor::Accent;
         } else if (auto c = parseColor(color)) {
             el.color = *c;
         } else {
-            return bad(where, "colour must be \"#rrggbb\" or \"category\"");
+            return bad(where, "colour must be \"#rrggbb\", \"category\", \"event\" or \"accent\"");
+        }
+        if (e.contains("withoutLogo")) {
+            const auto& wl = e["withoutLogo"];
+            if (!wl.is_object()) return bad(where, "withoutLogo must be an object with x, y, w, h");
+            auto n = [&](const char* k, double def) {
+                return wl.contains(k) && wl[k].is_number() ? wl[k].get<double>() : def;
+            };
+            el.withoutLogo = std::array<double, 4>{n("x", el.x), n("y", el.y), n("w", el.w), n("h", el.h)};
         }
         if (el.kind == TemplateElement::Kind::Text &&
             std::find(knownFields().begin(), knownFields().end(), el.field) == knownFields().end())
@@ -149,8 +173,9 @@ core::Result<BadgeTemplate> parseTemplate(const std::string& text, const std::st
             return bad(where, "w and h must be positive");
         if (el.kind == TemplateElement::Kind::Text && (el.fontSize <= 0 || el.fontSize > 400))
             return bad(where, "size must be 0..400 pt");
-        if (el.kind == TemplateElement::Kind::Image) {
-            if (el.image.empty()) return bad(where, "image needs 'file'");
+        if (el.kind == TemplateElement::Kind::Image && el.field != "event_logo") {
+            if (!el.field.empty()) return bad(where, "an image's field can only be \"event_logo\"");
+            if (el.image.empty()) return bad(where, "image needs 'file' or \"field\": \"event_logo\"");
             if (!fs::exists(fs::path(baseDir) / "../images" / el.image) &&
                 !fs::exists(fs::path(baseDir) / el.image))
                 return bad(where, "image file '" + el.image +
@@ -162,17 +187,21 @@ core::Result<BadgeTemplate> parseTemplate(const std::string& text, const std::st
 }
 
 namespace {
-std::string templatesDir() {
-    if (const char* env = std::getenv("KIOSK_ASSETS_DIR")) return std::string(env) + "/templates";
-    return std::string(KIOSK_ASSETS_DIR) + "/templates";
+core::Result<std::string> templatesDir() {
+    auto dir = core::assetsDir();
+    if (!dir) return dir.error();
+    return *dir + "/templates";
 }
 }  // namespace
 
 core::Result<BadgeTemplate> loadTemplate(const std::string& nameOrPath) {
     std::string name = nameOrPath.empty() ? "default" : nameOrPath;
     fs::path path(name);
-    if (name.find('/') == std::string::npos && path.extension() != ".json")
-        path = fs::path(templatesDir()) / (name + ".json");
+    if (name.find('/') == std::string::npos && path.extension() != ".json") {
+        auto dir = templatesDir();
+        if (!dir) return dir.error();
+        path = fs::path(*dir) / (name + ".json");
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in)
         return core::Error{"template.not_found", "no badge template '" + name + "' (looked for " +
@@ -186,7 +215,9 @@ core::Result<BadgeTemplate> loadTemplate(const std::string& nameOrPath) {
 std::vector<std::string> templateNames() {
     std::vector<std::string> names;
     std::error_code ec;
-    for (const auto& e : fs::directory_iterator(templatesDir(), ec))
+    auto dir = templatesDir();
+    if (!dir) return names;
+    for (const auto& e : fs::directory_iterator(*dir, ec))
         if (e.path().extension() == ".json") names.push_back(e.path().stem().string());
     std::sort(names.begin(), names.end());
     return names;

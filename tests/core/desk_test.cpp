@@ -147,8 +147,11 @@ TEST_CASE("desk core: annuls written before the annuls column name their check-i
         arrival = db.deskCheckIn(a.id, "", false, {"desk-1", "v", kDuringDoors + 1min}).value().checkin->id;
         REQUIRE(db.deskAnnul(a.id, "again", {"desk-1", "v", kDuringDoors + 2min}).ok());
     }
-    // As the previous release wrote it: no column.
+    // As the previous release wrote it: no column (nor the later steps: 9, the event's branding).
     sqlExec(file.path(),
+            "ALTER TABLE event DROP COLUMN short_name; ALTER TABLE event DROP COLUMN tagline; "
+            "ALTER TABLE event DROP COLUMN colour; ALTER TABLE event DROP COLUMN accent_colour; "
+            "ALTER TABLE event DROP COLUMN logo; "
             "ALTER TABLE checkins DROP COLUMN annuls; DELETE FROM schema_migrations WHERE version >= 8; "
             "PRAGMA user_version = 7");
     Database db = file.open();

@@ -421,8 +421,12 @@ TEST_CASE("store: running counters equal a full recount through imports, check-i
     CHECK(reportedStats(db, file.path()) == recountedStats(file.path()));
 }
 
-// The steps after 7 undone by hand (8: the annul's check-in id), before undoing step 7.
+// The steps after 7 undone by hand (9: the event's branding; 8: the annul's check-in id), before
+// undoing step 7.
 constexpr const char* kUndoAfterStep7 =
+    "ALTER TABLE event DROP COLUMN short_name; ALTER TABLE event DROP COLUMN tagline; "
+    "ALTER TABLE event DROP COLUMN colour; ALTER TABLE event DROP COLUMN accent_colour; "
+    "ALTER TABLE event DROP COLUMN logo; "
     "ALTER TABLE checkins DROP COLUMN annuls; DELETE FROM schema_migrations WHERE version >= 8";
 
 // Step 7 undone by hand: the print outbox as releases before it wrote it.
@@ -837,4 +841,50 @@ TEST_CASE("store: a version 5 database gets the pretix key and revoked-secret ta
     CHECK(db.pretixKeys().value().empty());
     CHECK(queryText(file.path(), "SELECT count(*) FROM revoked_secrets") == "0\n");
     CHECK(queryText(file.path(), "SELECT indico_host FROM event") == "\n");
+}
+
+TEST_CASE("store: the event's branding - colours checked, logo a PNG or JPEG, kept apart from the event") {
+    TempDb file;
+    Database db = file.open();
+    const TimePoint now = at("2026-03-01T10:00:00Z");
+    CHECK(db.setEventLogo(std::string("\x89PNG\r\n\x1a\n", 8) + "x", "t", now).error().code ==
+          "event.missing");
+    Event e = testEvent();
+    e.shortName = "TC 18";
+    e.tagline = "A line\u200b under";  // zero-width characters are dropped like in the name
+    e.colour = "#8B0000";
+    e.accentColour = "";
+    REQUIRE(db.setEvent(e).ok());
+    Event stored = db.event().value().value();
+    CHECK(stored.shortName == "TC 18");
+    CHECK(stored.tagline == "A line under");
+    CHECK(stored.colour == "#8b0000");
+    CHECK(stored.accentColour.empty());
+    for (const char* bad : {"red", "#8B00", "#8B0000FF", "8B0000#", "#GG0000"}) {
+        Event b = stored;
+        b.accentColour = bad;
+        auto s = db.setEvent(b);
+        REQUIRE_FALSE(s.ok());
+        CHECK(s.error().code == "event.bad_colour");
+    }
+    Event bidi = stored;
+    bidi.tagline = "abc\u202Edef";
+    CHECK(db.setEvent(bidi).error().code == "event.bad_text");
+    CHECK(db.event().value()->accentColour.empty());  // refused changes left nothing behind
+
+    CHECK(db.eventLogo().value().empty());
+    const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + "rest";
+    REQUIRE(db.setEventLogo(png, "t", now).ok());
+    CHECK(db.eventLogo().value() == png);
+    CHECK(db.setEventLogo("GIF89a....", "t", now).error().code == "event.bad_logo");
+    CHECK(
+        db.setEventLogo(std::string("\xff\xd8\xff", 3) + std::string(Database::kMaxLogoBytes, 'j'), "t", now)
+            .error()
+            .code == "event.bad_logo");
+    CHECK(db.eventLogo().value() == png);
+    REQUIRE(db.setEvent(stored).ok());  // setting the event again keeps the logo
+    CHECK(db.eventLogo().value() == png);
+    REQUIRE(db.setEventLogo("", "t", now).ok());
+    CHECK(db.eventLogo().value().empty());
+    CHECK(queryText(file.path(), "SELECT count(*) FROM audit_log WHERE action = 'event.logo'") == "2\n");
 }

@@ -347,6 +347,14 @@ Event demoEvent(TimePoint now) {
     e.doorsOpenAt = minute - hours{1};
     e.doorsCloseAt = minute + hours{12};
     e.defaultLanguage = Language::Fr;
+    // The demo's branding is its event's, like any organiser's (kiosk demo adds the logo from
+    // assets/images/rrbsi-2018-logo.png).
+    e.shortName = "RRBSI 2018";
+    e.tagline =
+        "Réseau régional bruxellois de solidarité internationale / Regionaal Brussels netwerk voor "
+        "internationale solidariteit";
+    e.colour = "#16324f";
+    e.accentColour = "#f29e1f";
     return e;
 }
 

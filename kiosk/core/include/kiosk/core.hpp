@@ -131,7 +131,15 @@ public:
 
     // --- event and keys
     Result<std::optional<Event>> event() const;
-    Status setEvent(const Event& e);  ///< creates the signing key on first call
+    /// Creates the signing key on first call. Errors "event.bad_text", "event.bad_colour"
+    /// (colours are "#rrggbb" or empty), "event.bad_id", "event.id_change".
+    Status setEvent(const Event& e);
+    /// The event's logo for badges: PNG or JPEG bytes as given, empty when there is none.
+    Result<std::string> eventLogo() const;
+    /// Sets ("" removes) the logo. Errors "event.bad_logo" (not a PNG or JPEG file, or larger
+    /// than kMaxLogoBytes). Audited as "event.logo".
+    Status setEventLogo(const std::string& bytes, const std::string& actor, TimePoint at);
+    static constexpr std::size_t kMaxLogoBytes = 2 * 1024 * 1024;
     /// Our own QR payload for an attendee (signed with the event's secret key, see docs/qr-format.md).
     Result<std::string> issueCode(const std::string& attendeeId);
     /// The payload a scan of this attendee's confirmation yields: the imported code of the system

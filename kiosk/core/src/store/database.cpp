@@ -12,6 +12,7 @@
 
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -80,7 +81,8 @@ Status Database::Impl::requireWritable(const char* what) const {
 Result<std::optional<EventRow>> Database::Impl::loadEvent() const {
     KIOSK_STMT(st, conn,
                "SELECT id, name, venue, city, starts_at, ends_at, doors_open_at, doors_close_at, "
-               "default_language, public_key, secret_key FROM event LIMIT 1");
+               "default_language, public_key, secret_key, short_name, tagline, colour, accent_colour "
+               "FROM event LIMIT 1");
     if (!st.step()) {
         if (st.failed()) return conn.error("read event");
         return std::optional<EventRow>{};
@@ -97,6 +99,10 @@ Result<std::optional<EventRow>> Database::Impl::loadEvent() const {
     r.event.defaultLanguage = languageFromCode(st.text(8)).value_or(Language::Fr);
     r.publicKey = st.blob(9);
     r.secretKey = st.blob(10);
+    r.event.shortName = st.text(11);
+    r.event.tagline = st.text(12);
+    r.event.colour = st.text(13);
+    r.event.accentColour = st.text(14);
     return std::optional<EventRow>(std::move(r));
 }
 
@@ -487,6 +493,19 @@ Status cleanEventText(std::string& value, const char* what) {
     return {};
 }
 
+/// "#rrggbb" (any case), stored lower-case; "" = the template's own colour.
+Status cleanColour(std::string& value, const char* what) {
+    if (value.empty()) return {};
+    bool ok = value.size() == 7 && value[0] == '#';
+    for (std::size_t i = 1; ok && i < value.size(); ++i)
+        ok = std::isxdigit(static_cast<unsigned char>(value[i]));
+    if (!ok)
+        return Error{"event.bad_colour", std::string("the event's ") + what + " '" + value +
+                                             "' is not a colour: give it as #rrggbb, e.g. #16324F"};
+    for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return {};
+}
+
 }  // namespace
 
 Status Database::setEvent(const Event& input) {
@@ -499,8 +518,11 @@ Status Database::setEvent(const Event& input) {
                      "the event id must be valid UTF-8 without control or invisible characters "
                      "(it is carried in every QR code)"};
     using Field = std::pair<std::string*, const char*>;
-    for (auto [field, what] : {Field{&e.name, "name"}, Field{&e.venue, "venue"}, Field{&e.city, "city"}})
+    for (auto [field, what] : {Field{&e.name, "name"}, Field{&e.venue, "venue"}, Field{&e.city, "city"},
+                               Field{&e.shortName, "short name"}, Field{&e.tagline, "tagline"}})
         if (auto s = cleanEventText(*field, what); !s) return s;
+    for (auto [field, what] : {Field{&e.colour, "colour"}, Field{&e.accentColour, "accent colour"}})
+        if (auto s = cleanColour(*field, what); !s) return s;
     const auto& c = m_impl->conn;
     store::Transaction tx(c);
     if (auto s = tx.begin(); !s) return s;
@@ -513,10 +535,12 @@ Status Database::setEvent(const Event& input) {
                              "'; its QR codes carry that id. Use a new database file for '" + e.id + "'"};
         KIOSK_STMT(st, c,
                    "UPDATE event SET name = ?2, venue = ?3, city = ?4, starts_at = ?5, ends_at = ?6, "
-                   "doors_open_at = ?7, doors_close_at = ?8, default_language = ?9 WHERE id = ?1");
+                   "doors_open_at = ?7, doors_close_at = ?8, default_language = ?9, short_name = ?10, "
+                   "tagline = ?11, colour = ?12, accent_colour = ?13 WHERE id = ?1");
         st.bind(1, e.id).bind(2, e.name).bind(3, e.venue).bind(4, e.city).bind(5, toMs(e.startsAt));
         st.bind(6, toMs(e.endsAt)).bind(7, toMs(e.doorsOpenAt)).bind(8, toMs(e.doorsCloseAt));
         st.bind(9, languageCode(e.defaultLanguage));
+        st.bind(10, e.shortName).bind(11, e.tagline).bind(12, e.colour).bind(13, e.accentColour);
         st.step();
         if (st.failed()) return c.error("update event");
     } else {
@@ -526,16 +550,60 @@ Status Database::setEvent(const Event& input) {
         KIOSK_STMT(
             st, c,
             "INSERT INTO event(id, name, venue, city, starts_at, ends_at, doors_open_at, doors_close_at, "
-            "default_language, public_key, secret_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-            "?11)");
+            "default_language, public_key, secret_key, short_name, tagline, colour, accent_colour) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
         st.bind(1, e.id).bind(2, e.name).bind(3, e.venue).bind(4, e.city).bind(5, toMs(e.startsAt));
         st.bind(6, toMs(e.endsAt)).bind(7, toMs(e.doorsOpenAt)).bind(8, toMs(e.doorsCloseAt));
         st.bind(9, languageCode(e.defaultLanguage));
+        st.bind(12, e.shortName).bind(13, e.tagline).bind(14, e.colour).bind(15, e.accentColour);
         st.bindBlob(10, pk, sizeof pk).bindBlob(11, sk, sizeof sk);
         st.step();
         sodium_memzero(sk, sizeof sk);
         if (st.failed()) return c.error("create event");
     }
+    return tx.commit();
+}
+
+Result<std::string> Database::eventLogo() const {
+    KIOSK_STMT(st, m_impl->conn, "SELECT coalesce(logo, x'') FROM event LIMIT 1");
+    if (st.step()) return st.blob(0);
+    if (st.failed()) return m_impl->conn.error("read the event's logo");
+    return std::string();
+}
+
+Status Database::setEventLogo(const std::string& bytes, const std::string& actor, TimePoint at) {
+    if (auto s = m_impl->requireWritable("set the event's logo"); !s) return s;
+    static constexpr std::string_view kPng("\x89PNG\r\n\x1a\n", 8);
+    static constexpr std::string_view kJpeg("\xff\xd8\xff", 3);
+    const std::string_view head(bytes);
+    if (!bytes.empty() && !head.starts_with(kPng) && !head.starts_with(kJpeg))
+        return Error{"event.bad_logo", "the logo must be a PNG or JPEG file (this one is neither)"};
+    if (bytes.size() > kMaxLogoBytes)
+        return Error{"event.bad_logo",
+                     "the logo is " + std::to_string(bytes.size() / 1024) +
+                         " KiB; at most 2048 KiB (a badge needs no more than 600 × 600 pixels)"};
+    const auto& c = m_impl->conn;
+    store::Transaction tx(c);
+    if (auto s = tx.begin(); !s) return s;
+    auto ev = m_impl->loadEvent();
+    if (!ev) return ev.error();
+    if (!*ev)
+        return Error{"event.missing",
+                     "no event in this database yet: name it first with kiosk event --db FILE "
+                     "--name \"…\""};
+    {
+        KIOSK_STMT(st, c, "UPDATE event SET logo = ?1");
+        if (bytes.empty())
+            st.bindNull(1);
+        else
+            st.bindBlob(1, bytes.data(), static_cast<int>(bytes.size()));
+        st.step();
+        if (st.failed()) return c.error("set the event's logo");
+    }
+    if (auto s = m_impl->insertAudit(at, actor, "event.logo", "",
+                                     jsonDetail({{"bytes", std::to_string(bytes.size())}}));
+        !s)
+        return s;
     return tx.commit();
 }
 

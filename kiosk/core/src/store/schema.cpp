@@ -243,6 +243,14 @@ WHERE action = 'annul';
 CREATE TRIGGER checkins_no_update BEFORE UPDATE ON checkins
   BEGIN SELECT RAISE(ABORT, 'the check-in log is append-only: annul instead'); END;
 )sql"},
+    {9, "event branding for badges: short name, tagline, colours, logo", R"sql(
+-- Badges took the demo's name and logo from the templates; now they take the event's.
+ALTER TABLE event ADD COLUMN short_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE event ADD COLUMN tagline TEXT NOT NULL DEFAULT '';
+ALTER TABLE event ADD COLUMN colour TEXT NOT NULL DEFAULT '';         -- '#rrggbb', '' = the template's
+ALTER TABLE event ADD COLUMN accent_colour TEXT NOT NULL DEFAULT '';
+ALTER TABLE event ADD COLUMN logo BLOB;                               -- PNG or JPEG bytes; NULL = none
+)sql"},
 };
 }  // namespace
 

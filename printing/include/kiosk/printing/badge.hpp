@@ -12,6 +12,7 @@
 /// has its own libharu document). The free functions use one process-wide renderer.
 #include <kiosk/core.hpp>
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -34,8 +35,13 @@ struct BadgeContent {
     core::Language language = core::Language::Fr;
     std::string qrPayload;  ///< our signed payload (Database::primaryCode)
     std::string eventName;
-    std::string eventDate;   ///< already formatted for the attendee's language
-    std::string eventPlace;  ///< "venue, city"
+    std::string eventShortName;  ///< as in a badge header; the name when the event has none
+    std::string eventTagline;
+    std::string eventDate;          ///< already formatted for the attendee's language; empty without dates
+    std::string eventPlace;         ///< "venue, city"
+    std::string eventColour;        ///< "#rrggbb" or empty (the template's "eventColors")
+    std::string eventAccentColour;  ///< "#rrggbb" or empty
+    std::shared_ptr<const std::string> eventLogo;  ///< PNG or JPEG bytes; null = no logo
 };
 
 /// Reads attendee, event and primary code. Errors: "badge.unknown_attendee", database errors.
@@ -53,7 +59,9 @@ struct TemplateElement {
     enum class Kind { Text, Qr, Rect, Ellipse, Image, Line };
     Kind kind = Kind::Text;
     /// Text: attendee field ("display_name", "first_name", "last_name", "organisation",
-    /// "category_label", "working_group", "event_name", "event_date", "event_place") or "literal".
+    /// "category_label", "working_group", "event_name", "event_short_name", "event_tagline",
+    /// "event_date", "event_place") or "literal". Image: "event_logo" (the event's logo, kept in
+    /// proportion inside the box) or "" (the PNG `image`).
     std::string field;
     std::string text;  ///< literal text; for "label", and as working_group's prefix: a label key
     std::map<std::string, std::string> textByLanguage;  ///< "fr"/"nl"/"en" literals
@@ -66,8 +74,12 @@ struct TemplateElement {
     Align align = Align::Center;
     Color color;
     bool categoryColor = false;  ///< fill/text takes the category's colour
-    std::string image;           ///< PNG path, relative to assets/images/
-    double lineWidth = 0.3;      ///< Line elements, millimetres
+    enum class EventColor { None, Main, Accent };
+    EventColor eventColor = EventColor::None;  ///< takes the event's colour ("event" / "accent")
+    /// Box used instead when the event has no logo (e.g. the title moves into the logo's place).
+    std::optional<std::array<double, 4>> withoutLogo;  ///< x, y, w, h
+    std::string image;                                 ///< PNG path, relative to assets/images/
+    double lineWidth = 0.3;                            ///< Line elements, millimetres
 };
 
 /// A badge layout loaded from JSON (assets/templates/NAME.json). Parse errors: "template.*".
@@ -78,6 +90,8 @@ struct BadgeTemplate {
     double heightMm = 148;
     std::vector<TemplateElement> elements;
     std::map<std::string, Color> categoryColors;  ///< by category key; "default" as fallback
+    Color eventColor{0.0863, 0.196, 0.310};       ///< "eventColors.main": when the event has none
+    Color eventAccentColor{0.949, 0.620, 0.122};  ///< "eventColors.accent"
     std::string baseDir;                          ///< folder images are resolved against
     std::string fontFamily = "Noto Sans";         ///< first font of the chain (fontconfig family)
     int qrEccLevel = 4;                           ///< ZXing 0..8 (4 ≈ M, survives a scuffed badge)
@@ -96,6 +110,13 @@ core::Result<BadgeTemplate> parseTemplate(const std::string& json, const std::st
 core::Result<BadgeTemplate> loadTemplate(const std::string& nameOrPath);
 /// Template names available in the assets folder.
 std::vector<std::string> templateNames();
+
+/// Parses "#rrggbb"; nullopt otherwise.
+std::optional<Color> parseColor(const std::string& hex);
+
+/// Whether a logo (PNG or JPEG bytes) can be drawn on a badge. Errors "event.bad_logo" with
+/// libharu's reason (an interlaced PNG, a CMYK JPEG …).
+core::Status checkLogo(const std::string& bytes);
 
 /// Something the renderer did not draw as asked: the badge was still produced.
 struct RenderWarning {

@@ -52,6 +52,12 @@ struct Event {
     TimePoint doorsOpenAt{};   ///< scans before this are `not_open_yet`
     TimePoint doorsCloseAt{};  ///< scans after this are `closed`
     Language defaultLanguage = Language::Fr;
+    // Branding for badges and confirmations (the logo itself: Database::eventLogo, kept out of
+    // this struct because every scan reads the event).
+    std::string shortName;     ///< as in a badge's header ("RRBSI 2018"); empty = name
+    std::string tagline;       ///< a line under it on badges ("Brussels regional network …"); may be empty
+    std::string colour;        ///< main colour, "#rrggbb" (badge header); empty = the template's
+    std::string accentColour;  ///< second colour, "#rrggbb" (a rule under the header); empty = the template's
 };
 
 struct Attendee {
