@@ -130,6 +130,7 @@ void registerCoreCommands(CLI::App& app, CommandContext& ctx) {
         auto people = db->attendees();
         if (!people) return fail(ctx, "codes", people.error().message);
         for (const auto& a : *people) {
+            if (a.erased) continue;  // no name, no code: nothing to print or scan
             auto code = db->primaryCode(a.id);
             if (!code) return fail(ctx, "codes", code.error().message);
             std::printf("%s\t%s\t%s\n", a.id.c_str(), a.displayName().c_str(), code->c_str());

@@ -30,7 +30,8 @@ struct EventOptions {
     std::string db;
     std::optional<std::string> id, name, venue, city, starts, ends, doorsOpen, doorsClose, language;
     std::optional<std::string> shortName, tagline, colour, accentColour;
-    std::optional<std::string> logo;        // file: PNG or JPEG; "" removes the logo
+    std::optional<std::string> logo;  // file: PNG or JPEG; "" removes the logo
+    std::optional<int> retentionDays;
     std::optional<std::string> pretixKeys;  // file: pretix's event JSON or a PEM
     bool clearPretixKeys = false;
     bool json = false;
@@ -105,7 +106,11 @@ nlohmann::json toJson(const core::Event& e) {
             {"short_name", e.shortName},
             {"tagline", e.tagline},
             {"colour", e.colour},
-            {"accent_colour", e.accentColour}};
+            {"accent_colour", e.accentColour},
+            {"retention_days", e.retentionDays},
+            {"retention_until", core::retentionUntil(e)
+                                    ? nlohmann::json(core::formatIso8601(*core::retentionUntil(e)))
+                                    : nlohmann::json()}};
 }
 
 /// --logo FILE: checked as a badge would draw it before it is stored ("" removes it).
@@ -156,7 +161,7 @@ std::string applyPretixKeys(const EventOptions& o, Database& db) {
 void runEvent(const EventOptions& o, CommandContext& ctx) {
     const bool changing = o.id || o.name || o.venue || o.city || o.starts || o.ends || o.doorsOpen ||
                           o.doorsClose || o.language || o.shortName || o.tagline || o.colour ||
-                          o.accentColour;
+                          o.accentColour || o.retentionDays;
     const bool keysChange = o.pretixKeys || o.clearPretixKeys;
     auto db = Database::open(o.db, changing ? Database::Mode::CreateIfMissing : Database::Mode::OpenExisting);
     if (!db) return fail(ctx, db.error().message + " [" + db.error().code + "]");
@@ -208,6 +213,11 @@ void runEvent(const EventOptions& o, CommandContext& ctx) {
             if (!l) return fail(ctx, "--language '" + *o.language + "': fr, nl or en");
             e.defaultLanguage = *l;
         }
+        if (o.retentionDays) {
+            if (*o.retentionDays < 0 || *o.retentionDays > 36500)
+                return fail(ctx, "--retention-days: 0 to 36500 days after the event's end");
+            e.retentionDays = *o.retentionDays;
+        }
         if (e.startsAt != TimePoint{} && e.endsAt != TimePoint{} && e.endsAt < e.startsAt)
             return fail(ctx, "the event ends before it starts: check --starts and --ends");
         if (e.doorsOpenAt != TimePoint{} && e.doorsCloseAt != TimePoint{} && e.doorsCloseAt <= e.doorsOpenAt)
@@ -251,6 +261,10 @@ void runEvent(const EventOptions& o, CommandContext& ctx) {
                 orNone(e.tagline, "none").c_str());
     std::printf("colours      %s, accent %s\n", orNone(e.colour, "the template's").c_str(),
                 orNone(e.accentColour, "the template's").c_str());
+    const auto until = core::retentionUntil(e);
+    std::printf("personal data kept %d days after the end: %s%s\n", e.retentionDays,
+                until ? localText(*until).c_str() : "no date (set --ends)",
+                until && *until <= core::nowUtc() ? "  (passed: run kiosk purge)" : "");
     std::printf("logo         %s\n",
                 logo->empty() ? "none" : (std::to_string((logo->size() + 1023) / 1024) + " KiB").c_str());
     if (pretixKeys->empty())
@@ -287,6 +301,8 @@ void registerEventCommand(CLI::App& app, CommandContext& ctx) {
                    "Main colour of the badges (header), #rrggbb; '' for the template's");
     ev->add_option("--accent-colour", o->accentColour, "Second colour (the rule under the header), #rrggbb");
     ev->add_option("--logo", o->logo, "The event's logo for badges: a PNG or JPEG file; '' removes it");
+    ev->add_option("--retention-days", o->retentionDays,
+                   "Keep personal data this many days after the event's end (default 30), then kiosk purge");
     ev->add_option(
         "--pretix-keys", o->pretixKeys,
         "Public keys for pretix signed tickets (pretix_sig1): pretix's event JSON from its REST API "

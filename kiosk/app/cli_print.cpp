@@ -63,6 +63,7 @@ core::Result<std::string> attendeeForCode(Database& db, const std::string& code)
     auto all = db.attendees();
     if (!all) return all.error();
     for (const auto& a : *all) {
+        if (a.erased) continue;
         auto c = db.primaryCode(a.id);
         if (c && *c == code) return a.id;
     }
@@ -138,7 +139,7 @@ void runBadges(CommandContext& ctx, const PrintOptions& o) {
     if (!all) return fail(ctx, "badges", all.error());
     std::vector<BadgeContent> contents;
     for (const auto& a : *all) {
-        if (a.status == core::AttendeeStatus::Cancelled) continue;
+        if (a.status == core::AttendeeStatus::Cancelled || a.erased) continue;
         auto c = printing::badgeContentFor(*db, a.id);
         if (!c) return fail(ctx, "badges", c.error());
         contents.push_back(std::move(*c));
@@ -191,7 +192,7 @@ void runConfirmations(CommandContext& ctx, const PrintOptions& o) {
     size_t n = 0, done = 0;
     for (const auto& a : *all) {
         progress.step(++done);
-        if (a.status == core::AttendeeStatus::Cancelled) continue;
+        if (a.status == core::AttendeeStatus::Cancelled || a.erased) continue;
         auto content = printing::badgeContentFor(*db, a.id);
         if (!content) return fail(ctx, "confirmations", content.error());
         auto pdf = printing::sharedRenderer().renderConfirmation(*content);

@@ -80,6 +80,13 @@ int run(const RunOptions& o) {
                      "kiosk run: %s has no event yet: the screens show no event name and any time is open; "
                      "set it with kiosk event --db %s --name \"…\" --doors-open … --doors-close …\n",
                      o.db.c_str(), o.db.c_str());
+    if (auto ret = db->retention(core::nowUtc()); ret && ret->purgeDue())
+        std::fprintf(
+            stderr,
+            "kiosk run: the retention period of %s ended on %s and it still holds the personal data of "
+            "%lld people; anonymise them with kiosk purge --db %s (docs/privacy.md)\n",
+            o.db.c_str(), core::formatIso8601(*ret->until).c_str(), static_cast<long long>(ret->peopleHeld),
+            o.db.c_str());
 
     // --assets is the one folder for the screens' text and the badge templates alike (the print
     // worker finds templates through core::assetsDir, which reads this variable once).

@@ -19,5 +19,6 @@ void registerPrinterCommands(CLI::App& app, CommandContext& ctx);  // cli_printe
 void registerRunCommand(CLI::App& app, CommandContext& ctx);       // cli_run.cpp (window)
 void registerPinCommand(CLI::App& app, CommandContext& ctx);       // cli_pin.cpp (help-desk PIN)
 void registerEventCommand(CLI::App& app, CommandContext& ctx);     // cli_event.cpp (the event itself)
+void registerPrivacyCommands(CLI::App& app, CommandContext& ctx);  // cli_privacy.cpp (erase, person, purge)
 
 }  // namespace kiosk::app

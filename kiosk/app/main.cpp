@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
     kiosk::app::registerPrinterCommands(app, ctx);
     kiosk::app::registerRunCommand(app, ctx);
     kiosk::app::registerPinCommand(app, ctx);
+    kiosk::app::registerPrivacyCommands(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

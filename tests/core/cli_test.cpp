@@ -382,3 +382,64 @@ TEST_CASE("cli: event refuses a bidi control in the name and keeps nothing of it
     auto db = file.open();
     CHECK(db.event().value()->name == "Civic Tech");
 }
+
+TEST_CASE("cli: erase, person and purge (issue 13): exit codes, JSON, and what the scan says after") {
+    DemoDb d;
+    const auto& [id, name, payload] = d.codes[1];
+    REQUIRE(runKiosk({"checkin", "--db", d.file.path(), payload}).status == 0);
+    const std::string statsBefore = runKiosk({"stats", "--db", d.file.path(), "--json"}).out;
+
+    const auto person = runKiosk({"person", "--db", d.file.path(), "--attendee", id, "--json"});
+    REQUIRE(person.status == 0);
+    const auto doc = nlohmann::json::parse(person.out);
+    CHECK(doc["attendee_id"] == id);
+    CHECK_FALSE(doc["attendees"].at(0)["email"].get<std::string>().empty());
+    CHECK(doc["checkins"].size() == 1);
+    CHECK(doc["codes"].at(0)["value"] == payload);
+
+    const auto noReason = runKiosk({"erase", "--db", d.file.path(), "--attendee", id});
+    CHECK(noReason.status == 2);
+    const auto unknown =
+        runKiosk({"erase", "--db", d.file.path(), "--attendee", "nobody", "--reason", "Art. 17"});
+    CHECK(unknown.status == 2);
+    CHECK(unknown.err.find("attendee.not_found") != std::string::npos);
+
+    const auto erased = runKiosk({"erase", "--db", d.file.path(), "--attendee", id, "--reason", "Art. 17",
+                                  "--actor", "org", "--json"});
+    REQUIRE_MESSAGE(erased.status == 0, erased.err);
+    const auto r = nlohmann::json::parse(erased.out);
+    CHECK(r["attendees_erased"] == 1);
+    CHECK(r["file_cleaned"] == true);
+    const auto twice = runKiosk({"erase", "--db", d.file.path(), "--attendee", id, "--reason", "Art. 17"});
+    CHECK(twice.status == 0);
+    CHECK(twice.out.find("already erased") != std::string::npos);
+
+    const auto scanned = runKiosk({"checkin", "--db", d.file.path(), "--json", payload});
+    CHECK(scanned.status == 3);
+    CHECK(nlohmann::json::parse(scanned.out)["outcome"] == "revoked");
+    CHECK(runKiosk({"stats", "--db", d.file.path(), "--json"}).out == statsBefore);
+    CHECK(runKiosk({"codes", "--db", d.file.path()}).out.find(id) == std::string::npos);
+    CHECK(runKiosk({"person", "--db", d.file.path(), "--attendee", id}).out.find(name) == std::string::npos);
+
+    // purge asks first; without a terminal it needs --yes and changes nothing.
+    const auto asked = runKiosk({"purge", "--db", d.file.path()});
+    CHECK(asked.status == 2);
+    CHECK(asked.err.find("--yes") != std::string::npos);
+    CHECK(runKiosk({"codes", "--db", d.file.path()}).out.find(d.codes[2][2]) != std::string::npos);
+    const auto purged = runKiosk({"purge", "--db", d.file.path(), "--yes", "--json"});
+    REQUIRE_MESSAGE(purged.status == 0, purged.err);
+    CHECK(nlohmann::json::parse(purged.out)["attendees_erased"] == 99);
+    CHECK(runKiosk({"codes", "--db", d.file.path()}).out.empty());
+    CHECK(runKiosk({"stats", "--db", d.file.path(), "--json"}).out == statsBefore);
+}
+
+TEST_CASE("cli: event --retention-days sets the retention date, shown in JSON") {
+    TempDb file;
+    const auto r = runKiosk({"event", "--db", file.path(), "--id", "conf", "--name", "Conf", "--ends",
+                             "2026-03-16T17:00:00Z", "--retention-days", "10", "--json"});
+    REQUIRE_MESSAGE(r.status == 0, r.err);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["retention_days"] == 10);
+    CHECK(j["retention_until"] == "2026-03-26T17:00:00Z");
+    CHECK(runKiosk({"event", "--db", file.path(), "--retention-days", "-3"}).status == 2);
+}

@@ -147,7 +147,15 @@ TEST_CASE("desk core: annuls written before the annuls column name their check-i
         arrival = db.deskCheckIn(a.id, "", false, {"desk-1", "v", kDuringDoors + 1min}).value().checkin->id;
         REQUIRE(db.deskAnnul(a.id, "again", {"desk-1", "v", kDuringDoors + 2min}).ok());
     }
-    // As the previous release wrote it: no column (nor the later steps: 9, the event's branding).
+    // As the previous release wrote it: no column (nor the later steps: 10, the erasure rules,
+    // whose trigger names the column; 9, the event's branding).
+    sqlExec(
+        file.path(),
+        "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TRIGGER "
+        "checkins_no_update; "
+        "CREATE TRIGGER checkins_no_update BEFORE UPDATE ON checkins BEGIN SELECT RAISE(ABORT, 'the check-in "
+        "log is append-only: annul instead'); END; ALTER TABLE attendees DROP COLUMN erased_at; "
+        "ALTER TABLE event DROP COLUMN retention_days");
     sqlExec(file.path(),
             "ALTER TABLE event DROP COLUMN short_name; ALTER TABLE event DROP COLUMN tagline; "
             "ALTER TABLE event DROP COLUMN colour; ALTER TABLE event DROP COLUMN accent_colour; "

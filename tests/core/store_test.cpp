@@ -421,9 +421,16 @@ TEST_CASE("store: running counters equal a full recount through imports, check-i
     CHECK(reportedStats(db, file.path()) == recountedStats(file.path()));
 }
 
-// The steps after 7 undone by hand (9: the event's branding; 8: the annul's check-in id), before
-// undoing step 7.
-constexpr const char* kUndoAfterStep7 =
+// Step 10 undone by hand: the erasure columns and the append-only triggers as step 9 left them.
+#define KIOSK_UNDO_STEP10                                                                                   \
+    "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TRIGGER checkins_no_update; " \
+    "CREATE TRIGGER checkins_no_update BEFORE UPDATE ON checkins BEGIN SELECT RAISE(ABORT, 'the check-in "  \
+    "log is append-only: annul instead'); END; ALTER TABLE attendees DROP COLUMN erased_at; "               \
+    "ALTER TABLE event DROP COLUMN retention_days; DELETE FROM schema_migrations WHERE version = 10; "
+constexpr const char* kUndoStep10 = KIOSK_UNDO_STEP10;
+// The steps after 7 undone by hand (10: erasure; 9: the event's branding; 8: the annul's
+// check-in id), before undoing step 7.
+constexpr const char* kUndoAfterStep7 = KIOSK_UNDO_STEP10
     "ALTER TABLE event DROP COLUMN short_name; ALTER TABLE event DROP COLUMN tagline; "
     "ALTER TABLE event DROP COLUMN colour; ALTER TABLE event DROP COLUMN accent_colour; "
     "ALTER TABLE event DROP COLUMN logo; "
@@ -887,4 +894,27 @@ TEST_CASE("store: the event's branding - colours checked, logo a PNG or JPEG, ke
     REQUIRE(db.setEventLogo("", "t", now).ok());
     CHECK(db.eventLogo().value().empty());
     CHECK(queryText(file.path(), "SELECT count(*) FROM audit_log WHERE action = 'event.logo'") == "2\n");
+}
+
+TEST_CASE(
+    "store: a version 9 database gets erasure and retention when it is upgraded; its log stays append-only") {
+    TempDb file;
+    std::string id;
+    {
+        Database db = file.open();
+        REQUIRE(db.setEvent(testEvent()).ok());
+        id = db.addAttendee(person("Zoë", "Dvořák"), "t").value().id;
+        REQUIRE(db.checkInAttendee(id, "desk", kDuringDoors, "v", "forgot the code").ok());
+    }
+    execRaw(file.path(), kUndoStep10);
+    execRaw(file.path(), "PRAGMA user_version = 9");
+    Database db = file.open();
+    CHECK(queryText(file.path(), "PRAGMA user_version") == std::to_string(Database::schemaVersion()) + "\n");
+    CHECK(db.event().value()->retentionDays == 30);
+    CHECK_FALSE(db.attendee(id).value()->erased);
+    const std::string before = reportedStats(db, file.path());
+    REQUIRE(db.erase(id, "Art. 17", "organiser", kDuringDoors).ok());
+    CHECK(db.attendee(id).value()->erased);
+    CHECK(reportedStats(db, file.path()) == before);
+    CHECK(queryText(file.path(), "SELECT reason FROM checkins") == "[erased]\n");
 }

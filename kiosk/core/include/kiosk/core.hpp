@@ -3,6 +3,7 @@
 /// UI-free: the CLI, the window, the tests and the benchmarks all drive the kiosk through this.
 #include <kiosk/core/desk.hpp>
 #include <kiosk/core/payload.hpp>
+#include <kiosk/core/privacy.hpp>
 #include <kiosk/core/result.hpp>
 #include <kiosk/core/types.hpp>
 
@@ -248,6 +249,27 @@ public:
     Result<int> reprintCount(const std::string& attendeeId) const;
 
     Result<std::vector<AuditEntry>> audit(int limit) const;  ///< newest first, in recording order
+
+    // --- personal data (docs/privacy.md)
+    /// Erases a person's personal data (GDPR Art. 17) in one BEGIN IMMEDIATE transaction: names,
+    /// badge name, e-mail, organisation and external id blanked (the row stays, anonymous, so the
+    /// counts and the arrivals chart stay right); codes revoked and their values replaced by a
+    /// one-way token (a scan says `revoked`); free-text reasons, refused scans and audit details
+    /// that quote them scrubbed; the search index rebuilt; an "attendee.erase" audit fact with
+    /// actor and reason. Then the file is rewritten and the WAL truncated (no old copy left).
+    /// Erasing again is harmless (`attendees` = 0); an unknown id is "attendee.not_found"; a
+    /// reason that quotes the person is refused ("erase.reason_quotes_person").
+    Result<ErasureReport> erase(const std::string& attendeeId, const std::string& reason,
+                                const std::string& actor, TimePoint at);
+    /// Anonymises every attendee at once (`kiosk purge`, the end of the retention period), by the
+    /// same rules as erase; every refused scan's payload and every free text goes too. The
+    /// counts and the arrivals per 5 minutes stay as they were. One transaction.
+    Result<ErasureReport> purge(const std::string& actor, TimePoint at);
+    /// Everything held about one person (GDPR Art. 15), as one JSON document: a key per table of
+    /// personalDataTables() with the rows that belong to or mention the person.
+    Result<std::string> personalData(const std::string& attendeeId) const;
+    /// The retention date of the event and whether a purge is due.
+    Result<RetentionStatus> retention(TimePoint now) const;
 
     struct Impl;
 

@@ -175,9 +175,11 @@ Result<ScanResult> Database::checkIn(const ScanRequest& req, const EngineOptions
             if (!first) return first.error();
             res.firstCheckin = *first;
         }
-        auto ref =
-            eng.writeRefused(nonce, req.at, req.kiosk, res.outcome, res.codeKind, escapedForLog(req.payload),
-                             res.attendee ? res.attendee->id : "", currentCheckin.value_or(""));
+        // A scan of an erased person's code must not write their code into the file again.
+        const std::string payload =
+            code && code->erased ? std::string("[erased]") : escapedForLog(req.payload);
+        auto ref = eng.writeRefused(nonce, req.at, req.kiosk, res.outcome, res.codeKind, payload,
+                                    res.attendee ? res.attendee->id : "", currentCheckin.value_or(""));
         if (!ref) return ref.error();
         res.caseRef = *ref;
     }

@@ -13,6 +13,7 @@ struct Resolved {
     std::string codeId;
     std::string attendeeId;
     bool revoked = false;
+    bool erased = false;  ///< the code of an erased person: found by its token, never stored again
 };
 
 /// Engine steps that need the connection, with access to Impl.
@@ -20,9 +21,23 @@ struct EngineSteps {
     const Database::Impl& db;
 
     Result<std::optional<Resolved>> findCode(const std::string& value) const {
-        KIOSK_STMT(st, db.conn, "SELECT id, attendee_id, revoked_at IS NOT NULL FROM codes WHERE value = ?1");
-        st.bind(1, value);
-        if (st.step()) return std::optional<Resolved>(Resolved{st.text(0), st.text(1), st.i64(2) != 0});
+        {
+            KIOSK_STMT(st, db.conn,
+                       "SELECT id, attendee_id, revoked_at IS NOT NULL FROM codes WHERE value = ?1");
+            st.bind(1, value);
+            if (st.step()) return std::optional<Resolved>(Resolved{st.text(0), st.text(1), st.i64(2) != 0});
+            if (st.failed()) return db.conn.error("look up code");
+        }
+        return findErased(value);
+    }
+
+    /// An erased person's code is stored as its token only (store/privacy.cpp): looked up when
+    /// the value itself is not found, so the scan says `revoked` (not unknown, not a new ticket).
+    Result<std::optional<Resolved>> findErased(std::string_view value) const {
+        KIOSK_STMT(st, db.conn,
+                   "SELECT id, attendee_id FROM codes WHERE value = ?1 AND revoked_reason = 'erased'");
+        st.bind(1, erasedToken(value));
+        if (st.step()) return std::optional<Resolved>(Resolved{st.text(0), st.text(1), true, true});
         if (st.failed()) return db.conn.error("look up code");
         return std::optional<Resolved>{};
     }
@@ -38,6 +53,10 @@ struct EngineSteps {
             st.bind(1, std::string_view(digits).substr(0, len));
             if (st.step()) return std::optional<Resolved>(Resolved{st.text(0), st.text(1), st.i64(2) != 0});
             if (st.failed()) return db.conn.error("look up code prefix");
+        }
+        for (std::size_t len = digits.size(); len >= minLen; --len) {
+            auto erased = findErased(std::string_view(digits).substr(0, len));
+            if (!erased || *erased) return erased;
         }
         return std::optional<Resolved>{};
     }
@@ -107,7 +126,7 @@ struct EngineSteps {
         KIOSK_STMT(st, db.conn, sql.c_str());
         st.bind(1, id);
         using R = std::optional<std::pair<Attendee, std::optional<std::string>>>;
-        if (st.step()) return R(std::make_pair(readAttendee(st, 0), st.optText(13)));
+        if (st.step()) return R(std::make_pair(readAttendee(st, 0), st.optText(kAttendeeColCount)));
         if (st.failed()) return db.conn.error("read attendee");
         return R{};
     }

@@ -83,6 +83,8 @@ Result<std::vector<Attendee>> Database::attendees() const {
 
 Status Database::Impl::updateBadgeName(const Attendee& a, const std::string& name, const std::string& actor,
                                        TimePoint at) const {
+    // An erased person has no name to print: renaming would bring personal data back.
+    if (a.erased) return Error{"attendee.erased", "attendee " + a.id + " was erased at their request"};
     {
         KIOSK_STMT(st, conn, "UPDATE attendees SET badge_name = ?2, updated_at = ?3 WHERE id = ?1");
         st.bind(1, a.id).bind(2, name).bind(3, toMs(at));
@@ -177,6 +179,7 @@ private:
     ImportSummary m_sum;
     std::vector<RejectedRow> m_rejected;
     NewAttendeeCounts m_newPeople;
+    std::optional<bool> m_anyErased;  ///< someone in the file was erased (asked once per import)
 };
 
 Status ImportApplier::apply(const ImportRow& row, const std::string& source) {
@@ -199,6 +202,29 @@ Status ImportApplier::apply(const ImportRow& row, const std::string& source) {
         st.bind(1, in.externalSource).bind(2, in.externalId);
         if (st.step()) existing = readAttendee(st, 0);
         if (st.failed()) return c.error("import: find attendee");
+    }
+
+    if (!existing && !in.externalId.empty()) {
+        // Erased at the person's request or purged: the external id became a token (see
+        // store/privacy.cpp), and the same export must not bring them back. Looked up only
+        // when someone was erased: no cost for the usual import.
+        if (!m_anyErased) {
+            KIOSK_STMT(any, c, "SELECT EXISTS (SELECT 1 FROM attendees WHERE erased_at IS NOT NULL)");
+            if (!any.step()) return c.error("import: find erased attendees");
+            m_anyErased = any.i64(0) != 0;
+        }
+    }
+    if (!existing && !in.externalId.empty() && *m_anyErased) {
+        KIOSK_STMT(
+            st, c,
+            "SELECT 1 FROM attendees WHERE external_source = ?1 AND external_id = ?2 AND external_id <> ''");
+        st.bind(1, in.externalSource).bind(2, erasedToken(in.externalSource + "\x1f" + in.externalId));
+        if (st.step()) {
+            m_rejected.push_back(
+                {row.line, "this person's data was erased (kiosk erase / purge); not imported again"});
+            return {};
+        }
+        if (st.failed()) return c.error("import: find erased attendee");
     }
 
     std::string attendeeId;

@@ -41,6 +41,7 @@ Attendee readAttendee(const Stmt& st, int c) {
     a.status = st.text(c + 10) == "cancelled" ? AttendeeStatus::Cancelled : AttendeeStatus::Registered;
     a.externalSource = st.text(c + 11);
     a.externalId = st.text(c + 12);
+    a.erased = st.i64(c + 13) != 0;
     return a;
 }
 
@@ -81,8 +82,8 @@ Status Database::Impl::requireWritable(const char* what) const {
 Result<std::optional<EventRow>> Database::Impl::loadEvent() const {
     KIOSK_STMT(st, conn,
                "SELECT id, name, venue, city, starts_at, ends_at, doors_open_at, doors_close_at, "
-               "default_language, public_key, secret_key, short_name, tagline, colour, accent_colour "
-               "FROM event LIMIT 1");
+               "default_language, public_key, secret_key, short_name, tagline, colour, accent_colour, "
+               "retention_days FROM event LIMIT 1");
     if (!st.step()) {
         if (st.failed()) return conn.error("read event");
         return std::optional<EventRow>{};
@@ -103,6 +104,7 @@ Result<std::optional<EventRow>> Database::Impl::loadEvent() const {
     r.event.tagline = st.text(12);
     r.event.colour = st.text(13);
     r.event.accentColour = st.text(14);
+    r.event.retentionDays = static_cast<int>(st.i64(15));
     return std::optional<EventRow>(std::move(r));
 }
 
@@ -403,6 +405,7 @@ Result<Database> Database::open(const std::string& path, Mode mode) {
     // busy handler backs off to 100 ms sleeps, so under load one waiter can keep losing the race
     // for seconds; short, jittered sleeps over a long budget keep every waiter in the race.
     sqlite3_busy_handler(raw, &busyWait, nullptr);
+    if (auto s = registerPrivacyFunctions(raw); !s) return s.error();
 
     auto impl = std::make_unique<Impl>();
     impl->conn = store::Connection(std::move(db));
@@ -517,6 +520,9 @@ Status Database::setEvent(const Event& input) {
         return Error{"event.bad_id",
                      "the event id must be valid UTF-8 without control or invisible characters "
                      "(it is carried in every QR code)"};
+    if (e.retentionDays < 0 || e.retentionDays > 36500)
+        return Error{"event.bad_retention",
+                     "the retention period must be 0 to 36500 days after the event's end"};
     using Field = std::pair<std::string*, const char*>;
     for (auto [field, what] : {Field{&e.name, "name"}, Field{&e.venue, "venue"}, Field{&e.city, "city"},
                                Field{&e.shortName, "short name"}, Field{&e.tagline, "tagline"}})
@@ -536,11 +542,12 @@ Status Database::setEvent(const Event& input) {
         KIOSK_STMT(st, c,
                    "UPDATE event SET name = ?2, venue = ?3, city = ?4, starts_at = ?5, ends_at = ?6, "
                    "doors_open_at = ?7, doors_close_at = ?8, default_language = ?9, short_name = ?10, "
-                   "tagline = ?11, colour = ?12, accent_colour = ?13 WHERE id = ?1");
+                   "tagline = ?11, colour = ?12, accent_colour = ?13, retention_days = ?14 WHERE id = ?1");
         st.bind(1, e.id).bind(2, e.name).bind(3, e.venue).bind(4, e.city).bind(5, toMs(e.startsAt));
         st.bind(6, toMs(e.endsAt)).bind(7, toMs(e.doorsOpenAt)).bind(8, toMs(e.doorsCloseAt));
         st.bind(9, languageCode(e.defaultLanguage));
         st.bind(10, e.shortName).bind(11, e.tagline).bind(12, e.colour).bind(13, e.accentColour);
+        st.bind(14, e.retentionDays);
         st.step();
         if (st.failed()) return c.error("update event");
     } else {
@@ -550,13 +557,13 @@ Status Database::setEvent(const Event& input) {
         KIOSK_STMT(
             st, c,
             "INSERT INTO event(id, name, venue, city, starts_at, ends_at, doors_open_at, doors_close_at, "
-            "default_language, public_key, secret_key, short_name, tagline, colour, accent_colour) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+            "default_language, public_key, secret_key, short_name, tagline, colour, accent_colour, "
+            "retention_days) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
         st.bind(1, e.id).bind(2, e.name).bind(3, e.venue).bind(4, e.city).bind(5, toMs(e.startsAt));
         st.bind(6, toMs(e.endsAt)).bind(7, toMs(e.doorsOpenAt)).bind(8, toMs(e.doorsCloseAt));
         st.bind(9, languageCode(e.defaultLanguage));
         st.bind(12, e.shortName).bind(13, e.tagline).bind(14, e.colour).bind(15, e.accentColour);
-        st.bindBlob(10, pk, sizeof pk).bindBlob(11, sk, sizeof sk);
+        st.bindBlob(10, pk, sizeof pk).bindBlob(11, sk, sizeof sk).bind(16, e.retentionDays);
         st.step();
         sodium_memzero(sk, sizeof sk);
         if (st.failed()) return c.error("create event");
@@ -620,6 +627,8 @@ Result<std::string> Database::issueCode(const std::string& attendeeId) {
     auto a = m_impl->loadAttendee(attendeeId);
     if (!a) return a.error();
     if (!*a) return Error{"attendee.not_found", "no attendee with id " + attendeeId};
+    if ((*a)->erased)
+        return Error{"attendee.erased", "attendee " + attendeeId + " was erased: no code is issued"};
     auto code = m_impl->insertOwnCode(**ev, attendeeId, nowUtc());
     if (!code) return code;
     if (auto s = tx.commit(); !s) return s.error();
@@ -631,11 +640,18 @@ Result<std::string> Database::primaryCode(const std::string& attendeeId) {
         // What the attendee's confirmation carries: the code of the system they registered with
         // if it was imported, else our own code. Revoked codes count as well — scanning them
         // must say "revoked", not hand out a fresh valid code.
-        KIOSK_STMT(st, m_impl->conn,
-                   "SELECT value FROM codes WHERE attendee_id = ?1 AND kind <> 'eventbrite_prefix' "
-                   "ORDER BY revoked_at IS NOT NULL, kind = 'kiosk', created_at, rowid LIMIT 1");
+        // An erased person's codes are tokens, not codes: there is nothing to print or scan.
+        KIOSK_STMT(
+            st, m_impl->conn,
+            "SELECT value, revoked_reason IS 'erased' FROM codes WHERE attendee_id = ?1 AND kind <> "
+            "'eventbrite_prefix' ORDER BY revoked_at IS NOT NULL, kind = 'kiosk', created_at, rowid LIMIT 1");
         st.bind(1, attendeeId);
-        if (st.step()) return st.text(0);
+        if (st.step()) {
+            if (st.i64(1) != 0)
+                return Error{"attendee.erased",
+                             "attendee " + attendeeId + " was erased: their codes are gone"};
+            return st.text(0);
+        }
         if (st.failed()) return m_impl->conn.error("read codes");
     }
     return issueCode(attendeeId);

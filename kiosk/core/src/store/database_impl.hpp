@@ -36,7 +36,10 @@ struct EventRow {
 /// The columns readAttendee() expects, in order.
 inline constexpr const char* kAttendeeCols =
     "a.id, a.first_name, a.last_name, a.badge_name, a.organisation, a.category, a.ticket_type, "
-    "a.working_group, a.email, a.language, a.status, a.external_source, a.external_id";
+    "a.working_group, a.email, a.language, a.status, a.external_source, a.external_id, "
+    "a.erased_at IS NOT NULL";
+/// The number of columns in kAttendeeCols (a query's own columns follow them).
+inline constexpr int kAttendeeColCount = 14;
 Attendee readAttendee(const store::Stmt& st, int col);
 
 /// The columns readCheckin() expects, in order.
@@ -47,6 +50,11 @@ CheckinRecord readCheckin(const store::Stmt& st, int col);
 /// Folded words for the search index and the sort key ("dvorak\x1fzoe").
 std::string searchWords(const Attendee& a);
 std::string sortKey(const Attendee& a);
+/// The one-way token that replaces an erased person's code values and external id
+/// ("erased:" + 32 hex digits; store/privacy.cpp). Also the SQL function kiosk_erased_token.
+std::string erasedToken(std::string_view value);
+/// Registers kiosk_erased_token on a connection (every connection Database::open makes).
+Status registerPrivacyFunctions(sqlite3* db);
 /// JSON object text from key/value pairs (values escaped).
 std::string jsonDetail(std::initializer_list<std::pair<const char*, std::string>> kv);
 

@@ -251,6 +251,32 @@ ALTER TABLE event ADD COLUMN colour TEXT NOT NULL DEFAULT '';         -- '#rrggb
 ALTER TABLE event ADD COLUMN accent_colour TEXT NOT NULL DEFAULT '';
 ALTER TABLE event ADD COLUMN logo BLOB;                               -- PNG or JPEG bytes; NULL = none
 )sql"},
+    {10, "personal data can be erased: erased_at, retention, append-only rules that allow it", R"sql(
+-- Erasure (GDPR Art. 17, docs/privacy.md) blanks a person's personal fields on the rows that
+-- exist and records the fact in the audit log; the row stays, anonymous, so the counts and the
+-- arrivals chart stay right. erased_at: when; the names, e-mail and external id are gone.
+ALTER TABLE attendees ADD COLUMN erased_at INTEGER;
+-- How long after the event's end the list may be kept (kiosk event --retention-days).
+ALTER TABLE event ADD COLUMN retention_days INTEGER NOT NULL DEFAULT 30;
+-- The check-in log stays append-only. The one exception: the free-text reason of an erased
+-- person's entries may be blanked ('' or '[erased]'); nothing else of a row may change.
+DROP TRIGGER checkins_no_update;
+CREATE TRIGGER checkins_no_update BEFORE UPDATE ON checkins
+WHEN old.id IS NOT new.id OR old.nonce IS NOT new.nonce OR old.attendee_id IS NOT new.attendee_id
+  OR old.at IS NOT new.at OR old.kiosk IS NOT new.kiosk OR old.action IS NOT new.action
+  OR old.actor IS NOT new.actor OR old.code_id IS NOT new.code_id OR old.annuls IS NOT new.annuls
+  OR new.reason NOT IN ('', '[erased]')
+  OR NOT EXISTS (SELECT 1 FROM attendees a WHERE a.id = old.attendee_id AND a.erased_at IS NOT NULL)
+BEGIN SELECT RAISE(ABORT, 'the check-in log is append-only: annul instead'); END;
+-- The audit log was append-only by convention only. Now by rule: no row is deleted, and only
+-- the detail may change (an erasure scrubs what it quotes of a person).
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+WHEN old.id IS NOT new.id OR old.at IS NOT new.at OR old.actor IS NOT new.actor
+  OR old.action IS NOT new.action OR old.attendee_id IS NOT new.attendee_id
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql"},
 };
 }  // namespace
 

@@ -58,6 +58,9 @@ struct Event {
     std::string tagline;       ///< a line under it on badges ("Brussels regional network …"); may be empty
     std::string colour;        ///< main colour, "#rrggbb" (badge header); empty = the template's
     std::string accentColour;  ///< second colour, "#rrggbb" (a rule under the header); empty = the template's
+    /// Personal data is kept this many days after the event's end (endsAt, else startsAt), then
+    /// `kiosk purge` anonymises everyone (docs/privacy.md).
+    int retentionDays = 30;
 };
 
 struct Attendee {
@@ -74,6 +77,9 @@ struct Attendee {
     AttendeeStatus status = AttendeeStatus::Registered;
     std::string externalSource;  ///< "pretix", "eventbrite", "generic", "demo", "walkin"
     std::string externalId;      ///< id in that source (order position, attendee #…)
+    /// Erased at the person's request or by the retention purge (docs/privacy.md): every personal
+    /// field is empty, the row stays, anonymous, for the counts.
+    bool erased = false;
 
     std::string displayName() const;  ///< badgeName if set, else "First Last"
 };
