@@ -374,6 +374,44 @@ TEST_CASE("desk: outside the door times a banner says why every scan is refused"
     CHECK(f.desk.model().doorsTime == formatLocalTime(at("2018-03-16T07:30:00Z"), true));
 }
 
+TEST_CASE("desk: erasing a person needs a reason, runs the core erase and leaves them out of the search") {
+    DeskFixture f;
+    f.handle(CheckInAttendee{f.jan.id, ""});
+    const auto stats = f.db.stats().value();
+    f.handle(SelectAttendee{f.jan.id});
+    f.handle(EraseAttendee{f.jan.id, "  "});
+    CHECK(f.desk.model().notice.key == "desk.notice.erase_reason_required");
+    CHECK_FALSE(f.db.attendee(f.jan.id).value()->erased);
+
+    f.handle(EditDeskField{DeskField::EraseReason, "Art. 17 request at the desk"});
+    CHECK(f.desk.model().eraseReason == "Art. 17 request at the desk");
+    f.handle(EraseAttendee{f.jan.id, "Art. 17 request at the desk"});
+    CHECK(f.desk.model().notice.key == "desk.notice.erased");
+    CHECK_FALSE(f.desk.model().selected);
+    CHECK(f.desk.model().eraseReason.empty());
+    const auto a = f.db.attendee(f.jan.id).value().value();
+    CHECK(a.erased);
+    CHECK(a.firstName.empty());
+    CHECK(f.db.search("peeters").value().empty());
+    CHECK(f.db.stats().value().checkedIn == stats.checkedIn);
+    bool audited = false;
+    for (const auto& e : f.db.audit(50).value())
+        if (e.action == "attendee.erase" && e.attendeeId == f.jan.id && e.actor == "desk:test")
+            audited = true;
+    CHECK(audited);
+}
+
+TEST_CASE("desk: a banner asks for kiosk purge once the retention date has passed") {
+    DeskFixture f;  // the event ended 2018-03-16 16:30 UTC; kept 30 days by default
+    CHECK(f.desk.model().retentionPassed.empty());
+    f.ctx.now = at("2018-04-20T09:00:00Z");
+    f.later(2s);
+    CHECK(f.desk.model().retentionPassed == formatLocalTime(at("2018-04-15T16:30:00Z"), true));
+    REQUIRE(f.db.purge("organiser", f.ctx.now).ok());
+    f.later(2s);
+    CHECK(f.desk.model().retentionPassed.empty());  // nobody held any more
+}
+
 TEST_CASE("desk: the queue shows the kiosks' cases and closes them in one click") {
     DeskFixture f;
     core::ScanRequest unknown;

@@ -152,6 +152,9 @@ void DeskController::reload(ShellContext& ctx) {
             m_model.doorsTime = formatLocalTime(e.doorsCloseAt, true);
         }
     }
+    m_model.retentionPassed.clear();
+    if (auto r = ctx.db.retention(ctx.now); r.ok() && r->purgeDue())
+        m_model.retentionPassed = formatLocalTime(*r->until, true);
     // Without `<db>.pin` the only way in was the documented demo PIN: keep asking to change it.
     std::error_code ec;
     m_model.demoPinWarning = !ctx.dbPath.empty() && !std::filesystem::exists(pinFileFor(ctx.dbPath), ec);
@@ -285,6 +288,7 @@ void DeskController::select(const std::string& attendeeId, ShellContext& ctx) {
     m_model.page = DeskPage::Attendee;
     m_model.checkinReason.clear();
     m_model.annulReason.clear();
+    m_model.eraseReason.clear();
     loadSelected(ctx);
     if (m_model.selected) m_model.badgeName = m_model.selected->attendee.displayName();
 }
@@ -337,6 +341,8 @@ bool DeskController::handle(const Intent& intent, ShellContext& ctx) {
                 onDismiss(i, ctx);
             } else if constexpr (std::is_same_v<T, ExportArrivals>) {
                 onExport(ctx);
+            } else if constexpr (std::is_same_v<T, EraseAttendee>) {
+                onErase(i, ctx);
             } else if constexpr (std::is_same_v<T, DismissNotice>) {
                 m_model.notice = {};
             } else {
@@ -354,6 +360,9 @@ void DeskController::onEdit(const EditDeskField& e) {
             break;
         case DeskField::AnnulReason:
             m_model.annulReason = e.text;
+            break;
+        case DeskField::EraseReason:
+            m_model.eraseReason = e.text;
             break;
         case DeskField::BadgeName:
             m_model.badgeName = e.text;
@@ -448,6 +457,27 @@ void DeskController::onAnnul(const Annul& a, ShellContext& ctx) {
                 d.select(id, ctx);
                 d.notify("desk.notice.annulled",
                          d.m_model.selected ? d.m_model.selected->attendee.displayName() : std::string{});
+            });
+        },
+        ctx);
+}
+
+void DeskController::onErase(const EraseAttendee& a, ShellContext& ctx) {
+    const std::string reason = trimBlanks(a.reason);
+    if (reason.empty()) return notify("desk.notice.erase_reason_required", {}, true);
+    // One core operation (store/privacy.cpp) on the worker: fields blanked, codes revoked, the
+    // file rewritten; the window does not wait for the VACUUM.
+    submit(
+        [id = a.attendeeId, reason, by = who(ctx)](core::Database& db) {
+            auto r = db.erase(id, reason, by.actor, by.at);
+            return Reply([r = std::move(r), id](DeskController& d, ShellContext&) {
+                if (!r) return d.failWith(r.error());
+                d.m_model.eraseReason.clear();
+                if (d.m_model.selected && d.m_model.selected->attendee.id == id) d.m_model.selected.reset();
+                d.m_model.page = DeskPage::Search;
+                if (!r->fileCleaned)
+                    return d.notify("desk.notice.erased_not_cleaned", r->cleanupProblem, true);
+                d.notify("desk.notice.erased");
             });
         },
         ctx);

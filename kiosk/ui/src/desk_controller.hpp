@@ -71,6 +71,7 @@ private:
     void onDismiss(const DismissPrintJob& a, ShellContext& ctx);
     void onEdit(const EditDeskField& a);
     void onExport(ShellContext& ctx);
+    void onErase(const EraseAttendee& a, ShellContext& ctx);
     void findWalkInMatches(ShellContext& ctx);
 
     DeskModel m_model;

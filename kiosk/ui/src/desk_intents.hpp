@@ -21,6 +21,7 @@ enum class DeskField {
     WalkInLanguage,  ///< "fr" / "nl" / "en"
     NewPin,
     NewPinRepeat,
+    EraseReason,
 };
 
 struct ShowDeskPage {
@@ -42,5 +43,10 @@ struct DismissPrintJob {
 struct DismissNotice {};
 /// The arrivals as CSV (the same file as `kiosk export`), written beside the event database.
 struct ExportArrivals {};
+/// Erase the person's personal data at their request (core: Database::erase, docs/privacy.md).
+struct EraseAttendee {
+    std::string attendeeId;
+    std::string reason;
+};
 
 }  // namespace kiosk::ui

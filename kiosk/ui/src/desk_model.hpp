@@ -106,6 +106,7 @@ struct DeskModel {
     // Drafts of the forms (kept here, not in the widgets, so the model is the single truth).
     std::string checkinReason;
     std::string annulReason;
+    std::string eraseReason;
     std::string badgeName;
     WalkInDraft walkIn;
     std::string newPin;
@@ -127,6 +128,9 @@ struct DeskModel {
     /// the local time they open / closed. Empty while check-in is open (or has no door times).
     std::string doorsKey;
     std::string doorsTime;
+    /// Set once the event's retention date has passed and people are still held: the local
+    /// time it passed (the banner asks for `kiosk purge`). Empty otherwise.
+    std::string retentionPassed;
 
     double lastSearchMs = 0;  ///< measured, shown in the footer
     double lastRefreshMs = 0;

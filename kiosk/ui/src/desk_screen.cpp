@@ -85,6 +85,9 @@ void drawTopBar(const DeskModel& m, IntentSink& sink) {
     if (!m.doorsKey.empty())
         banner("doors", kWarnBanner, kWarn, m.env.fmt(m.doorsKey, {{"time", m.doorsTime}}), 1);
     if (m.demoPinWarning) banner("demo-pin", kWarnBanner, kWarn, tr(m, "desk.demo_pin_warning"), 1);
+    if (!m.retentionPassed.empty())
+        banner("retention", kWarnBanner, kWarn,
+               m.env.fmt("desk.retention_passed", {{"time", m.retentionPassed}}), 1);
 }
 
 void drawNav(const DeskModel& m, IntentSink& sink) {
@@ -294,6 +297,14 @@ void drawAttendee(const DeskModel& m, IntentSink& sink) {
             sink.push(EditDeskField{DeskField::BadgeName, changed});
         ImGui::SameLine();
         if (button(m.env, save, -1.0f, 0)) sink.push(RenameForBadge{a.id, m.badgeName});
+        // Erasure at the person's request: irreversible, so a reason first (kept in the audit log).
+        ImGui::Spacing();
+        if (inputText("##erase-reason", tr(m, "desk.action.erase_reason").c_str(), m.eraseReason, changed))
+            sink.push(EditDeskField{DeskField::EraseReason, changed});
+        ImGui::BeginDisabled(m.eraseReason.find_first_not_of(" \t") == std::string::npos);
+        if (colouredButton(m.env, tr(m, "desk.action.erase"), kBad, -1.0f, 11))
+            sink.push(EraseAttendee{a.id, m.eraseReason});
+        ImGui::EndDisabled();
         ImGui::EndTable();
     }
 

@@ -84,7 +84,8 @@ using Intent =
                  ShowDashboard, ShowDesk, ToggleLargeText, SearchAttendees, SelectAttendee, CheckInAttendee,
                  Annul, Reprint, RenameForBadge, RegisterWalkIn, ResolveCase, ChangePin, PinKey,
                  // E2 (desk_intents.hpp):
-                 ShowDeskPage, EditDeskField, RetryPrintJob, DismissPrintJob, DismissNotice, ExportArrivals>;
+                 ShowDeskPage, EditDeskField, RetryPrintJob, DismissPrintJob, DismissNotice, ExportArrivals,
+                 EraseAttendee>;
 
 /// Collects the intents of one frame. Widgets push; the shell takes them after the frame.
 class IntentSink {
