@@ -370,7 +370,7 @@ Status ImportApplier::apply(const ImportRow& row, const std::string& source) {
         const Attendee& old = *existing;
         std::vector<std::string> changed;
         auto diff = [&](const char* name, const std::string& a, const std::string& b) {
-            if (a != b) changed.push_back(name);
+            if (a != b) changed.emplace_back(name);
         };
         diff("first_name", old.firstName, in.firstName);
         diff("last_name", old.lastName, in.lastName);
