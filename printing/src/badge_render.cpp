@@ -83,21 +83,16 @@ namespace {
 std::string upper(const std::string& s) {
     std::u32string u = decodeUtf8(s);
     for (char32_t& c : u) {
-        // Latin-1, Latin Extended-A, Greek and Cyrillic lower case; enough for labels. One branch
-        // per script's range, even where two scripts shift by the same amount.
-        // NOLINTNEXTLINE(bugprone-branch-clone)
-        if (c >= 'a' && c <= 'z')
-            c -= 32;
-        else if ((c >= 0xE0 && c <= 0xFE && c != 0xF7))
+        // Latin-1, Latin Extended-A, Greek and Cyrillic lower case; enough for labels.
+        const bool latin = (c >= 'a' && c <= 'z') || (c >= 0xE0 && c <= 0xFE && c != 0xF7);
+        const bool greek = c >= 0x3B1 && c <= 0x3C9 && c != 0x3C2;
+        const bool cyrillic = c >= 0x430 && c <= 0x44F;
+        if (latin || greek || cyrillic)
             c -= 32;
         else if (c >= 0x100 && c <= 0x17F && (c % 2) == 1 && c != 0x131 && c != 0x138 && c != 0x149)
-            c -= 1;
-        else if (c >= 0x3B1 && c <= 0x3C9 && c != 0x3C2)
-            c -= 32;
-        else if (c >= 0x430 && c <= 0x44F)
-            c -= 32;
+            c -= 1;  // Latin Extended-A: capital, then small letter
         else if (c >= 0x450 && c <= 0x45F)
-            c -= 80;
+            c -= 80;  // Cyrillic ѐ…џ
     }
     return encodeUtf8(u);
 }
