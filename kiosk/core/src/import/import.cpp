@@ -191,7 +191,7 @@ Result<ImportBatch> parseInto(std::string_view bytes, ImportFormat format, const
             break;
         case ImportFormat::Indico:
             st = import::parseIndicoCsv(reader, h, target);
-            batch.notes.push_back(
+            batch.notes.emplace_back(
                 "Indico's CSV export has no ticket column: the people it brings are found by name at the "
                 "desk, "
                 "their tickets do not scan; to make them scan, import the registration list JSON from "
@@ -207,7 +207,7 @@ Result<ImportBatch> parseInto(std::string_view bytes, ImportFormat format, const
     target.flush();
     if (cp1252) {
         batch.encoding = "Windows-1252";
-        batch.notes.push_back(
+        batch.notes.emplace_back(
             "the file is not UTF-8: it was read as Windows-1252 (what Excel writes for \"CSV\" in Belgium "
             "and France); check a few names with accents, and next time save as \"CSV UTF-8\"");
     }

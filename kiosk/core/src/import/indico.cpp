@@ -97,7 +97,7 @@ std::optional<TimePoint> parseExportTime(std::string_view text) {
     if (std::sscanf(s.c_str(), "%4d-%2d-%2d%*1[ T]%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
                     &tm.tm_hour, &tm.tm_min, &sec, &consumed) == 6 &&
         static_cast<std::size_t>(consumed) == s.size())
-        ok = true;
+        ok = true;  // NOLINT(bugprone-branch-clone): one branch per accepted format
     else if (consumed = 0, sec = 0;
              std::sscanf(s.c_str(), "%4d-%2d-%2d%*1[ T]%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
                          &tm.tm_hour, &tm.tm_min, &consumed) == 5 &&

@@ -571,7 +571,7 @@ Result<ImportSummary> ImportApplier::finish(ImportBatch meta) {
     if (auto s = beginBatch(); !s) return stopped(s.error());
     if (auto s = reportMissing(source, !m_sum.rejected.empty()); !s) return stopped(s.error());
     if (m_sum.missingCount > 0 && m_options.revokeMissing && m_sum.missingRevoked == 0)
-        m_sum.notes.push_back(
+        m_sum.notes.emplace_back(
             "--revoke-missing: nobody was revoked because rows of this file were rejected "
             "(their people would look missing); fix those rows and import again");
     if (auto s = m.insertAudit(m_at, m_actor, "import.apply", "",
