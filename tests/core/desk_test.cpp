@@ -157,14 +157,6 @@ TEST_CASE("desk core: annuls written before the annuls column name their check-i
         "log is append-only: annul instead'); END; ALTER TABLE attendees DROP COLUMN erased_at; "
         "ALTER TABLE event DROP COLUMN retention_days");
     sqlExec(file.path(),
-            // and without steps 11 (replication) and 9 (branding) after it
-            "DROP TABLE sync_outbox; DROP TABLE sync_state; DROP TABLE duplicate_resolutions; DROP INDEX "
-            "checkins_annuls; "
-            "DROP INDEX checkins_attendee_order; ALTER TABLE checkins DROP COLUMN device_id; "
-            "ALTER TABLE checkins DROP COLUMN received_at; ALTER TABLE attendees DROP COLUMN device_id; "
-            "ALTER TABLE codes DROP COLUMN device_id; ALTER TABLE audit_log DROP COLUMN device_id; DROP "
-            "INDEX refused_case_ref; "
-            "DROP INDEX refused_case_lookup; ALTER TABLE refused_scans DROP COLUMN device_id; "
             "ALTER TABLE event DROP COLUMN short_name; ALTER TABLE event DROP COLUMN tagline; "
             "ALTER TABLE event DROP COLUMN colour; ALTER TABLE event DROP COLUMN accent_colour; "
             "ALTER TABLE event DROP COLUMN logo; "
