@@ -10,8 +10,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view bytes(reinterpret_cast<const char*>(data), size);
     using kiosk::core::ImportFormat;
-    for (auto format :
-         {ImportFormat::Auto, ImportFormat::Pretix, ImportFormat::Eventbrite, ImportFormat::Generic}) {
+    for (auto format : {ImportFormat::Auto, ImportFormat::Pretix, ImportFormat::Eventbrite,
+                        ImportFormat::Generic, ImportFormat::Indico}) {
         auto batch = kiosk::core::parseExport(bytes, format);
         if (!batch) {
             if (batch.error().code.empty() || batch.error().message.empty()) std::abort();

@@ -161,7 +161,10 @@ int main(int argc, char** argv) {
     if (!db) return 2;
     t = Clock::now();
     c = cpuMs();
-    auto sum = db->applyImport(*batch, "bench", nowUtc());
+    ImportApplyOptions applyOptions;
+    if (const char* ms = std::getenv("KIOSK_BENCH_TRANSACTION_MS"))
+        applyOptions.maxTransactionMs = std::atoi(ms);
+    auto sum = db->applyImport(*batch, "bench", nowUtc(), applyOptions);
     const double applyMs = msSince(t), applyCpu = cpuMs() - c;
     if (!sum) {
         std::fprintf(stderr, "applyImport failed: %s\n", sum.error().message.c_str());
@@ -171,7 +174,8 @@ int main(int argc, char** argv) {
     t = Clock::now();
     c = cpuMs();
     auto batch2 = parseExportFile(csvPath);
-    auto sum2 = batch2 ? db->applyImport(*batch2, "bench", nowUtc()) : Result<ImportSummary>(batch2.error());
+    auto sum2 = batch2 ? db->applyImport(*batch2, "bench", nowUtc(), applyOptions)
+                       : Result<ImportSummary>(batch2.error());
     const double reimportMs = msSince(t), reimportCpu = cpuMs() - c;
 
     // What `kiosk import` runs: Database::importFile, parsing on a second thread while writing.
@@ -180,7 +184,7 @@ int main(int argc, char** argv) {
     if (!db2) return 2;
     t = Clock::now();
     c = cpuMs();
-    auto sum3 = db2->importFile(csvPath, ImportFormat::Auto, "bench", nowUtc());
+    auto sum3 = db2->importFile(csvPath, ImportFormat::Auto, "bench", nowUtc(), applyOptions);
     const double fileMs = msSince(t), fileCpu = cpuMs() - c;
 
     std::printf("bench_import: pretix order positions, %d rows, %.1f MB\n", rows, bytes / 1e6);

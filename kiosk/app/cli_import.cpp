@@ -45,6 +45,7 @@ struct ImportOptions {
     std::string format = "auto";
     std::string actor;
     std::string revoked;  // pretix's revoked-secrets list
+    bool revokeMissing = false;
     bool json = false;
 };
 
@@ -100,18 +101,24 @@ void runImport(const ImportOptions& o, CommandContext& ctx) {
         format = ImportFormat::Eventbrite;
     else if (o.format == "generic")
         format = ImportFormat::Generic;
+    else if (o.format == "indico")
+        format = ImportFormat::Indico;
 
     std::error_code ec;
     const bool existed = std::filesystem::exists(o.db, ec);
     auto db = Database::open(o.db, Database::Mode::CreateIfMissing);
     if (!db) return fail(ctx, "import", db.error());
     // Parses on a second thread while the rows already read are written, in one transaction.
-    auto sum = db->importFile(o.file, format, o.actor.empty() ? defaultActor() : o.actor, core::nowUtc());
+    core::ImportApplyOptions apply;
+    apply.revokeMissing = o.revokeMissing;
+    auto sum =
+        db->importFile(o.file, format, o.actor.empty() ? defaultActor() : o.actor, core::nowUtc(), apply);
     if (!sum) {
         // A failed import writes nothing: not even the empty database this command created.
         if (!existed) {
             { auto closing = std::move(db).value(); }
-            for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(o.db + suffix, ec);
+            for (const char* suffix : {"", "-wal", "-shm", "-waiting"})
+                std::filesystem::remove(o.db + suffix, ec);
         }
         return fail(ctx, "import", sum.error());
     }
@@ -131,6 +138,12 @@ void runImport(const ImportOptions& o, CommandContext& ctx) {
     if (o.json) {
         auto rejected = nlohmann::json::array();
         for (const auto& r : sum->rejected) rejected.push_back({{"line", r.line}, {"reason", r.reason}});
+        auto missing = nlohmann::json::array();
+        for (const auto& p : sum->missing)
+            missing.push_back(
+                {{"attendee_id", p.attendeeId}, {"external_id", p.externalId}, {"name", p.name}});
+        auto warnings = nlohmann::json::array();
+        for (const auto& w : sum->warnings) warnings.push_back({{"line", w.line}, {"warning", w.reason}});
         const nlohmann::json j{{"source", sum->source},
                                {"file", o.file},
                                {"event", noEvent || !ev ? nlohmann::json() : nlohmann::json((*ev)->id)},
@@ -138,17 +151,51 @@ void runImport(const ImportOptions& o, CommandContext& ctx) {
                                {"updated", sum->updated},
                                {"unchanged", sum->unchanged},
                                {"revoked", sum->revoked},
+                               {"reissued", sum->reissued},
+                               {"earlier_checkins", sum->earlierCheckins},
+                               {"missing_count", sum->missingCount},
+                               {"missing", missing},
+                               {"missing_revoked", sum->missingRevoked},
                                {"rejected_count", sum->rejected.size()},
-                               {"rejected", rejected}};
+                               {"rejected", rejected},
+                               {"warnings", warnings},
+                               {"encoding", sum->encoding},
+                               {"notes", sum->notes}};
         std::printf("%s\n", dump(j).c_str());
         if (!o.revoked.empty()) runRevoked(o, ctx);
         return;
     }
     std::printf("%s export: %s\n", sum->source.c_str(), core::escapeForDisplay(o.file).c_str());
-    std::printf("  imported   %d\n  updated    %d\n  unchanged  %d\n  revoked    %d\n  rejected   %zu\n",
-                sum->imported, sum->updated, sum->unchanged, sum->revoked, sum->rejected.size());
+    std::printf("  imported   %d\n  updated    %d\n  unchanged  %d\n  revoked    %d\n", sum->imported,
+                sum->updated, sum->unchanged, sum->revoked);
+    if (sum->reissued > 0)
+        std::printf("  reissued   %d       old codes revoked: the export brings a new code for the person\n",
+                    sum->reissued);
+    if (sum->earlierCheckins > 0)
+        std::printf("  checked in %d       already checked in at %s (imported as check-ins made there)\n",
+                    sum->earlierCheckins, sum->source.c_str());
+    if (sum->missingCount > 0) {
+        if (sum->missingRevoked > 0)
+            std::printf(
+                "  missing    %d       not in this export: cancelled, codes revoked (--revoke-missing)\n",
+                sum->missingCount);
+        else
+            std::printf(
+                "  missing    %d       imported before from %s, not in this export; if the file is a "
+                "complete export, import it again with --revoke-missing to revoke them\n",
+                sum->missingCount, sum->source.c_str());
+    }
+    std::printf("  rejected   %zu\n", sum->rejected.size());
     for (const auto& r : sum->rejected)
         std::printf("line %d: %s\n", r.line, core::escapeForDisplay(r.reason).c_str());
+    for (const auto& w : sum->warnings)
+        std::printf("line %d: warning: %s\n", w.line, core::escapeForDisplay(w.reason).c_str());
+    for (const auto& n : sum->notes) std::printf("note: %s\n", core::escapeForDisplay(n).c_str());
+    for (const auto& p : sum->missing)
+        std::printf("missing: %s (%s)\n", core::escapeForDisplay(p.name).c_str(),
+                    core::escapeForDisplay(p.externalId).c_str());
+    if (sum->missingCount > static_cast<int>(sum->missing.size()))
+        std::printf("missing: … and %d more\n", sum->missingCount - static_cast<int>(sum->missing.size()));
     if (!o.revoked.empty()) runRevoked(o, ctx);
 }
 
@@ -190,16 +237,20 @@ void registerImportCommands(CLI::App& app, CommandContext& ctx) {
     auto in = std::make_shared<ImportOptions>();
     auto* imp = app.add_subcommand(
         "import",
-        "Import attendees from a pretix, Eventbrite or generic CSV export (re-import updates people)");
+        "Import attendees from a pretix, Eventbrite, Indico or generic export (re-import updates people)");
     imp->add_option("--db", in->db, "Event database file (created if missing)")->required();
     imp->add_option("--format", in->format, "Export format; auto detects it from the header")
-        ->check(CLI::IsMember({"auto", "pretix", "eventbrite", "generic"}));
+        ->check(CLI::IsMember({"auto", "pretix", "eventbrite", "indico", "generic"}));
     imp->add_option("--actor", in->actor, "Who imports, for the audit log (default cli:$USER)");
     imp->add_flag("--json", in->json, "Print one JSON object");
     imp->add_option("--revoked", in->revoked,
                     "pretix's revoked secrets (its REST API's JSON, or one secret per line): signed tickets "
                     "refused as revoked although their signature is valid");
-    imp->add_option("FILE", in->file, "The CSV export (optional with --revoked)");
+    imp->add_flag("--revoke-missing", in->revokeMissing,
+                  "The file is a complete export: cancel the people imported before from the same system "
+                  "who are not in it (their codes are revoked)");
+    imp->add_option("FILE", in->file,
+                    "The CSV export, or Indico's registration list JSON (optional with --revoked)");
     imp->callback([in, &ctx] { runImport(*in, ctx); });
 
     auto out = std::make_shared<ExportOptions>();

@@ -84,18 +84,15 @@ std::string upper(const std::string& s) {
     std::u32string u = decodeUtf8(s);
     for (char32_t& c : u) {
         // Latin-1, Latin Extended-A, Greek and Cyrillic lower case; enough for labels.
-        if (c >= 'a' && c <= 'z')
-            c -= 32;
-        else if ((c >= 0xE0 && c <= 0xFE && c != 0xF7))
+        const bool latin = (c >= 'a' && c <= 'z') || (c >= 0xE0 && c <= 0xFE && c != 0xF7);
+        const bool greek = c >= 0x3B1 && c <= 0x3C9 && c != 0x3C2;
+        const bool cyrillic = c >= 0x430 && c <= 0x44F;
+        if (latin || greek || cyrillic)
             c -= 32;
         else if (c >= 0x100 && c <= 0x17F && (c % 2) == 1 && c != 0x131 && c != 0x138 && c != 0x149)
-            c -= 1;
-        else if (c >= 0x3B1 && c <= 0x3C9 && c != 0x3C2)
-            c -= 32;
-        else if (c >= 0x430 && c <= 0x44F)
-            c -= 32;
+            c -= 1;  // Latin Extended-A: capital, then small letter
         else if (c >= 0x450 && c <= 0x45F)
-            c -= 80;
+            c -= 80;  // Cyrillic ѐ…џ
     }
     return encodeUtf8(u);
 }
@@ -357,7 +354,7 @@ core::Result<RenderedPdf> BadgeRenderer::renderSheets(const std::vector<BadgeCon
         for (const auto& b : l.blocks)
             if (b) blocks.push_back(&*b);
     if (auto st = pdf.prepareFonts(**fonts, blocks); !st) return st.error();
-    const size_t perPage = static_cast<size_t>(cols * rows);
+    const size_t perPage = static_cast<size_t>(cols) * static_cast<size_t>(rows);
     for (size_t first = 0; first < contents.size(); first += perPage) {
         HPDF_Page page = pdf.addPage(210, 297);
         if (!page) return pdf.error("adding a sheet");

@@ -213,7 +213,7 @@ struct PrintService::Impl {
 
     // --- requests from the caller ------------------------------------------------------------------
 
-    void handleRequests(std::deque<Request> batch) {
+    void handleRequests(const std::deque<Request>& batch) {
         for (auto& r : batch) {
             if (r.kind == Request::Kind::Job) {
                 tracked.insert(r.jobId);
@@ -523,7 +523,7 @@ struct PrintService::Impl {
                 drains = lock.tryAcquire(opt.dbPath, opt.machine);
                 nextLockTry = Clock::now() + opt.healthInterval;
             }
-            handleRequests(std::move(batch));
+            handleRequests(batch);
             if (Clock::now() >= nextHealth) refreshHealth();
             const bool inFlight = drains ? processOutbox() : followRows();
             // New jobs of this process arrive with a hint (onOutboxChange); other processes'

@@ -219,7 +219,8 @@ void* GlfwBackend::updateTexture(void* texture, const uint8_t* rgba, int width, 
     glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
     glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(last));
-    return reinterpret_cast<void*>(static_cast<uintptr_t>(id));
+    // ImGui hands textures around as a void* (ImTextureID); OpenGL names them with integers.
+    return reinterpret_cast<void*>(static_cast<uintptr_t>(id));  // NOLINT(performance-no-int-to-ptr)
 }
 
 void GlfwBackend::fontsChanged() {

@@ -195,7 +195,9 @@ bool CsvReader::next(CsvRecord& record) {
     const std::size_t startPos = m_pos;
     const int startLine = m_line;
     record.line = startLine;
+    record.lastLine = startLine;
     record.error.clear();
+    bool recordSpanned = false;  // a quoted value of this record holds a line break
     std::size_t nFields = 0;
     const char delim = m_delimiter;
     const std::size_t maxField = m_options.maxFieldBytes;
@@ -233,8 +235,10 @@ bool CsvReader::next(CsvRecord& record) {
         }
         m_pos = p;
         m_line = startLine + 1;
+        record.lastLine = startLine;
         record.error = "unbalanced quote";
         record.fields.clear();
+        ++m_records;
         return true;
     };
 
@@ -282,6 +286,7 @@ bool CsvReader::next(CsvRecord& record) {
                     ++pos;
                 } else {  // a line break inside quotes belongs to the value
                     spannedLines = true;
+                    recordSpanned = true;
                     if (c == '\r' && pos + 1 < size && d[pos + 1] == '\n') {
                         append(field, "\r\n", 2);
                         pos += 2;
@@ -307,6 +312,7 @@ bool CsvReader::next(CsvRecord& record) {
             ++pos;
             continue;
         }
+        record.lastLine = m_line;
         if (pos < size) {  // line break
             if (d[pos] == '\r' && pos + 1 < size && d[pos + 1] == '\n') ++pos;
             ++pos;
@@ -314,8 +320,17 @@ bool CsvReader::next(CsvRecord& record) {
         }
         break;
     }
+    // A quote that "closed" on a later line and left the record with another number of fields
+    // than the header, or made a value too large to be real, is a stray quote paired with a
+    // later one: the lines in between are rows of their own. Reject the first line only and read
+    // the others, so that no line vanishes into one field.
+    const bool tooLarge = record.error.compare(0, 15, "field too large") == 0;
+    if (recordSpanned && ((m_expectFields > 0 && nFields != m_expectFields) || tooLarge))
+        return rewindUnbalanced();
     m_pos = pos;
     record.fields.resize(std::min(nFields, m_options.maxFields));
+    ++m_records;
+    if (recordSpanned && m_spanned.size() < 10000) m_spanned.emplace_back(record.line, record.lastLine);
     if (record.error.empty()) {
         for (std::size_t i = 0; i < record.fields.size(); ++i)
             if (!utf8::isValid(record.fields[i])) {
@@ -324,6 +339,10 @@ bool CsvReader::next(CsvRecord& record) {
                 break;
             }
     }
+    if (recordSpanned && !record.error.empty())
+        record.error += " (the row spans lines " + std::to_string(record.line) + "–" +
+                        std::to_string(record.lastLine) + ")";
+    if (m_expectFields == 0 && record.error.empty()) m_expectFields = record.fields.size();
     return true;
 }
 

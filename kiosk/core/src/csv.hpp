@@ -23,6 +23,10 @@
 //   field too large, too many fields): report it by line and keep reading; `fields` is then
 //   unspecified. Line numbers are physical lines (CRLF, LF and lone CR each end one line), the
 //   line where the record starts. A UTF-8 byte-order mark at the start is skipped.
+//   Every physical line ends up in exactly one record [line, lastLine] or is blank: a quoted
+//   value that runs over line breaks and leaves its record with another number of fields than
+//   the header had is a stray quote, and only its first line is rejected ("unbalanced quote");
+//   the lines after it are read as records of their own.
 #include <kiosk/core/result.hpp>
 
 #include <cstddef>
@@ -30,6 +34,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace kiosk::core::csv {
@@ -93,7 +98,8 @@ struct ReaderOptions {
 };
 
 struct CsvRecord {
-    int line = 0;  ///< physical line (1-based) where the record starts
+    int line = 0;      ///< physical line (1-based) where the record starts
+    int lastLine = 0;  ///< physical line where it ends (> line when a quoted value holds line breaks)
     std::vector<std::string> fields;
     std::string error;  ///< empty = good record
 };
@@ -107,6 +113,10 @@ public:
     /// Next record (blank lines are skipped). False at end of input.
     bool next(CsvRecord& record);
     char delimiter() const { return m_delimiter; }
+    /// Records accepted although a quoted value in them spans lines: (first line, last line).
+    /// A file that otherwise keeps one record per line gets them reported (see parseExport).
+    const std::vector<std::pair<int, int>>& spannedRecords() const { return m_spanned; }
+    int recordsRead() const { return m_records; }
 
 private:
     std::string_view m_data;
@@ -114,7 +124,10 @@ private:
     char m_delimiter = ',';
     std::size_t m_pos = 0;
     int m_line = 1;
-    std::size_t m_lastQuote = 0;  ///< one past the last '"' in the data (0: none)
+    std::size_t m_lastQuote = 0;     ///< one past the last '"' in the data (0: none)
+    std::size_t m_expectFields = 0;  ///< fields of the first good record (the header); 0 = none yet
+    std::vector<std::pair<int, int>> m_spanned;
+    int m_records = 0;
 };
 
 /// Picks , ; or TAB: the one occurring most often outside quotes on the first line.

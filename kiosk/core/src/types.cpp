@@ -82,11 +82,9 @@ std::optional<TimePoint> parseIso8601(std::string_view s) {
         ++i;
         int oh = 0, om = 0;
         if (!digits(2, oh)) return std::nullopt;
-        if (literal(':')) {
-            if (!digits(2, om)) return std::nullopt;
-        } else if (i < s.size()) {
-            if (!digits(2, om)) return std::nullopt;  // +0100
-        }
+        // +01:00 and +0100 carry minutes; a bare +01 does not.
+        const bool colon = literal(':');
+        if ((colon || i < s.size()) && !digits(2, om)) return std::nullopt;
         if (oh > 23 || om > 59) return std::nullopt;
         offsetMinutes = sign * (oh * 60 + om);
     }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 
@@ -23,7 +24,8 @@ nlohmann::json percentiles(std::vector<double> v) {
     if (v.empty()) return j;
     std::sort(v.begin(), v.end());
     auto at = [&](double q) {
-        return v[std::min(v.size() - 1, static_cast<std::size_t>(q * (v.size() - 1) + 0.5))];
+        return v[std::min(v.size() - 1,
+                          static_cast<std::size_t>(std::lround(q * static_cast<double>(v.size() - 1))))];
     };
     j["p50"] = at(0.50);
     j["p95"] = at(0.95);

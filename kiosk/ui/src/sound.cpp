@@ -23,7 +23,7 @@ std::string findInPath(const char* name) {
         const std::size_t end = p.find(':', start);
         const std::string dir = p.substr(start, end == std::string::npos ? std::string::npos : end - start);
         if (!dir.empty()) {
-            const std::string candidate = dir + "/" + name;
+            std::string candidate = dir + "/" + name;
             if (::access(candidate.c_str(), X_OK) == 0) return candidate;
         }
         if (end == std::string::npos) break;

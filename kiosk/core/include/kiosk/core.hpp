@@ -30,7 +30,7 @@ std::string escapeForDisplay(std::string_view raw);
 // ---------------------------------------------------------------------------------------------
 // Import
 
-enum class ImportFormat { Auto, Pretix, Eventbrite, Generic };
+enum class ImportFormat { Auto, Pretix, Eventbrite, Generic, Indico };
 
 struct ImportRow {                   ///< one attendee as read from an export
     int line = 0;                    ///< 1-based line number in the file (first data line is 2)
@@ -41,6 +41,11 @@ struct ImportRow {                   ///< one attendee as read from an export
     /// has at most 6 more digits, the ticket sequence) resolves to this attendee.
     std::vector<std::string> codePrefixes;
     bool cancelled = false;  ///< cancelled / refunded / not attending: revoke the codes
+    /// Already checked in at the source system (pretix `Checked in`, Eventbrite `Checked In`,
+    /// Indico `checked_in`): imported as a check-in made there (kiosk = the source's name), at
+    /// `checkedInAt` when the export gives the time, else at the import's time.
+    bool checkedIn = false;
+    std::optional<TimePoint> checkedInAt;
 };
 struct RejectedRow {
     int line = 0;
@@ -51,6 +56,12 @@ struct ImportBatch {
     std::string source;  ///< "pretix" / "eventbrite" / "generic"
     std::vector<ImportRow> rows;
     std::vector<RejectedRow> rejected;
+    /// Rows imported that deserve a look (a quoted value over several lines in a file that
+    /// otherwise keeps one row per line).
+    std::vector<RejectedRow> warnings;
+    /// What the organiser should know about the file as a whole ("read as Windows-1252 …").
+    std::vector<std::string> notes;
+    std::string encoding = "UTF-8";  ///< "UTF-8" or "Windows-1252" (decoded to UTF-8)
 };
 /// Parse an export (pure: no database). Errors only for unreadable input or unknown format.
 Result<ImportBatch> parseExport(std::string_view bytes, ImportFormat format = ImportFormat::Auto);
@@ -78,12 +89,41 @@ struct RevocationSummary {
     int codesRevoked = 0;  ///< imported codes revoked now
 };
 
+/// Someone imported earlier from the same source who is not in this export.
+struct MissingPerson {
+    std::string attendeeId;
+    std::string externalId;
+    std::string name;
+};
+
+/// How applyImport / importFile write.
+struct ImportApplyOptions {
+    /// Revoke the codes of (and cancel) the people of this source that the file no longer has:
+    /// for a complete re-export only. Refused while the file has rejected rows (their people
+    /// would look missing).
+    bool revokeMissing = false;
+    /// The import commits as soon as another connection waits for the write lock (a check-in
+    /// at the door waits for the rows of a fraction of a millisecond and one commit, never for
+    /// the whole import), and otherwise at least every maxTransactionMs (docs/import.md).
+    int maxTransactionMs = 250;
+};
+
 struct ImportSummary {
     int imported = 0;  ///< new attendees
     int updated = 0;   ///< existing attendees changed (check-ins kept)
     int unchanged = 0;
-    int revoked = 0;  ///< codes revoked because the person is now cancelled
+    int revoked = 0;          ///< codes revoked because the person is now cancelled
+    int reissued = 0;         ///< old codes revoked because the export brings a new one for the person
+    int earlierCheckins = 0;  ///< check-ins made at the source system, imported now
+    /// People of this source imported before and absent from this file (at most 200 listed;
+    /// missingCount has them all). With revokeMissing their codes are revoked.
+    std::vector<MissingPerson> missing;
+    int missingCount = 0;
+    int missingRevoked = 0;  ///< people cancelled by revokeMissing
     std::vector<RejectedRow> rejected;
+    std::vector<RejectedRow> warnings;  ///< imported rows worth a look (ImportBatch::warnings)
+    std::vector<std::string> notes;     ///< about the file as a whole (ImportBatch::notes)
+    std::string encoding = "UTF-8";
     std::string source;  ///< "pretix" / "eventbrite" / "generic"
 };
 
@@ -169,12 +209,18 @@ public:
     Status renameForBadge(const std::string& id, const std::string& badgeName, const std::string& actor);
     /// Accent- and case-insensitive prefix search on first, last name and organisation.
     Result<std::vector<Attendee>> search(std::string_view text, int limit = 50) const;
-    Result<ImportSummary> applyImport(const ImportBatch& batch, const std::string& actor, TimePoint at);
-    /// readExportFile + parse + applyImport in one transaction, parsing on a second thread while
-    /// the rows already parsed are written (what `kiosk import` does). The same summary as
-    /// parseExportFile followed by applyImport; nothing is written if the file cannot be parsed.
+    /// Writes in several transactions (ImportApplyOptions) so that check-ins never wait for
+    /// the whole import. Every row is applied idempotently (upsert by external id): should the
+    /// import fail half-way (disk full, database replaced), the error says how far it got and
+    /// importing the same file again completes it. The summary's audit entry, the missing
+    /// people and their revocation come in the last transaction, after every row.
+    Result<ImportSummary> applyImport(const ImportBatch& batch, const std::string& actor, TimePoint at,
+                                      const ImportApplyOptions& options = {});
+    /// readExportFile + parse + applyImport, parsing on a second thread while the rows already
+    /// parsed are written (what `kiosk import` does). The same summary as parseExportFile
+    /// followed by applyImport; nothing is written if the file cannot be read or recognised.
     Result<ImportSummary> importFile(const std::string& path, ImportFormat format, const std::string& actor,
-                                     TimePoint at);
+                                     TimePoint at, const ImportApplyOptions& options = {});
 
     // --- check-ins
     /// The one entry point: validate → resolve code → evaluate → one BEGIN IMMEDIATE write of the

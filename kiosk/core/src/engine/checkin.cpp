@@ -93,9 +93,21 @@ Result<ScanResult> Database::checkIn(const ScanRequest& req, const EngineOptions
             if (!v) return v.error();
             pretix = *v;
         }
+        const bool indico = cls.kind == CodeKind::IndicoV2 || cls.kind == CodeKind::IndicoLegacy;
+        // An accompanying person's ticket (Indico ≥ 3.3) is their own code when the import has it.
+        if (indico && !cls.companion.empty()) cls.lookup += "/" + cls.companion;
         auto found = eng.findCode(cls.lookup);
         if (!found) return found.error();
         code = *found;
+        if (indico && !cls.issuer.empty()) {
+            auto host = eng.indicoHost();
+            if (!host) return host.error();
+            // A known ticket is ours whatever name its server went by (an alias); an unknown one
+            // from another server than ours belongs to another event.
+            if (!code && !host->empty() && *host != cls.issuer) return Outcome::WrongEvent;
+            if (code && host->empty())
+                if (auto s = eng.learnIndicoHost(cls.issuer); !s) return s.error();
+        }
         // A signed code the list does not carry: a forgery unless a key verifies it.
         if (!code && pretix && pretix->check != PretixCheck::Valid) return Outcome::InvalidPayload;
         if (cls.kind == CodeKind::PretixSigned) {

@@ -72,6 +72,24 @@ struct EngineSteps {
         return std::optional<PretixVerification>(verifyPretixSigned(scanned, raw));
     }
 
+    /// The Indico server whose tickets belong to this event ('' = not known yet).
+    Result<std::string> indicoHost() const {
+        KIOSK_STMT(st, db.conn, "SELECT indico_host FROM event LIMIT 1");
+        if (st.step()) return st.text(0);
+        if (st.failed()) return db.conn.error("read the Indico server");
+        return std::string();
+    }
+
+    /// The first ticket that resolves to an imported registration names our Indico server:
+    /// from then on, a ticket of another server that the list does not know is `wrong_event`.
+    Status learnIndicoHost(const std::string& host) const {
+        KIOSK_STMT(st, db.conn, "UPDATE event SET indico_host = ?1 WHERE indico_host = ''");
+        st.bind(1, host);
+        st.step();
+        if (st.failed()) return db.conn.error("store the Indico server");
+        return {};
+    }
+
     /// pretix's revoked-secrets list (kiosk import --revoked).
     Result<bool> revokedSecret(const std::string& value) const {
         KIOSK_STMT(st, db.conn, "SELECT 1 FROM revoked_secrets WHERE secret = ?1");

@@ -106,6 +106,8 @@ Status parseEventbrite(csv::CsvReader& reader, const Header& h, RowTarget& out) 
         if (cStatus >= 0) {
             switch (attendeeState(status)) {
                 case AttendeeState::Admitted:
+                    // "Checked In": entered through Eventbrite's own app (the report has no time).
+                    row.checkedIn = foldForMatch(status).starts_with("checked");
                     break;
                 case AttendeeState::Cancelled:
                     row.cancelled = true;

@@ -118,11 +118,19 @@ bool takeValue(const csv::CsvRecord& r, const Header& h, int column, std::string
 Status parsePretix(csv::CsvReader& reader, const Header& h, RowTarget& out);
 Status parseEventbrite(csv::CsvReader& reader, const Header& h, RowTarget& out);
 Status parseGeneric(csv::CsvReader& reader, const Header& h, RowTarget& out);
+Status parseIndicoCsv(csv::CsvReader& reader, const Header& h, RowTarget& out);
+/// Indico's check-in API registration list (JSON). false: the JSON is not that list.
+Result<bool> parseIndicoJson(std::string_view text, RowTarget& out);
+
+/// A time as exports write it: ISO 8601 with Z or an offset, or wall-clock "YYYY-MM-DD HH:MM[:SS]"
+/// / "DD/MM/YYYY HH:MM" in this machine's time zone (the kiosk runs where the event is).
+std::optional<TimePoint> parseExportTime(std::string_view text);
 
 /// Scores how well a header matches each format (0 = not at all).
 int scorePretix(const Header& h);
 int scoreEventbrite(const Header& h);
 int scoreGeneric(const Header& h);
+int scoreIndico(const Header& h);
 
 /// True for records that hold nothing but empty cells (spreadsheets pad files with ",,,,").
 bool isBlankRecord(const csv::CsvRecord& r);

@@ -29,8 +29,11 @@ NamePart classifyPart(std::string_view label) {
 struct Columns {
     int order = -1, position = -1, status = -1, product = -1, variation = -1, name = -1;
     std::vector<std::pair<int, NamePart>> nameParts;
+    int invoiceName = -1;                                    ///< the buyer's name: pretix's fallback
+    std::vector<std::pair<int, NamePart>> invoiceNameParts;  ///< "Invoice address name: Given name" …
     int attendeeEmail = -1, email = -1, company = -1, invoiceCompany = -1, secret = -1;
     int language = -1, workingGroup = -1;
+    int checkedIn = -1;  ///< check-in list: the time of the check-in at pretix, empty if none
 };
 
 Columns locate(const Header& h) {
@@ -48,21 +51,27 @@ Columns locate(const Header& h) {
         h.find({"attendee email", "attendee e-mail", "e-mail teilnehmer*in", "e-mail des teilnehmers"});
     c.email = h.find({"e-mail", "email"});
     c.secret = h.find(kSecret);
+    c.checkedIn = h.find({"checked in", "eingecheckt"});
     c.language = findLanguageColumn(h);
     c.workingGroup = findWorkingGroupColumn(h);
-    for (int i = 0; i < h.size(); ++i) {
-        const std::string& n = h.norm(i);
-        for (auto prefix : kAttendeeName) {
-            if (n.size() > prefix.size() + 1 && n.compare(0, prefix.size(), prefix) == 0 &&
-                n[prefix.size()] == ':') {
-                std::string_view label(n);
-                label.remove_prefix(prefix.size() + 1);
-                while (!label.empty() && label.front() == ' ') label.remove_prefix(1);
-                c.nameParts.emplace_back(i, classifyPart(label));
-                break;
+    c.invoiceName = h.find(kInvoiceName);
+    auto collectParts = [&](std::span<const std::string_view> prefixes, auto& parts) {
+        for (int i = 0; i < h.size(); ++i) {
+            const std::string& n = h.norm(i);
+            for (auto prefix : prefixes) {
+                if (n.size() > prefix.size() + 1 && n.compare(0, prefix.size(), prefix) == 0 &&
+                    n[prefix.size()] == ':') {
+                    std::string_view label(n);
+                    label.remove_prefix(prefix.size() + 1);
+                    while (!label.empty() && label.front() == ' ') label.remove_prefix(1);
+                    parts.emplace_back(i, classifyPart(label));
+                    break;
+                }
             }
         }
-    }
+    };
+    collectParts(kAttendeeName, c.nameParts);
+    collectParts(kInvoiceName, c.invoiceNameParts);
     // "Company" appears twice in the positions sheet: the attendee's, then the invoice address's
     // (right before "Invoice address name"). Name *and* position decide which is which.
     const int invoiceName = h.find(kInvoiceName);
@@ -117,7 +126,9 @@ Status parsePretix(csv::CsvReader& reader, const Header& h, RowTarget& out) {
     const Columns c = locate(h);
     bool hasParts = false;
     for (auto [col, part] : c.nameParts) hasParts |= part == NamePart::Given || part == NamePart::Family;
-    if (c.order < 0 || (c.name < 0 && !hasParts))
+    for (auto [col, part] : c.invoiceNameParts)
+        hasParts |= part == NamePart::Given || part == NamePart::Family;
+    if (c.order < 0 || (c.name < 0 && c.invoiceName < 0 && !hasParts))
         return Error{"import.missing_columns",
                      "this does not look like a pretix export: it needs the columns 'Order code' and "
                      "'Attendee name' (or 'Bestellnummer' and 'Name Teilnehmer*in'); export the check-in "
@@ -126,7 +137,7 @@ Status parsePretix(csv::CsvReader& reader, const Header& h, RowTarget& out) {
     BatchBuilder builder(out);
     std::unordered_map<std::string, int> perOrder;  // occurrence counter when there is no id
     csv::CsvRecord rec;
-    std::string product, variation, order, status, secret, full, part, company, locale, why;
+    std::string product, variation, order, status, secret, full, part, company, locale, checkedIn, why;
     while (reader.next(rec)) {
         if (isBlankRecord(rec)) continue;
         if (!rec.error.empty()) {
@@ -146,33 +157,46 @@ Status parsePretix(csv::CsvReader& reader, const Header& h, RowTarget& out) {
         variation.clear();
         company.clear();
         locale.clear();
+        checkedIn.clear();
         bool ok =
             takeValue(rec, h, c.order, order, why) && takeValue(rec, h, c.position, position, why) &&
             takeValue(rec, h, c.status, status, why) && takeValue(rec, h, c.product, product, why) &&
-            takeValue(rec, h, c.variation, variation, why) && takeValue(rec, h, c.name, full, why) &&
-            takeValue(rec, h, c.secret, secret, why) && takeValue(rec, h, c.company, a.organisation, why) &&
+            takeValue(rec, h, c.variation, variation, why) && takeValue(rec, h, c.secret, secret, why) &&
+            takeValue(rec, h, c.company, a.organisation, why) &&
             takeValue(rec, h, c.attendeeEmail, a.email, why) && takeValue(rec, h, c.language, locale, why) &&
-            takeValue(rec, h, c.workingGroup, a.workingGroup, why);
+            takeValue(rec, h, c.workingGroup, a.workingGroup, why) &&
+            takeValue(rec, h, c.checkedIn, checkedIn, why);
         if (ok && a.email.empty()) ok = takeValue(rec, h, c.email, a.email, why);
         if (ok && a.organisation.empty()) ok = takeValue(rec, h, c.invoiceCompany, a.organisation, why);
-        std::string middle;
-        for (auto [col, kind] : c.nameParts) {
-            if (!ok) break;
-            part.clear();
-            ok = takeValue(rec, h, col, part, why);
-            if (kind == NamePart::Given)
-                a.firstName = part;
-            else if (kind == NamePart::Family)
-                a.lastName = part;
-            else if (kind == NamePart::Middle)
-                middle = part;
-        }
+        // The attendee's name: its parts, else the full name; without either (a product that
+        // does not ask for attendee names), the invoice address's name, as pretix's own
+        // check-in shows it.
+        auto takeName = [&](const std::vector<std::pair<int, NamePart>>& parts, int fullColumn) {
+            std::string middle;
+            for (auto [col, kind] : parts) {
+                if (!ok) return;
+                part.clear();
+                ok = takeValue(rec, h, col, part, why);
+                if (kind == NamePart::Given)
+                    a.firstName = part;
+                else if (kind == NamePart::Family)
+                    a.lastName = part;
+                else if (kind == NamePart::Middle)
+                    middle = part;
+            }
+            if (!middle.empty()) a.firstName += a.firstName.empty() ? middle : " " + middle;
+            if (ok && a.firstName.empty() && a.lastName.empty()) {
+                full.clear();
+                ok = takeValue(rec, h, fullColumn, full, why);
+                if (ok) splitFullName(full, a.firstName, a.lastName);
+            }
+        };
+        if (ok) takeName(c.nameParts, c.name);
+        if (ok && a.firstName.empty() && a.lastName.empty()) takeName(c.invoiceNameParts, c.invoiceName);
         if (!ok) {
             builder.reject(rec.line, why);
             continue;
         }
-        if (!middle.empty()) a.firstName += a.firstName.empty() ? middle : " " + middle;
-        if (a.firstName.empty() && a.lastName.empty()) splitFullName(full, a.firstName, a.lastName);
         if (order.empty()) {
             builder.reject(rec.line, "missing order code");
             continue;
@@ -209,6 +233,13 @@ Status parsePretix(csv::CsvReader& reader, const Header& h, RowTarget& out) {
         else
             a.externalId = order + "#" + std::to_string(++perOrder[order]);
         if (!secret.empty()) row.codes.push_back(secret);
+        // "Checked in" holds when the position was checked in at pretix (empty: not yet). A value
+        // that is not a time still says yes ("Yes", "Ja"), with the import's time.
+        if (const std::string f = foldForMatch(checkedIn);
+            !f.empty() && f != "no" && f != "nein" && f != "false") {
+            row.checkedIn = true;
+            row.checkedInAt = parseExportTime(checkedIn);
+        }
         builder.commit();
     }
     return {};

@@ -120,18 +120,49 @@ std::string upper(std::string_view s) {
     return out;
 }
 
+ClassifiedPayload classified(CodeKind kind, std::string lookup) {
+    ClassifiedPayload p;
+    p.kind = kind;
+    p.lookup = std::move(lookup);
+    return p;
+}
+
+/// "https://Indico.Example.org:443/event/7" → "indico.example.org:443"; a bare host stays itself.
+std::string hostOf(std::string_view url) {
+    if (const auto scheme = url.find("://"); scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
+    if (const auto slash = url.find_first_of("/?#"); slash != std::string_view::npos)
+        url = url.substr(0, slash);
+    if (const auto at = url.rfind('@'); at != std::string_view::npos) url.remove_prefix(at + 1);
+    return lower(url);
+}
+
 std::optional<ClassifiedPayload> classifyJson(std::string_view s) {
     const auto j = nlohmann::json::parse(s.begin(), s.end(), nullptr, /*allow_exceptions=*/false);
     if (!j.is_object()) return std::nullopt;
-    // Indico >= 3.3: {"i":[2,"<host>","<base64 uuid>"(, person)]}
+    // Indico >= 3.3: {"i":[2,"<host>","<base64 uuid>"(, person)]}; other keys are ignored.
     if (const auto it = j.find("i"); it != j.end() && it->is_array() && it->size() >= 3 &&
                                      (*it)[0].is_number_integer() && (*it)[2].is_string()) {
         const auto bytes = base64Decode((*it)[2].get_ref<const std::string&>());
-        if (bytes && bytes->size() == 16) return ClassifiedPayload{CodeKind::IndicoV2, uuidString(*bytes)};
+        if (bytes && bytes->size() == 16) {
+            ClassifiedPayload p = classified(CodeKind::IndicoV2, uuidString(*bytes));
+            if ((*it)[1].is_string()) p.issuer = hostOf((*it)[1].get_ref<const std::string&>());
+            if (it->size() >= 4) {
+                const auto& person = (*it)[3];
+                if (person.is_string())
+                    p.companion = person.get<std::string>().substr(0, 128);
+                else if (person.is_number_integer())
+                    p.companion = std::to_string(person.get<int64_t>());
+            }
+            return p;
+        }
     }
-    // Indico < 3.3: {"registrant_id":…, "checkin_secret":"<uuid>", …}
-    if (const auto it = j.find("checkin_secret"); it != j.end() && it->is_string())
-        return ClassifiedPayload{CodeKind::IndicoLegacy, lower(it->get_ref<const std::string&>())};
+    // Indico < 3.3: {"registrant_id":…, "checkin_secret":"<uuid>", "server_url":…, …}
+    if (const auto it = j.find("checkin_secret"); it != j.end() && it->is_string()) {
+        ClassifiedPayload p = classified(CodeKind::IndicoLegacy, lower(it->get_ref<const std::string&>()));
+        if (const auto url = j.find("server_url"); url != j.end() && url->is_string())
+            p.issuer = hostOf(url->get_ref<const std::string&>());
+        return p;
+    }
     return std::nullopt;
 }
 
@@ -225,17 +256,17 @@ std::string_view codeKindName(CodeKind k) {
 }
 
 ClassifiedPayload classifyPayload(std::string_view s) {
-    if (startsWithNoCase(s, kOwnCodePrefix)) return {CodeKind::Kiosk, upper(s)};
+    if (startsWithNoCase(s, kOwnCodePrefix)) return classified(CodeKind::Kiosk, upper(s));
     if (!s.empty() && s.front() == '{') {
         if (auto j = classifyJson(s)) return *j;
-        return {CodeKind::Unknown, std::string(s)};
+        return classified(CodeKind::Unknown, std::string(s));
     }
-    if (isHiEvents(s)) return {CodeKind::HiEvents, std::string(s)};
+    if (isHiEvents(s)) return classified(CodeKind::HiEvents, std::string(s));
     if (!s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
-        return {CodeKind::Eventbrite, std::string(s)};
-    if (isPretixSecret(s)) return {CodeKind::Pretix, std::string(s)};
-    if (isPretixSigned(s)) return {CodeKind::PretixSigned, std::string(s)};
-    return {CodeKind::Unknown, std::string(s)};
+        return classified(CodeKind::Eventbrite, std::string(s));
+    if (isPretixSecret(s)) return classified(CodeKind::Pretix, std::string(s));
+    if (isPretixSigned(s)) return classified(CodeKind::PretixSigned, std::string(s));
+    return classified(CodeKind::Unknown, std::string(s));
 }
 
 std::string encodeOwnCode(const OwnCode& code, const unsigned char* secretKey) {

@@ -361,8 +361,11 @@ Error explainOpenError(Error e, const std::string& path) {
 }
 
 /// Busy handler: sleep 0.5–2.5 ms per try, give up after about 30 s (then "db.busy").
-int busyWait(void*, int tries) {
+int busyWait(void* connection, int tries) {
     constexpr int kMaxTries = 15000;
+    // Say that we wait: a long writer working in short transactions (an import) lets us in
+    // between two of them (store::Connection::letWaitersIn).
+    if (connection) static_cast<const store::Connection*>(connection)->markWaiting();
     if (tries >= kMaxTries) return 0;
     std::this_thread::sleep_for(std::chrono::microseconds(500 + randombytes_uniform(2000)));
     return 1;
@@ -412,6 +415,7 @@ Result<Database> Database::open(const std::string& path, Mode mode) {
     impl->path = path;
     impl->readOnly = mode == Mode::ReadOnly;
     const auto& c = impl->conn;
+    sqlite3_busy_handler(c.get(), &busyWait, const_cast<store::Connection*>(&impl->conn));
     auto configure = [&]() -> Status {
         // A confirmed check-in must survive a power cut: FULL syncs the WAL on every commit.
         if (!impl->readOnly) {

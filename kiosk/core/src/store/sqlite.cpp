@@ -1,9 +1,15 @@
 #include "store/sqlite.hpp"
 
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <thread>
+#include <utility>
 
 namespace kiosk::core::store {
 
@@ -141,8 +147,101 @@ Status Connection::checkFile() const {
     return *m_lost;
 }
 
+Connection::~Connection() {
+    m_stmts.clear();
+    if (m_waitFd >= 0) ::close(m_waitFd);
+}
+
+Connection::Connection(Connection&& o) noexcept
+    : m_waitFd(std::exchange(o.m_waitFd, -2)),
+      m_waiting(std::exchange(o.m_waiting, false)),
+      m_db(std::move(o.m_db)),
+      m_watchPath(std::move(o.m_watchPath)),
+      m_watchDev(o.m_watchDev),
+      m_watchIno(o.m_watchIno),
+      m_walDev(o.m_walDev),
+      m_walIno(o.m_walIno),
+      m_lost(std::move(o.m_lost)),
+      m_stmts(std::move(o.m_stmts)) {}
+
+Connection& Connection::operator=(Connection&& o) noexcept {
+    if (this != &o) {
+        m_stmts.clear();
+        if (m_waitFd >= 0) ::close(m_waitFd);
+        m_db = std::move(o.m_db);
+        m_watchPath = std::move(o.m_watchPath);
+        m_watchDev = o.m_watchDev;
+        m_watchIno = o.m_watchIno;
+        m_walDev = o.m_walDev;
+        m_walIno = o.m_walIno;
+        m_lost = std::move(o.m_lost);
+        m_stmts = std::move(o.m_stmts);
+        m_waitFd = std::exchange(o.m_waitFd, -2);
+        m_waiting = std::exchange(o.m_waiting, false);
+    }
+    return *this;
+}
+
+int Connection::waitFd() const {
+    if (m_waitFd != -2) return m_waitFd;
+    m_waitFd = -1;
+    const char* main = m_db ? sqlite3_db_filename(m_db.get(), "main") : nullptr;
+    if (!main || !*main) return -1;  // in-memory: no other process
+    // Private like the database (0600); it holds nothing but locks.
+    m_waitFd =
+        ::open((std::string(main) + "-waiting").c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    return m_waitFd;
+}
+
+namespace {
+struct flock byteZero(short type) {
+    struct flock l {};
+    l.l_type = type;
+    l.l_whence = SEEK_SET;
+    l.l_start = 0;
+    l.l_len = 1;
+    return l;
+}
+}  // namespace
+
+void Connection::markWaiting() const {
+    if (m_waiting) return;
+    const int fd = waitFd();
+    // Open-file-description locks: one per connection (its own descriptor), in any process,
+    // released when the descriptor closes (a waiter that dies leaves nothing behind).
+    struct flock l = byteZero(F_RDLCK);
+    if (fd >= 0 && ::fcntl(fd, F_OFD_SETLK, &l) == 0) m_waiting = true;
+}
+
+void Connection::doneWaiting() const {
+    if (!m_waiting) return;
+    struct flock l = byteZero(F_UNLCK);
+    ::fcntl(m_waitFd, F_OFD_SETLK, &l);
+    m_waiting = false;
+}
+
+bool Connection::othersWaiting() const {
+    const int fd = waitFd();
+    if (fd < 0) return false;
+    struct flock l = byteZero(F_WRLCK);  // would a write lock conflict with someone's read lock?
+    if (::fcntl(fd, F_OFD_GETLK, &l) != 0) return false;
+    return l.l_type != F_UNLCK;
+}
+
+bool Connection::letWaitersIn(int maxMs) const {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(maxMs);
+    // Each waiter drops its lock once its BEGIN IMMEDIATE went through.
+    while (othersWaiting()) {
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    return true;
+}
+
 Status Transaction::begin() {
-    if (auto s = m_c.exec("BEGIN IMMEDIATE", "start writing"); !s) return s;
+    auto begun = m_c.exec("BEGIN IMMEDIATE", "start writing");
+    m_c.doneWaiting();
+    if (!begun) return begun;
     m_open = true;
     // Checked once the write lock is held: a file replaced from now on is seen at commit.
     return m_c.checkFile();
@@ -153,7 +252,9 @@ Status Transaction::commit() {
     // Before COMMIT: a write into a deleted or replaced file is rolled back (destructor), so the
     // caller never reports an arrival that is not in the event's file.
     if (auto s = m_c.checkFile(); !s) return s;
-    if (auto s = m_c.exec("COMMIT", "save the change"); !s) return s;  // destructor rolls back what is left
+    auto committed = m_c.exec("COMMIT", "save the change");
+    m_c.doneWaiting();
+    if (!committed) return committed;  // the destructor rolls back what is left
     m_open = false;
     // After COMMIT: a file replaced between the check and the commit took the write with it.
     return m_c.checkFile();

@@ -110,7 +110,26 @@ public:
     /// even if a file reappears at the path: the kiosk must be restarted on the right file.
     Status checkFile() const;
 
+    // --- Waiting writers, seen across processes. A connection waiting for the write lock says so
+    // with a read lock (Linux open-file-description lock, F_OFD_SETLK) on the file "<db>-waiting"
+    // beside the database; a long writer (an import) asks whether anyone holds one, commits, and
+    // lets them in before it takes the lock again: SQLite's waiters poll every 0.5–2.5 ms and
+    // would hardly ever catch the moment between two of its transactions.
+    /// From the busy handler: this connection waits for the write lock.
+    void markWaiting() const;
+    /// The wait is over (BEGIN IMMEDIATE or COMMIT returned).
+    void doneWaiting() const;
+    /// True when another connection (any process) waits for the write lock. One fcntl call.
+    bool othersWaiting() const;
+    /// Between two transactions of a long writer: returns once no other connection waits any
+    /// more (each got its turn), or after `maxMs` (false: someone still says it waits).
+    bool letWaitersIn(int maxMs) const;
+
 private:
+    int waitFd() const;  ///< the turnstile file, opened on first use; -1 if it cannot be
+
+    mutable int m_waitFd = -2;  ///< -2: not opened yet
+    mutable bool m_waiting = false;
     DbPtr m_db;
     std::string m_watchPath;
     dev_t m_watchDev = 0;
@@ -122,9 +141,9 @@ private:
     mutable std::unordered_map<const char*, StmtPtr> m_stmts;
 
 public:
-    ~Connection() { m_stmts.clear(); }
-    Connection(Connection&&) noexcept = default;
-    Connection& operator=(Connection&&) noexcept = default;
+    ~Connection();
+    Connection(Connection&& o) noexcept;
+    Connection& operator=(Connection&& o) noexcept;
 };
 
 /// BEGIN IMMEDIATE … COMMIT. Rolls back in the destructor unless commit() succeeded, so every

@@ -24,6 +24,12 @@ struct ClassifiedPayload {
     /// The value to look up in the codes table: the payload itself for most kinds, the
     /// registration UUID (lower-case, dashed) for Indico, the canonical text for our own codes.
     std::string lookup;
+    /// Indico: the server that issued the ticket ("indico.example.org", lower case; from the
+    /// compact form's host or the older form's server_url). Empty for other kinds.
+    std::string issuer;
+    /// Indico ≥ 3.3: the accompanying person's id (the compact form's 4th element), empty for the
+    /// registrant's own ticket. Looked up as lookup + "/" + companion.
+    std::string companion;
 };
 /// Classify an already sanitized payload. Never fails: anything unrecognised is Unknown and is
 /// still looked up by exact match (generic imports may carry any code).
