@@ -246,7 +246,9 @@ void registerCoreCommands(CLI::App& app, CommandContext& ctx) {
     });
 
     // --- search
-    auto* search = app.add_subcommand("search", "Find attendees by first name, last name or organisation");
+    auto* search = app.add_subcommand("search",
+                                      "Find attendees by name, organisation, e-mail, order or confirmation "
+                                      "reference, case reference or scanned code");
     search->add_option("--db", opt->db, "Event database")->required();
     search->add_flag("--json", opt->json, "Print a JSON array");
     search->add_option("--limit", opt->limit, "At most this many results (default 50)");
@@ -254,7 +256,7 @@ void registerCoreCommands(CLI::App& app, CommandContext& ctx) {
     search->callback([opt, &ctx] {
         auto db = openDb(ctx, "search", opt->db);
         if (!db) return;
-        auto found = db->search(opt->text, opt->limit);
+        auto found = db->findAttendees(opt->text, opt->limit);
         if (!found) return fail(ctx, "search", found.error().message);
         if (opt->json) {
             auto arr = nlohmann::json::array();

@@ -6,6 +6,7 @@
 
 #include <kiosk/core.hpp>
 #include <kiosk/core/assets.hpp>
+#include <kiosk/core/log.hpp>
 #include <kiosk/printing/badge.hpp>
 #include <kiosk/printing/printer.hpp>
 #include <kiosk/scanner.hpp>
@@ -74,6 +75,16 @@ int run(const RunOptions& o) {
         std::fprintf(stderr, "kiosk run: %s [%s]\n", db.error().message.c_str(), db.error().code.c_str());
         return 2;
     }
+
+    // The organiser's record of the day, beside the database (kiosk/core/log.hpp). A dashboard
+    // only reads: it logs to stderr alone.
+    if (o.mode != "dashboard") {
+        if (auto st = core::openLog(o.db, "run"); !st)
+            std::fprintf(stderr, "kiosk run: %s [%s]; logging to stderr only\n", st.error().message.c_str(),
+                         st.error().code.c_str());
+    }
+    core::logInfo("kiosk run started: kiosk " + (o.kiosk.empty() ? defaultKioskName() : o.kiosk) + ", mode " +
+                  o.mode + ", database " + o.db + ", printer " + (o.printer.empty() ? "none" : o.printer));
 
     if (auto ev = db->event(); ev && !ev->has_value())
         std::fprintf(stderr,
@@ -194,6 +205,8 @@ int run(const RunOptions& o) {
     auto a = std::move(app).value();
     w.reset();
     a.reset();
+    core::logInfo("kiosk run stopped");
+    core::closeLog();
     return 0;
 }
 

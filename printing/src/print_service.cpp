@@ -20,6 +20,8 @@
 #include <kiosk/printing/print_policy.hpp>
 #include <kiosk/printing/printer.hpp>
 
+#include <kiosk/core/log.hpp>
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -177,6 +179,10 @@ struct PrintService::Impl {
     }
 
     void workerError(const core::Error& e) {
+        // Logged when it changes: an unreachable printer is asked again every few seconds.
+        if (e.code != health.lastErrorCode || e.message != health.lastError)
+            core::logError("printer " + (queueInUse.empty() ? opt.printer : queueInUse) + ": " + e.code +
+                           ": " + e.message);
         health.lastErrorCode = e.code;
         health.lastError = e.message;
         publishHealth();
@@ -202,13 +208,19 @@ struct PrintService::Impl {
     }
 
     void hold(core::PrintJob& job, const std::string& code, const std::string& text) {
-        if (advance(job, core::PrintStep::held(code, text, core::nowUtc())))
+        if (advance(job, core::PrintStep::held(code, text, core::nowUtc()))) {
+            core::logWarn("badge held for the help desk: job " + job.id + ", attendee " + job.attendeeId +
+                          ": " + code + ": " + text);
             emit(job, "held", 0.f, code, text);
+        }
     }
 
     void fail(core::PrintJob& job, const std::string& code, const std::string& text) {
-        if (advance(job, core::PrintStep::failed(code, text, core::nowUtc())))
+        if (advance(job, core::PrintStep::failed(code, text, core::nowUtc()))) {
+            core::logError("badge not printed: job " + job.id + ", attendee " + job.attendeeId + ": " + code +
+                           ": " + text);
             emit(job, "failed", 0.f, code, text);
+        }
     }
 
     // --- requests from the caller ------------------------------------------------------------------
@@ -278,6 +290,14 @@ struct PrintService::Impl {
                     h.lastError = "queue \"" + name + "\" is rejecting jobs: run cupsaccept " + name;
                 }
             }
+        }
+        // The organiser's log says when the printer went wrong and when it came back.
+        if (h.lastErrorCode != health.lastErrorCode) {
+            if (!h.lastErrorCode.empty())
+                core::logError("printer " + (name.empty() ? std::string("(none)") : name) + ": " +
+                               h.lastErrorCode + ": " + h.lastError);
+            else if (!health.lastErrorCode.empty() && health.lastErrorCode != "printer.checking")
+                core::logInfo("printer " + name + " is ready again");
         }
         health = std::move(h);
         publishHealth();

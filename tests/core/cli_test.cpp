@@ -443,3 +443,31 @@ TEST_CASE("cli: event --retention-days sets the retention date, shown in JSON") 
     CHECK(j["retention_until"] == "2026-03-26T17:00:00Z");
     CHECK(runKiosk({"event", "--db", file.path(), "--retention-days", "-3"}).status == 2);
 }
+
+TEST_CASE("cli: kiosk pin sets the shared PIN and each volunteer's own, and shows who has one") {
+    DemoDb d;
+    auto setPin = [&](const std::string& pin, const std::vector<std::string>& extra) {
+        std::string cmd = "printf '%s\\n' " + shellQuote(pin) + " | " + shellQuote(KIOSK_EXE) + " pin --db " +
+                          shellQuote(d.file.path()) + " --set";
+        for (const auto& a : extra) cmd += " " + shellQuote(a);
+        cmd += " >/dev/null 2>&1";
+        const int rc = std::system(cmd.c_str());
+        return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    };
+    // The demo database, made by `kiosk demo`, opens with the demo PIN until one is set.
+    auto shown = runKiosk({"pin", "--db", d.file.path()});
+    REQUIRE(shown.status == 0);
+    CHECK(shown.out.find("demo database") != std::string::npos);
+    CHECK(setPin("2468", {}) == 0);
+    CHECK(setPin("1357", {"--volunteer", "Amina"}) == 0);
+    CHECK(setPin("1357", {"--volunteer", "Bob"}) == 2);  // pin.taken: the desk could not tell them apart
+    CHECK(setPin("12", {"--volunteer", "Bob"}) == 2);
+    shown = runKiosk({"pin", "--db", d.file.path()});
+    CHECK(shown.out.find("pin: set") != std::string::npos);
+    CHECK(shown.out.find("(shared desk PIN)") != std::string::npos);
+    CHECK(shown.out.find("Amina") != std::string::npos);
+    CHECK(shown.out.find("Bob") == std::string::npos);
+    CHECK(runKiosk({"pin", "--db", d.file.path(), "--remove", "Amina"}).status == 0);
+    CHECK(runKiosk({"pin", "--db", d.file.path()}).out.find("Amina") == std::string::npos);
+    CHECK(runKiosk({"pin", "--db", d.file.path(), "--remove", "Amina"}).status == 2);
+}

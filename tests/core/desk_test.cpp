@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include <cctype>
 #include <chrono>
 #include <thread>
 
@@ -160,8 +161,9 @@ TEST_CASE("desk core: annuls written before the annuls column name their check-i
             "ALTER TABLE event DROP COLUMN short_name; ALTER TABLE event DROP COLUMN tagline; "
             "ALTER TABLE event DROP COLUMN colour; ALTER TABLE event DROP COLUMN accent_colour; "
             "ALTER TABLE event DROP COLUMN logo; "
-            "ALTER TABLE checkins DROP COLUMN annuls; DELETE FROM schema_migrations WHERE version >= 8; "
-            "PRAGMA user_version = 7");
+            "ALTER TABLE checkins DROP COLUMN annuls; ALTER TABLE event DROP COLUMN demo; "
+            "DROP INDEX attendees_external_id; DROP INDEX attendees_email; "
+            "DELETE FROM schema_migrations WHERE version >= 8; PRAGMA user_version = 7");
     Database db = file.open();
     const auto h = db.history(db.attendees().value()[0].id).value();
     REQUIRE(h.size() == 4);
@@ -336,4 +338,107 @@ TEST_CASE("desk core: the database worker runs tasks in order on its own connect
     for (int i = 0; i < 20; ++i) CHECK(names[static_cast<std::size_t>(i)] == "P" + std::to_string(i));
     CHECK(file.open().attendees().value().size() == 20);
     CHECK_FALSE(DatabaseWorker::start(file.path() + ".missing").ok());
+}
+
+// --- the desk's search (issue 9) ------------------------------------------------------------------
+
+TEST_CASE("desk search: names typed without their apostrophe, hyphen or spaces") {
+    DeskEvent ev;
+    const auto marie = ev.db.addAttendee(person("Marie", "D'Hondt"), "t").value();
+    const auto jean = ev.db.addAttendee(person("Jean-Marie", "Van den Bossche"), "t").value();
+    const auto tom = ev.db.addAttendee(person("Tom", "O\u2019Brien"), "t").value();  // typographic apostrophe
+    auto ids = [&](const char* q) {
+        std::vector<std::string> out;
+        for (const auto& a : ev.db.findAttendees(q).value()) out.push_back(a.id);
+        return out;
+    };
+    CHECK(ids("dhondt") == std::vector<std::string>{marie.id});
+    CHECK(ids("d'hondt") == std::vector<std::string>{marie.id});
+    CHECK(ids("DHOND") == std::vector<std::string>{marie.id});
+    CHECK(ids("vandenbossche") == std::vector<std::string>{jean.id});
+    CHECK(ids("jeanmarie") == std::vector<std::string>{jean.id});
+    CHECK(ids("obrien") == std::vector<std::string>{tom.id});
+    CHECK(ev.db.search("dhondt").value().size() == 1);  // the index itself
+}
+
+TEST_CASE("desk search: by e-mail, by the ticketing system's reference, by our confirmation's reference") {
+    DeskEvent ev;
+    Attendee a = person("Ana", "Silva");
+    a.email = "Ana.Silva@Example.org";
+    a.externalSource = "pretix";
+    a.externalId = "ABC12-1";
+    const auto ana = ev.db.addAttendee(a, "t").value();
+    Attendee b = person("Rui", "Silva");
+    b.externalSource = "pretix";
+    b.externalId = "ABC12-2";
+    const auto rui = ev.db.addAttendee(b, "t").value();
+    Attendee c = person("Eve", "Other");
+    c.externalSource = "pretix";
+    c.externalId = "ABC123-1";  // another order whose code starts the same
+    (void)ev.db.addAttendee(c, "t").value();
+
+    auto found = ev.db.findAttendees("ana.silva@example.org").value();
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].id == ana.id);
+    CHECK(ev.db.findAttendees("nobody@example.org").value().empty());
+    // The order code finds the order's people, not another order's.
+    found = ev.db.findAttendees("abc12").value();
+    REQUIRE(found.size() == 2);
+    CHECK(found[0].id == ana.id);
+    CHECK(found[1].id == rui.id);
+    found = ev.db.findAttendees("ABC12-2").value();
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].id == rui.id);
+    // "Reference" on our confirmation: the attendee id, read out whole or its first 16 characters
+    // (the first 12 are the time it was made: shared by everyone imported together).
+    found = ev.db.findAttendees(ev.zoe.id).value();
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].id == ev.zoe.id);
+    CHECK(ev.db.findAttendees(ev.zoe.id.substr(0, 12)).value().empty());  // too short: not a reference
+    std::string upper = ev.zoe.id.substr(0, 16);
+    for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    found = ev.db.findAttendees(upper).value();
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].id == ev.zoe.id);
+}
+
+TEST_CASE("desk search: by the case reference the kiosk showed and by scanning the person's code") {
+    DeskEvent ev;
+    const std::string code = ev.db.primaryCode(ev.jan.id).value();
+    REQUIRE(ev.db.checkIn(scan(code)).value().outcome == Outcome::CheckedIn);
+    const auto repeat = ev.db.checkIn(scan(code)).value();
+    REQUIRE_FALSE(repeat.caseRef.empty());
+    std::string lowered = repeat.caseRef;
+    for (auto& ch : lowered) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    auto found = ev.db.findAttendees(lowered).value();
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].id == ev.jan.id);
+    // The code scanned at the desk (a wedge types it into the search box): the person, and no
+    // check-in written.
+    found = ev.db.findAttendees(code).value();
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].id == ev.jan.id);
+    CHECK(ev.db.history(ev.jan.id).value().size() == 1);
+    // A case naming nobody finds nobody.
+    const auto unknown = ev.db.checkIn(scan("not-a-ticket")).value();
+    CHECK(ev.db.findAttendees(unknown.caseRef).value().empty());
+}
+
+TEST_CASE("desk search: a database from before step 12 gets the run-together names in its index") {
+    TempDb file;
+    std::string id;
+    {
+        Database db = file.open();
+        REQUIRE(db.setEvent(testEvent()).ok());
+        id = db.addAttendee(person("Marie", "D'Hondt"), "t").value().id;
+    }
+    // As the previous release indexed it: the folded words only.
+    sqlExec(file.path(),
+            "DROP INDEX attendees_external_id; DROP INDEX attendees_email; DELETE FROM attendee_search; "
+            "INSERT INTO attendee_search(rowid, words) SELECT seq, 'marie d''hondt' FROM attendees; "
+            "DELETE FROM schema_migrations WHERE version >= 12; PRAGMA user_version = 11");
+    Database db = file.open();
+    const auto found = db.search("dhondt").value();
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].id == id);
 }

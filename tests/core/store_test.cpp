@@ -427,10 +427,14 @@ TEST_CASE("store: running counters equal a full recount through imports, check-i
     "CREATE TRIGGER checkins_no_update BEFORE UPDATE ON checkins BEGIN SELECT RAISE(ABORT, 'the check-in "  \
     "log is append-only: annul instead'); END; ALTER TABLE attendees DROP COLUMN erased_at; "               \
     "ALTER TABLE event DROP COLUMN retention_days; DELETE FROM schema_migrations WHERE version = 10; "
-constexpr const char* kUndoStep10 = KIOSK_UNDO_STEP10;
-// The steps after 7 undone by hand (10: erasure; 9: the event's branding; 8: the annul's
-// check-in id), before undoing step 7.
-constexpr const char* kUndoAfterStep7 = KIOSK_UNDO_STEP10
+// Steps 11 (the demo flag) and 12 (the desk search's indexes) undone by hand.
+#define KIOSK_UNDO_AFTER_STEP10                                                                          \
+    "ALTER TABLE event DROP COLUMN demo; DROP INDEX attendees_external_id; DROP INDEX attendees_email; " \
+    "DELETE FROM schema_migrations WHERE version >= 11; "
+constexpr const char* kUndoStep10 = KIOSK_UNDO_AFTER_STEP10 KIOSK_UNDO_STEP10;
+// The steps after 7 undone by hand (12, 11: the desk's; 10: erasure; 9: the event's branding; 8:
+// the annul's check-in id), before undoing step 7.
+constexpr const char* kUndoAfterStep7 = KIOSK_UNDO_AFTER_STEP10 KIOSK_UNDO_STEP10
     "ALTER TABLE event DROP COLUMN short_name; ALTER TABLE event DROP COLUMN tagline; "
     "ALTER TABLE event DROP COLUMN colour; ALTER TABLE event DROP COLUMN accent_colour; "
     "ALTER TABLE event DROP COLUMN logo; "

@@ -1,12 +1,12 @@
 // The whole KioskApp without a window: a headless Backend runs real frames (ImGui draws, nothing
 // is rasterised), a real database in a temp file, the real ScanService fed by wedge keystrokes.
 #include "../../kiosk/ui/src/font_loader.hpp"
-#include "../../kiosk/ui/src/pin.hpp"
 #include "ui_test_event.hpp"
 
 #include <doctest/doctest.h>
 
 #include <kiosk/core.hpp>
+#include <kiosk/core/access.hpp>
 #include <kiosk/printing/printer.hpp>
 #include <kiosk/scanner.hpp>
 #include <kiosk/ui.hpp>
@@ -66,10 +66,10 @@ struct Fixture {
     std::string zoeId, ivanId, nikosId;
     std::string zoeCode, ivanCode;
 
-    Fixture() {
+    explicit Fixture(std::string eventId = "ui-test-2026") {
         auto db = core::Database::open(tmp.path, core::Database::Mode::CreateIfMissing);
         REQUIRE_MESSAGE(db.ok(), (db.ok() ? "" : db.error().message));
-        ui::test::setOpenEvent(*db, "ui-test-2026", "Rencontre annuelle — test");
+        ui::test::setOpenEvent(*db, eventId, "Rencontre annuelle — test");
         zoeId = ui::test::addPerson(*db, "Zoë", "Kowalczyk-Øster", "WG 3", core::Language::Fr);
         ivanId = ui::test::addPerson(*db, "Иван", "Петров", "WG 1", core::Language::En);
         nikosId = ui::test::addPerson(*db, "Νίκος", "Παπαδόπουλος", "WG 2", core::Language::Nl);
@@ -207,7 +207,7 @@ std::string pinVerdict(ui::KioskApp& app, HeadlessBackend& b, const std::string&
 
 TEST_CASE("app: Escape does not leave attendee mode; a wrong PIN never opens the desk") {
     Fixture f;
-    REQUIRE(ui::setPin(ui::pinFileFor(f.tmp.path), "4321").ok());
+    REQUIRE(core::setPin(core::pinFileFor(f.tmp.path), "4321").ok());
     HeadlessBackend b;
     auto app = f.makeApp();
     app->runFrame(b);
@@ -242,6 +242,91 @@ TEST_CASE("app: Escape does not leave attendee mode; a wrong PIN never opens the
     app->onKey(ui::Key::Enter);
     CHECK(pinVerdict(*app, b, checking) == "opened");
     CHECK(app->mode() == ui::Mode::Desk);
+}
+
+namespace {
+
+/// Types a PIN on the open pad and returns the verdict (see pinVerdict).
+std::string typePin(ui::KioskApp& app, HeadlessBackend& b, const std::string& pin) {
+    auto strings = nlohmann::json::parse(std::ifstream(std::string(KIOSK_ASSETS_DIR) + "/lang/fr.json"));
+    for (char c : pin) app.onChar(static_cast<char32_t>(c));
+    app.onKey(ui::Key::Enter);
+    return pinVerdict(app, b, strings["lock"]["checking"]);
+}
+
+}  // namespace
+
+TEST_CASE(
+    "app: the demo PIN is refused on an event whose id starts with rrbsi- but was not made by kiosk demo") {
+    Fixture f("rrbsi-2026");  // an organiser's own event, named like the demo's
+    HeadlessBackend b;
+    {
+        auto app = f.makeApp();
+        app->onKey(ui::Key::F12);
+        app->runFrame(b);
+        REQUIRE(app->screenName() == "pin");
+        CHECK(typePin(*app, b, std::string(core::kDemoPin)) != "opened");  // before: opened
+        CHECK(app->mode() == ui::Mode::Attendee);
+    }
+
+    // Positive control: the database `kiosk demo` made (marked in it) opens with the demo PIN.
+    TempDb demo;
+    {
+        auto db = core::Database::open(demo.path, core::Database::Mode::CreateIfMissing);
+        REQUIRE(db.ok());
+        REQUIRE(core::createDemoEvent(*db, core::nowUtc()).ok());
+        CHECK(db->event().value()->demo);
+    }
+    auto db = core::Database::open(demo.path, core::Database::Mode::OpenExisting);
+    REQUIRE(db.ok());
+    ui::AppOptions o;
+    o.kioskName = "model-test";
+    o.assetsDir = KIOSK_ASSETS_DIR;
+    o.noCamera = true;
+    auto demoApp = ui::KioskApp::create(std::move(o), std::move(db).value(),
+                                        std::make_unique<scanner::ScanService>(nullptr), nullptr);
+    REQUIRE(demoApp.ok());
+    (*demoApp)->onKey(ui::Key::F12);
+    (*demoApp)->runFrame(b);
+    CHECK(typePin(**demoApp, b, std::string(core::kDemoPin)) == "opened");
+}
+
+TEST_CASE("app: the PIN lockout survives a restart of the kiosk") {
+    Fixture f;
+    REQUIRE(core::setPin(core::pinFileFor(f.tmp.path), "4321").ok());
+    HeadlessBackend b;
+    {
+        auto app = f.makeApp();
+        app->onKey(ui::Key::F12);
+        app->runFrame(b);
+        // Each wrong try once the previous delay ran out: 0, 1, 2 s, then 4 s after the fourth.
+        CHECK(typePin(*app, b, "0000") != "opened");
+        CHECK(typePin(*app, b, "1111") != "opened");
+        std::this_thread::sleep_for(1100ms);
+        CHECK(typePin(*app, b, "2222") != "opened");
+        std::this_thread::sleep_for(2100ms);
+        CHECK(typePin(*app, b, "3333") != "opened");
+    }  // the next try is accepted 4 s later … also after a restart
+    auto app = f.makeApp();
+    app->onKey(ui::Key::F12);
+    app->runFrame(b);
+    CHECK(typePin(*app, b, "4321") != "opened");  // before: a restart forgot the delay and opened
+    CHECK(app->mode() == ui::Mode::Attendee);
+    std::this_thread::sleep_for(4100ms);
+    CHECK(typePin(*app, b, "4321") == "opened");
+}
+
+TEST_CASE("app: a volunteer's own PIN opens the desk and the desk's actions carry their name") {
+    Fixture f;
+    REQUIRE(core::setPin(core::pinFileFor(f.tmp.path), "2468").ok());  // the shared desk PIN
+    REQUIRE(core::setPin(core::pinFileFor(f.tmp.path), "1357", "Amina").ok());
+    HeadlessBackend b;
+    auto app = f.makeApp();
+    app->onKey(ui::Key::F12);
+    app->runFrame(b);
+    REQUIRE(typePin(*app, b, "1357") == "opened");
+    app->runFrame(b);
+    CHECK(status(*app)["deskActor"] == "desk:Amina");
 }
 
 TEST_CASE("app: the PIN pad gives way to Escape") {

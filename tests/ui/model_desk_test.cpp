@@ -2,12 +2,12 @@
 // screen's widgets pushing the right intents (drawDesk under a headless ImGui context).
 #include "../../kiosk/ui/src/desk_controller.hpp"
 #include "../../kiosk/ui/src/desk_screen.hpp"
-#include "../../kiosk/ui/src/pin.hpp"
 #include "../../kiosk/ui/src/strings.hpp"
 
 #include <doctest/doctest.h>
 #include <imgui.h>
 #include <sqlite3.h>
+#include <kiosk/core/access.hpp>
 
 #include <unistd.h>
 
@@ -141,6 +141,34 @@ TEST_CASE("desk: search as you type is accent- and case-insensitive and marks wh
     REQUIRE(f.db.checkInAttendee(f.jan.id, "entrance-1", f.ctx.now, "self", "").ok());
     f.handle(SearchAttendees{"peeters"});
     REQUIRE(f.desk.model().results.size() == 1);
+    CHECK(f.desk.model().resultsCheckedIn[0]);
+}
+
+TEST_CASE(
+    "desk: the search box finds a person by a scanned code, a case reference, a name without its "
+    "apostrophe") {
+    DeskFixture f;
+    const auto marie = f.add("Marie", "D'Hondt", "Gent", "participant", "Eau");
+    f.handle(SearchAttendees{"dhondt"});
+    REQUIRE(f.desk.model().results.size() == 1);
+    CHECK(f.desk.model().results[0].id == marie.id);
+    // A code scanned at the desk lands in the search box: it finds the person, checks in nobody.
+    const std::string code = *f.db.primaryCode(f.jan.id);
+    f.handle(SearchAttendees{code});
+    REQUIRE(f.desk.model().results.size() == 1);
+    CHECK(f.desk.model().results[0].id == f.jan.id);
+    CHECK(f.history(f.jan).empty());
+    // The reference the kiosk showed the attendee.
+    core::ScanRequest twice;
+    twice.payload = code;
+    twice.kiosk = "entrance-1";
+    twice.at = f.ctx.now;
+    REQUIRE(f.db.checkIn(twice)->outcome == core::Outcome::CheckedIn);
+    const auto again = *f.db.checkIn(twice);
+    REQUIRE_FALSE(again.caseRef.empty());
+    f.handle(SearchAttendees{again.caseRef});
+    REQUIRE(f.desk.model().results.size() == 1);
+    CHECK(f.desk.model().results[0].id == f.jan.id);
     CHECK(f.desk.model().resultsCheckedIn[0]);
 }
 
@@ -525,9 +553,9 @@ TEST_CASE("desk: refresh reads the database only when due or after a change") {
 
 TEST_CASE("desk: changing the PIN needs both entries equal and updates the shell's lock") {
     DeskFixture f;
-    auto demo = hashPin(std::string(kDemoPin));
+    auto demo = core::hashPin(std::string(core::kDemoPin));
     REQUIRE(demo.ok());
-    PinLock lock(*demo);
+    core::PinLock lock(*demo);
     f.ctx.pinLock = &lock;
     f.later(2s);
     CHECK(f.desk.model().demoPinWarning);  // no <db>.pin yet
@@ -536,7 +564,7 @@ TEST_CASE("desk: changing the PIN needs both entries equal and updates the shell
     f.handle(EditDeskField{DeskField::NewPinRepeat, "9082"});
     f.handle(ChangePin{"9081"});
     CHECK(f.desk.model().notice.key == "desk.notice.pin_mismatch");
-    CHECK_FALSE(std::filesystem::exists(pinFileFor(f.dbPath)));
+    CHECK_FALSE(std::filesystem::exists(core::pinFileFor(f.dbPath)));
 
     f.handle(EditDeskField{DeskField::NewPin, "12"});
     f.handle(EditDeskField{DeskField::NewPinRepeat, "12"});
@@ -548,13 +576,13 @@ TEST_CASE("desk: changing the PIN needs both entries equal and updates the shell
     f.handle(ChangePin{"908172"});
     CHECK(f.desk.model().notice.key == "desk.notice.pin_changed");
     CHECK(f.desk.model().newPin.empty());
-    auto stored = loadPinHash(pinFileFor(f.dbPath));
+    auto stored = core::loadPinHash(core::pinFileFor(f.dbPath));
     REQUIRE(stored.ok());
     REQUIRE(stored->has_value());
-    CHECK(verifyPin(**stored, "908172"));
+    CHECK(core::verifyPin(**stored, "908172"));
     const auto t = std::chrono::steady_clock::time_point{} + 2h;
-    CHECK(lock.tryPin(std::string(kDemoPin), t) == PinAttempt::Wrong);
-    CHECK(lock.tryPin("908172", t) == PinAttempt::Opened);
+    CHECK(lock.tryPin(std::string(core::kDemoPin), t) == core::PinAttempt::Wrong);
+    CHECK(lock.tryPin("908172", t) == core::PinAttempt::Opened);
     f.later(2s);
     CHECK_FALSE(f.desk.model().demoPinWarning);
 }

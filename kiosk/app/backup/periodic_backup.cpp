@@ -1,6 +1,7 @@
 #include "periodic_backup.hpp"
 
 #include <kiosk/core.hpp>
+#include <kiosk/core/log.hpp>
 
 #include <cstdio>
 
@@ -26,11 +27,11 @@ void PeriodicBackup::run() {
         auto db = core::Database::open(m_dbPath, core::Database::Mode::ReadOnly);
         auto bytes = db ? db->backupTo(m_outPath) : core::Result<int64_t>(db.error());
         if (!bytes) {
-            std::fprintf(stderr, "kiosk: backup to %s failed: %s [%s]\n", m_outPath.c_str(),
-                         bytes.error().message.c_str(), bytes.error().code.c_str());
+            core::logError("backup to " + m_outPath + " failed: " + bytes.error().message + " [" +
+                           bytes.error().code + "]");
             failing = true;
         } else if (failing) {
-            std::fprintf(stderr, "kiosk: backup to %s works again\n", m_outPath.c_str());
+            core::logInfo("backup to " + m_outPath + " works again");
             failing = false;
         }
         std::unique_lock lock(m_mutex);

@@ -2,6 +2,7 @@
 // What it contains and why its doors are open around `now` is in docs/demo-event.md.
 #include <kiosk/core.hpp>
 #include <kiosk/core/payload.hpp>
+#include "store/database_impl.hpp"
 
 #include <algorithm>
 #include <array>
@@ -370,17 +371,26 @@ Status createDemoEvent(Database& db, TimePoint now) {
         return Error{"demo.other_event", "this database already holds the event \"" + (*existing)->id +
                                              "\"; create the demo in a new file (kiosk demo --db NEW.kiosk)"};
 
-    // Re-running the demo on its own database reopens the doors and adds only who is missing, so a
-    // rehearsal the next day keeps yesterday's check-ins.
-    if (Status s = db.setEvent(demoEvent(now)); !s) return s;
-
     std::set<std::string> present;
     if (existing->has_value()) {
         auto all = db.attendees();
         if (!all) return all.error();
-        for (const Attendee& a : *all)
+        for (const Attendee& a : *all) {
             if (a.externalSource == "demo") present.insert(a.externalId);
+            // A file carrying the demo's id that `kiosk demo` did not make (an import named its
+            // event so) is someone's event: it must not become the demo and take the demo PIN.
+            // Files of older releases are recognised by holding only the demo's people and
+            // walk-ins added during a rehearsal.
+            if (!(*existing)->demo && a.externalSource != "demo" && a.externalSource != "walkin")
+                return Error{"demo.other_event", "this database holds the event \"" + (*existing)->id +
+                                                     "\" with people not from the demo; create the demo in a "
+                                                     "new file (kiosk demo --db NEW.kiosk)"};
+        }
     }
+
+    // Re-running the demo on its own database reopens the doors and adds only who is missing, so a
+    // rehearsal the next day keeps yesterday's check-ins.
+    if (Status s = db.m_impl->writeEvent(demoEvent(now), /*markDemo=*/true); !s) return s;
 
     for (size_t i = 0; i < std::size(kPeople); ++i) {
         const Person& p = kPeople[i];

@@ -7,7 +7,9 @@
 //   FrameStats          frame times, latencies, whether a frame must be rendered (frame_stats.cpp)
 //
 // Sections: Impl · create · input · drainQueues · frame · handleIntents · runFrame · observation.
+#include <kiosk/core/access.hpp>
 #include <kiosk/core/file.hpp>
+#include <kiosk/core/log.hpp>
 #include <kiosk/printing/printer.hpp>
 #include <kiosk/scanner.hpp>
 #include <kiosk/ui.hpp>
@@ -97,6 +99,8 @@ struct KioskApp::Impl {
         ctx.steadyNow = steadyNow();
         ctx.print = print.get();
         ctx.pinLock = &gate.lock();
+        ctx.actor = core::deskActor(gate.lock().unlockedBy());
+        gate.setUtcNow(ctx.now);
         ctx.pixelsPerMm = pixelsPerMm;
         ctx.largeText = largeText;
         ctx.fonts = &fonts.fonts();
@@ -162,6 +166,7 @@ struct KioskApp::Impl {
     bool cameraAvailable() const { return scan && !opt.noCamera && ctx.scanner.state != "failed"; }
 
     void leaveDesk() {
+        if (mode == Mode::Desk) core::logInfo("help desk locked (" + ctx.actor + ")");
         gate.lock().lock();
         gate.close();
         mode = Mode::Attendee;
@@ -191,6 +196,8 @@ struct KioskApp::Impl {
         j["pinMessage"] = gate.message();
         j["largeText"] = largeText;
         j["largeFontMissing"] = largeFontMissing();
+        // Who the desk's actions are recorded as (the volunteer who unlocked it), while open.
+        j["deskActor"] = mode == Mode::Desk ? ctx.actor : std::string{};
         j["writeProblem"] = ctx.writeProblem;  // "db.replaced: …" while check-ins are not saved
         // The headcount the dashboard shows, for the Xvfb test of `--mode dashboard`.
         if (dashboard && mode == Mode::Dashboard) {
@@ -260,8 +267,10 @@ core::Result<std::unique_ptr<KioskApp>> KioskApp::create(AppOptions options, cor
         }
     }
 
-    const bool isDemo = ev && ev->has_value() && (*ev)->id.rfind("rrbsi", 0) == 0;
-    m.gate.configure(loadPinConfig(m.db.path(), m.opt.allowDemoPin && isDemo));
+    // The demo PIN only on a database `kiosk demo` made (marked in it), never from an event id.
+    const bool isDemo = ev && ev->has_value() && (*ev)->demo;
+    m.gate.configure(core::loadPinConfig(m.db.path(), m.opt.allowDemoPin && isDemo),
+                     core::pinFileFor(m.db.path()), m.utcNow(), m.steadyNow());
 
     m.imgui = ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
@@ -350,7 +359,13 @@ void KioskApp::drainQueues() {
 
     if (m.scan) {
         for (auto& ev : m.scan->poll()) {
-            if (m.mode != Mode::Attendee || !m.takesScans()) continue;  // the desk has its own search
+            // A code shown to the camera at the desk finds its person (no check-in: the volunteer
+            // decides); the dashboard ignores scans.
+            if (m.mode == Mode::Desk && m.desk) {
+                m.sink.push(SearchAttendees{std::move(ev.text)});
+                continue;
+            }
+            if (m.mode != Mode::Attendee || !m.takesScans()) continue;
             const auto codeAt = ev.time - std::chrono::duration_cast<Steady::duration>(
                                               std::chrono::duration<double, std::milli>(ev.latencyMs));
             const core::TimePoint utc = ev.utc.time_since_epoch().count() ? ev.utc : m.utcNow();

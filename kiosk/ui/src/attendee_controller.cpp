@@ -1,5 +1,7 @@
 #include "attendee_controller.hpp"
 
+#include <kiosk/core/log.hpp>
+
 #include "font_loader.hpp"
 
 #include <kiosk/printing/printer.hpp>
@@ -39,14 +41,15 @@ void AttendeeController::onCheckinDone(core::CheckinDone& d, ShellContext& ctx) 
     const auto now = ctx.steadyNow;
     m_stats.checkinDb(d.dbMs);
     if (!d.result) {
-        std::fprintf(stderr, "kiosk: check-in failed: %s: %s\n", d.error.code.c_str(),
-                     d.error.message.c_str());
+        core::logError("check-in failed at " + m_opt.kioskName + " (" + d.origin + "): " + d.error.code +
+                       ": " + d.error.message + "; the attendee was sent to the help desk");
         // The attendee is sent to the desk; the status line and the desk say why.
         ctx.writeProblem = d.error.code + ": " + d.error.message;
         applyCheckinError(m_state, now, m_opt.timings);
         m_sound.play(Tone::Attention);
         return;
     }
+    if (!ctx.writeProblem.empty()) core::logInfo("check-ins are saved again at " + m_opt.kioskName);
     ctx.writeProblem.clear();
     const core::ScanResult& r = *d.result;
     const bool printing = ctx.print != nullptr && r.printJob.has_value();

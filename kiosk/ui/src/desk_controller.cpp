@@ -1,8 +1,9 @@
 #include "desk_controller.hpp"
 
-#include "pin.hpp"
 #include "strings.hpp"
 
+#include <kiosk/core/access.hpp>
+#include <kiosk/core/log.hpp>
 #include <kiosk/core/payload.hpp>
 #include <kiosk/core/text.hpp>
 #include <kiosk/printing/printer.hpp>
@@ -155,9 +156,11 @@ void DeskController::reload(ShellContext& ctx) {
     m_model.retentionPassed.clear();
     if (auto r = ctx.db.retention(ctx.now); r.ok() && r->purgeDue())
         m_model.retentionPassed = formatLocalTime(*r->until, true);
-    // Without `<db>.pin` the only way in was the documented demo PIN: keep asking to change it.
-    std::error_code ec;
-    m_model.demoPinWarning = !ctx.dbPath.empty() && !std::filesystem::exists(pinFileFor(ctx.dbPath), ec);
+    // Without a PIN in `<db>.pin` the only way in was the demo PIN: keep asking to change it.
+    if (!ctx.dbPath.empty()) {
+        auto stored = core::loadPinHash(core::pinFileFor(ctx.dbPath));
+        m_model.demoPinWarning = stored.ok() && !stored->has_value();
+    }
     runSearch(ctx);
     loadSelected(ctx);
     loadCases(ctx);
@@ -171,7 +174,7 @@ void DeskController::runSearch(ShellContext& ctx) {
     m_model.resultsTruncated = false;
     const std::string q = trimBlanks(m_model.query);
     if (q.empty()) return;
-    auto found = ctx.db.search(q, kSearchLimit + 1);
+    auto found = ctx.db.findAttendees(q, kSearchLimit + 1);
     if (!found) return fail(found.error());
     m_model.resultsTruncated = static_cast<int>(found->size()) > kSearchLimit;
     if (m_model.resultsTruncated) found->resize(kSearchLimit);
@@ -298,6 +301,7 @@ void DeskController::notify(std::string key, std::string arg, bool error) {
 }
 
 void DeskController::fail(const core::Error& e) {
+    core::logError("help desk: " + e.code + ": " + e.message);
     notify("desk.notice.error", e.code + ": " + e.message, true);
 }
 
@@ -600,19 +604,22 @@ void DeskController::onResolve(const ResolveCase& c, ShellContext& ctx) {
 
 void DeskController::onChangePin(const ChangePin& c, ShellContext& ctx) {
     if (c.newPin != m_model.newPinRepeat) return notify("desk.notice.pin_mismatch", {}, true);
-    if (auto rule = checkPinRules(c.newPin); !rule.empty())
+    if (auto rule = core::checkPinRules(c.newPin); !rule.empty())
         return notify("desk.notice." + std::string(rule.substr(4)), {},
                       true);  // "pin.too_short" → desk.notice.too_short
     if (ctx.dbPath.empty()) return notify("desk.notice.pin_no_file", {}, true);
-    // argon2id takes ~0.1 s and 64 MiB: on the worker, never in a frame.
+    // argon2id takes ~0.1 s and 64 MiB: on the worker, never in a frame. The PIN changed is the
+    // one of the volunteer who unlocked the desk (the shared PIN for "desk").
+    const std::string volunteer = ctx.pinLock ? ctx.pinLock->unlockedBy() : std::string{};
     submit(
-        [pin = c.newPin, file = pinFileFor(ctx.dbPath)](core::Database&) {
-            auto hash = hashPin(pin);
-            core::Status saved = hash ? savePinHash(file, *hash) : core::Status(hash.error());
-            return Reply([hash = std::move(hash), saved](DeskController& d, ShellContext& ctx) {
-                if (!hash) return d.fail(hash.error());
-                if (!saved) return d.fail(saved.error());
-                if (ctx.pinLock) ctx.pinLock->setHash(*hash);
+        [pin = c.newPin, file = core::pinFileFor(ctx.dbPath), volunteer](core::Database&) {
+            auto hash = core::setPin(file, pin, volunteer);
+            return Reply([hash = std::move(hash), volunteer](DeskController& d, ShellContext& ctx) {
+                if (!hash) {
+                    if (hash.error().code == "pin.taken") return d.notify("desk.notice.pin_taken", {}, true);
+                    return d.fail(hash.error());
+                }
+                if (ctx.pinLock) ctx.pinLock->setHash(*hash, volunteer);
                 d.m_model.newPin.clear();
                 d.m_model.newPinRepeat.clear();
                 d.notify("desk.notice.pin_changed");

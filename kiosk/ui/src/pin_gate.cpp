@@ -1,5 +1,7 @@
 #include "pin_gate.hpp"
 
+#include <kiosk/core/log.hpp>
+
 #include <utility>
 
 namespace kiosk::ui {
@@ -8,9 +10,16 @@ PinGate::~PinGate() {
     if (m_check) m_check->wait();
 }
 
-void PinGate::configure(PinConfig config) {
+void PinGate::configure(core::PinConfig config, std::string pinFile, core::TimePoint utcNow,
+                        Clock::time_point now) {
     m_config = std::move(config);
-    m_lock = PinLock(m_config.hash);
+    m_pinFile = std::move(pinFile);
+    m_utcNow = utcNow;
+    m_lock = core::PinLock(m_config.volunteers);
+    // A restart does not reset the delays: the lockout comes back from the PIN file.
+    if (m_config.failures > 0)
+        m_lock.restore(m_config.failures,
+                       std::chrono::duration_cast<std::chrono::milliseconds>(m_config.retryAt - utcNow), now);
 }
 
 std::string PinGate::noPinText(const Strings& text, core::Language l) const {
@@ -35,7 +44,7 @@ void PinGate::close() {
 
 void PinGate::key(char k, Clock::time_point now, const Strings& text, core::Language l) {
     if (!m_open || m_check) return;
-    if (k >= '0' && k <= '9' && m_entry.size() < kPinMaxLength)
+    if (k >= '0' && k <= '9' && m_entry.size() < core::kPinMaxLength)
         m_entry.push_back(k);
     else if (k == '\b' && !m_entry.empty())
         m_entry.pop_back();
@@ -56,7 +65,7 @@ void PinGate::submit(Clock::time_point now, const Strings& text, core::Language 
     const std::string pin = std::exchange(m_entry, {});
     if (auto gate = m_lock.beginAttempt(now)) {
         m_messageIsError = true;
-        if (*gate == PinAttempt::NoPin) {
+        if (*gate == core::PinAttempt::NoPin) {
             m_message = noPinText(text, l);
         } else {
             const auto wait =
@@ -67,21 +76,36 @@ void PinGate::submit(Clock::time_point now, const Strings& text, core::Language 
     }
     m_message = text.get(l, "lock.checking");
     m_messageIsError = false;
-    m_check = std::async(std::launch::async, [hash = m_lock.hash(), pin] { return verifyPin(hash, pin); });
+    m_check = std::async(std::launch::async, [volunteers = m_lock.volunteers(), pin, file = m_pinFile,
+                                              failures = m_lock.failures(), at = m_utcNow] {
+        // The try is written as failed before the check, cleared when right (core::checkPinRecorded).
+        auto who = core::checkPinRecorded(file, volunteers, pin, failures, at);
+        if (who) return *who;
+        // The file cannot be written (read-only medium …): the delays still hold in memory.
+        core::PinFile check;
+        check.volunteers = volunteers;
+        return check.match(pin);
+    });
 }
 
 bool PinGate::poll(Clock::time_point now, const Strings& text, core::Language l) {
     if (!m_check) return false;
     if (m_check->wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
-    const bool matched = m_check->get();
+    const std::optional<std::string> who = m_check->get();
     m_check.reset();
-    const PinAttempt a = m_lock.finishAttempt(matched, now);
-    if (a == PinAttempt::Opened && m_lock.unlocked()) {
+    const core::PinAttempt a = m_lock.finishAttempt(who, now);
+    if (a == core::PinAttempt::Opened && m_lock.unlocked()) {
+        core::logInfo(
+            "help desk unlocked by " +
+            (m_lock.unlockedBy().empty() ? std::string("the shared desk PIN") : m_lock.unlockedBy()) +
+            (m_config.demoDefault ? " (the demo PIN)" : ""));
         m_open = false;
         m_message.clear();
         m_lock.touch(now);
         return true;
     }
+    if (a == core::PinAttempt::Wrong)
+        core::logWarn("wrong PIN at the help desk (" + std::to_string(m_lock.failures()) + " in a row)");
     m_messageIsError = true;
     m_message = text.get(l, "lock.wrong");
     const auto wait = m_lock.waitRemaining(now);

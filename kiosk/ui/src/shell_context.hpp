@@ -13,9 +13,11 @@ namespace kiosk::printing {
 class PrintService;
 }
 
-namespace kiosk::ui {
+namespace kiosk::core {
+class PinLock;  // kiosk/core/access.hpp
+}
 
-class PinLock;  // pin.hpp
+namespace kiosk::ui {
 
 struct ServiceHealth {
     bool ok = false;
@@ -29,7 +31,9 @@ struct ShellContext {
     core::Language language = core::Language::Fr;
     std::string kioskName{};
     std::string dbPath{};
-    std::string actor = "desk";  ///< recorded in the audit log for desk actions
+    /// Recorded in the audit log for desk actions: core::deskActor of the volunteer who
+    /// unlocked the desk ("desk:Amina"), "desk" for the shared PIN.
+    std::string actor = "desk";
     core::TimePoint now{};
     std::chrono::steady_clock::time_point steadyNow{};
     ServiceHealth scanner{};
@@ -38,7 +42,7 @@ struct ShellContext {
     /// next one is saved: "db.io: … (check free disk space …)". Empty when all is well.
     std::string writeProblem{};
     printing::PrintService* print = nullptr;  ///< null: no printer configured
-    PinLock* pinLock = nullptr;         ///< E2: the desk's "Change PIN" updates the shell's lock in place
+    core::PinLock* pinLock = nullptr;   ///< E2: the desk's "Change PIN" updates the shell's lock in place
     float pixelsPerMm = 96.0f / 25.4f;  ///< touch targets: at least 15 mm
     bool largeText = false;
     const Fonts* fonts = nullptr;  ///< valid during frame()

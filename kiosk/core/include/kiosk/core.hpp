@@ -209,6 +209,12 @@ public:
     Status renameForBadge(const std::string& id, const std::string& badgeName, const std::string& actor);
     /// Accent- and case-insensitive prefix search on first, last name and organisation.
     Result<std::vector<Attendee>> search(std::string_view text, int limit = 50) const;
+    /// What the help desk's search box (and `kiosk search`) does with what is typed or scanned
+    /// into it: the person a scanned code belongs to (any code we know, revoked ones too), the
+    /// person of a case reference ("K7F-3Q"), of the reference on our confirmation (the attendee
+    /// id, or its first 16+ characters), of an external id or order code (pretix "ABC12" finds
+    /// "ABC12-1"), of an e-mail address; then the name search. Exact finds come first.
+    Result<std::vector<Attendee>> findAttendees(std::string_view text, int limit = 50) const;
     /// Writes in several transactions (ImportApplyOptions) so that check-ins never wait for
     /// the whole import. Every row is applied idempotently (upsert by external id): should the
     /// import fail half-way (disk full, database replaced), the error says how far it got and
@@ -320,6 +326,7 @@ public:
     struct Impl;
 
 private:
+    friend Status createDemoEvent(Database& db, TimePoint now);  // the only one to mark the demo
     explicit Database(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> m_impl;
 };
@@ -346,8 +353,10 @@ private:
 
 /// The id of the demo event (RRBSI 2018).
 inline constexpr std::string_view kDemoEventId = "rrbsi-2018";
-/// Build the database of the demo event (RRBSI 2018, Brussels, 100 participants). On a database
+/// Build the database of the demo event (RRBSI 2018, Brussels, 100 participants), marked as the
+/// demo in the database (Event::demo: the demo PIN works there and nowhere else). On a database
 /// that already holds the demo, reopens its doors around `now` and adds only who is missing.
+/// Errors: demo.other_event (another event's file, or one with people not from the demo).
 Status createDemoEvent(Database& db, TimePoint now);
 
 }  // namespace kiosk::core

@@ -3,6 +3,7 @@
 #include "util_ids.hpp"
 
 #include <kiosk/core/payload.hpp>
+#include <kiosk/core/text.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -11,6 +12,7 @@
 #include <exception>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 namespace kiosk::core {
@@ -133,6 +135,84 @@ Result<std::vector<Attendee>> Database::search(std::string_view text, int limit)
     std::vector<Attendee> out;
     while (st.step()) out.push_back(readAttendee(st, 0));
     if (st.failed()) return m_impl->conn.error("search");
+    return out;
+}
+
+Result<std::vector<Attendee>> Database::findAttendees(std::string_view raw, int limit) const {
+    std::vector<Attendee> out;
+    const std::string text = text::trimBlanks(raw.substr(0, 4096));
+    if (text.empty() || limit <= 0) return out;
+    const auto& c = m_impl->conn;
+    std::set<std::string> seen;
+    // Each query below binds ?1 (and ?2) and yields attendee ids.
+    auto addIds = [&](const char* sql, const std::string& a1, const std::string& a2 = {}) -> Status {
+        KIOSK_STMT(st, c, sql);
+        st.bind(1, a1);
+        if (sqlite3_bind_parameter_count(stRaw) >= 2) st.bind(2, a2);
+        std::vector<std::string> ids;
+        while (st.step()) ids.push_back(st.text(0));
+        if (st.failed()) return c.error("search");
+        for (const auto& id : ids) {
+            if (static_cast<int>(out.size()) >= limit || !seen.insert(id).second) continue;
+            auto a = m_impl->loadAttendee(id);
+            if (!a) return a.error();
+            if (*a) out.push_back(std::move(**a));
+        }
+        return {};
+    };
+    const bool oneWord = text.find_first_of(" \t") == std::string::npos;
+    // A scanned code: the same lookup the engine makes, without checking anyone in.
+    if (auto clean = sanitizePayload(text)) {
+        const auto cls = classifyPayload(*clean);
+        if (auto s = addIds("SELECT attendee_id FROM codes WHERE value = ?1", cls.lookup); !s)
+            return s.error();
+    }
+    if (oneWord) {
+        std::string upper = text;
+        for (auto& ch : upper)
+            if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+        // The case reference the kiosk showed ("K7F-3Q", typed in any case).
+        if (auto s = addIds(
+                "SELECT attendee_id FROM refused_scans WHERE case_ref = ?1 AND attendee_id IS NOT NULL",
+                upper);
+            !s)
+            return s.error();
+        // The reference on our confirmation: the attendee id, or its first 16+ hex digits (the
+        // first 12 are the time the record was made, shared by everyone imported together).
+        std::string lower = text;
+        for (auto& ch : lower)
+            if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+        if (lower.size() >= 16 && lower.size() <= 64 &&
+            lower.find_first_not_of("0123456789abcdef") == std::string::npos) {
+            if (auto s = addIds("SELECT id FROM attendees WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT 5",
+                                lower, lower + "g");
+                !s)
+                return s.error();
+        }
+        // The ticketing system's reference: an external id, or an order code ("ABC12" for the
+        // positions "ABC12-1", "ABC12-2"; Eventbrite's "order#1").
+        for (const std::string& ref : {text, upper}) {
+            if (auto s = addIds(
+                    "SELECT id FROM attendees WHERE external_id <> '' AND (external_id = ?1 OR "
+                    "(external_id > ?1 || '#' AND external_id < ?1 || '.')) ORDER BY external_id LIMIT 50",
+                    ref);
+                !s)
+                return s.error();
+            if (upper == text) break;
+        }
+        if (text.find('@') != std::string::npos) {
+            if (auto s =
+                    addIds("SELECT id FROM attendees WHERE email <> '' AND lower(email) = lower(?1)", text);
+                !s)
+                return s.error();
+        }
+    }
+    if (static_cast<int>(out.size()) < limit) {
+        auto byName = search(text, limit);
+        if (!byName) return byName.error();
+        for (auto& a : *byName)
+            if (static_cast<int>(out.size()) < limit && seen.insert(a.id).second) out.push_back(std::move(a));
+    }
     return out;
 }
 

@@ -60,7 +60,29 @@ CheckinRecord readCheckin(const Stmt& st, int c) {
 }
 
 std::string searchWords(const Attendee& a) {
-    return foldForSearch(a.firstName + " " + a.lastName + " " + a.badgeName + " " + a.organisation);
+    std::string words =
+        foldForSearch(a.firstName + " " + a.lastName + " " + a.badgeName + " " + a.organisation);
+    // A name written with an apostrophe, a hyphen or spaces is also one word run together, as
+    // people type it: "dhondt" finds D'Hondt, "vandenbossche" Van den Bossche, "jeanmarie"
+    // Jean-Marie (the tokenizer splits the name itself at those characters).
+    for (const std::string* part : {&a.firstName, &a.lastName, &a.badgeName}) {
+        const std::string folded = foldForSearch(*part);
+        std::string joined;
+        bool split = false;
+        for (std::size_t i = 0; i < folded.size(); ++i) {
+            const char c = folded[i];
+            if (c == '\'' || c == '-' || c == ' ' || c == '.') {
+                split = true;
+            } else if (folded.compare(i, 3, "\u2019") == 0 || folded.compare(i, 3, "\u02BC") == 0) {
+                split = true;  // typographic apostrophes
+                i += 2;
+            } else {
+                joined += c;
+            }
+        }
+        if (split && !joined.empty()) words += " " + joined;
+    }
+    return words;
 }
 
 std::string sortKey(const Attendee& a) {
@@ -83,7 +105,7 @@ Result<std::optional<EventRow>> Database::Impl::loadEvent() const {
     KIOSK_STMT(st, conn,
                "SELECT id, name, venue, city, starts_at, ends_at, doors_open_at, doors_close_at, "
                "default_language, public_key, secret_key, short_name, tagline, colour, accent_colour, "
-               "retention_days FROM event LIMIT 1");
+               "retention_days, demo FROM event LIMIT 1");
     if (!st.step()) {
         if (st.failed()) return conn.error("read event");
         return std::optional<EventRow>{};
@@ -105,6 +127,7 @@ Result<std::optional<EventRow>> Database::Impl::loadEvent() const {
     r.event.colour = st.text(13);
     r.event.accentColour = st.text(14);
     r.event.retentionDays = static_cast<int>(st.i64(15));
+    r.event.demo = st.i64(16) != 0;
     return std::optional<EventRow>(std::move(r));
 }
 
@@ -360,6 +383,21 @@ Error explainOpenError(Error e, const std::string& path) {
             e.message + ")"};
 }
 
+/// kiosk_search_words(first, last, badge, organisation): searchWords() as an SQL function.
+void sqlSearchWords(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+    auto arg = [&](int i) {
+        const auto* t = i < argc ? sqlite3_value_text(argv[i]) : nullptr;
+        return t ? std::string(reinterpret_cast<const char*>(t)) : std::string{};
+    };
+    Attendee a;
+    a.firstName = arg(0);
+    a.lastName = arg(1);
+    a.badgeName = arg(2);
+    a.organisation = arg(3);
+    const std::string words = searchWords(a);
+    sqlite3_result_text(ctx, words.c_str(), static_cast<int>(words.size()), SQLITE_TRANSIENT);
+}
+
 /// Busy handler: sleep 0.5–2.5 ms per try, give up after about 30 s (then "db.busy").
 int busyWait(void* connection, int tries) {
     constexpr int kMaxTries = 15000;
@@ -409,6 +447,9 @@ Result<Database> Database::open(const std::string& path, Mode mode) {
     // for seconds; short, jittered sleeps over a long budget keep every waiter in the race.
     sqlite3_busy_handler(raw, &busyWait, nullptr);
     if (auto s = registerPrivacyFunctions(raw); !s) return s.error();
+    // The search index's words, for schema steps that rebuild the index in SQL.
+    sqlite3_create_function_v2(raw, "kiosk_search_words", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                               &sqlSearchWords, nullptr, nullptr, nullptr);
 
     auto impl = std::make_unique<Impl>();
     impl->conn = store::Connection(std::move(db));
@@ -516,7 +557,11 @@ Status cleanColour(std::string& value, const char* what) {
 }  // namespace
 
 Status Database::setEvent(const Event& input) {
-    if (auto s = m_impl->requireWritable("set event"); !s) return s;
+    return m_impl->writeEvent(input, /*markDemo=*/false);
+}
+
+Status Database::Impl::writeEvent(const Event& input, bool markDemo) const {
+    if (auto s = requireWritable("set event"); !s) return s;
     Event e = input;
     if (e.id.empty() || e.id.size() > 64)
         return Error{"event.bad_id", "the event id must be 1–64 characters (it is carried in every QR code)"};
@@ -533,10 +578,10 @@ Status Database::setEvent(const Event& input) {
         if (auto s = cleanEventText(*field, what); !s) return s;
     for (auto [field, what] : {Field{&e.colour, "colour"}, Field{&e.accentColour, "accent colour"}})
         if (auto s = cleanColour(*field, what); !s) return s;
-    const auto& c = m_impl->conn;
+    const auto& c = conn;
     store::Transaction tx(c);
     if (auto s = tx.begin(); !s) return s;
-    auto existing = m_impl->loadEvent();
+    auto existing = loadEvent();
     if (!existing) return existing.error();
     if (*existing) {
         if ((*existing)->event.id != e.id)
@@ -571,6 +616,13 @@ Status Database::setEvent(const Event& input) {
         st.step();
         sodium_memzero(sk, sizeof sk);
         if (st.failed()) return c.error("create event");
+    }
+    if (markDemo) {
+        // Only createDemoEvent sets it: the demo PIN is accepted on this database alone.
+        KIOSK_STMT(st, c, "UPDATE event SET demo = 1 WHERE id = ?1");
+        st.bind(1, e.id);
+        st.step();
+        if (st.failed()) return c.error("mark the demo event");
     }
     return tx.commit();
 }

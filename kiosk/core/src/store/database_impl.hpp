@@ -109,6 +109,8 @@ struct Database::Impl {
     /// New own code for an attendee, inside the caller's transaction.
     Result<std::string> insertOwnCode(const EventRow& ev, const std::string& attendeeId, TimePoint at) const;
     Status requireWritable(const char* what) const;
+    /// setEvent; `markDemo` also marks it as the demo (createDemoEvent only), one transaction.
+    Status writeEvent(const Event& e, bool markDemo) const;
     /// Stores the desk's name-as-printed override of `a` (reindexed, audited), inside the
     /// caller's transaction.
     Status updateBadgeName(const Attendee& a, const std::string& name, const std::string& actor,

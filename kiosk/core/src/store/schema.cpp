@@ -277,6 +277,23 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql"},
+    {11, "the demo event is marked as such", R"sql(
+-- The demo PIN was accepted on any event whose id began with "rrbsi-": an organiser's own file
+-- could open with 2018. Only `kiosk demo` sets this flag; nothing infers it from a name, so
+-- files made before this step are not the demo until `kiosk demo` runs on them again.
+ALTER TABLE event ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;
+)sql"},
+    {12, "desk search: names run together, external ids, e-mails", R"sql(
+-- The desk finds people by the reference on their confirmation (the order code of pretix,
+-- Eventbrite's attendee or order number), by e-mail and by names typed without their
+-- apostrophe or hyphen ("dhondt" for D'Hondt): the index gets the joined words
+-- (kiosk_search_words is the store's searchWords, registered on every connection).
+CREATE INDEX attendees_external_id ON attendees(external_id) WHERE external_id <> '';
+CREATE INDEX attendees_email ON attendees(lower(email)) WHERE email <> '';
+DELETE FROM attendee_search;
+INSERT INTO attendee_search(rowid, words)
+  SELECT seq, kiosk_search_words(first_name, last_name, badge_name, organisation) FROM attendees;
+)sql"},
 };
 }  // namespace
 

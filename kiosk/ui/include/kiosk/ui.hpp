@@ -24,7 +24,8 @@
 ///   src/desk_screen.hpp         void drawDesk(const DeskModel&, IntentSink&);
 ///   src/dashboard_controller.hpp / dashboard_screen.hpp: same shape with DashboardModel,
 ///                               void drawDashboard(const DashboardModel&, IntentSink&);
-///   src/pin.hpp (+ pin pad)     PinLock (verification, delays, idle lock) — the shell owns one,
+///   src/pin_gate.hpp            the pad around core::PinLock (kiosk/core/access.hpp: verification,
+///                               delays kept in the PIN file, idle lock) — the shell owns one,
 ///                               feeds EnterDesk{pin} to it and switches to Mode::Desk only on
 ///                               PinAttempt::Opened; PinLock::tick() locks it back to attendee mode.
 ///   The PIN pad (the gate out of attendee mode) is drawn by the shell (src/lock_screen.cpp) and
@@ -70,7 +71,9 @@ struct AppOptions {
     std::string badgePickup;   ///< where badges are handed out without a printer ("help desk")
     bool noCamera = false;     ///< wedge scanner only: the idle screen says "scan", not "camera"
     std::string scannerNote;   ///< extra words for the organiser's status line (e.g. device)
-    bool allowDemoPin = true;  ///< demo event without `<db>.pin` uses the documented demo PIN
+    /// The demo database (marked by `kiosk demo`, Event::demo) without a PIN in `<db>.pin`
+    /// opens with the documented demo PIN. No other database ever does.
+    bool allowDemoPin = true;
     std::chrono::milliseconds welcomeFor{6000};
     std::chrono::milliseconds helpFor{9000};
     /// Injected clocks (tests). Defaults: std::chrono::steady_clock and core::nowUtc.

@@ -61,6 +61,9 @@ struct Event {
     /// Personal data is kept this many days after the event's end (endsAt, else startsAt), then
     /// `kiosk purge` anonymises everyone (docs/privacy.md).
     int retentionDays = 30;
+    /// Made by `kiosk demo` (createDemoEvent), recorded in the database: only such a database
+    /// accepts the demo PIN. Read-only: setEvent ignores it.
+    bool demo = false;
 };
 
 struct Attendee {
