@@ -198,7 +198,7 @@ void registerCoreCommands(CLI::App& app, CommandContext& ctx) {
                 std::printf("%s\n", core::escapeForDisplay(line).c_str());
             }
             std::fflush(stdout);  // a line printed is a check-in committed
-            ctx.exitCode = std::max(ctx.exitCode, r.outcome == core::Outcome::CheckedIn ? 0 : kExitRefused);
+            ctx.exitCode = std::max(ctx.exitCode, core::admits(r.outcome) ? 0 : kExitRefused);
             return true;
         };
         auto one = [&](std::string payload, uint64_t id) -> bool {
@@ -291,6 +291,7 @@ void registerCoreCommands(CLI::App& app, CommandContext& ctx) {
                 buckets.push_back({{"start", core::formatIso8601(b.start)}, {"arrivals", b.arrivals}});
             const nlohmann::json j{{"registered", s->registered},
                                    {"checked_in", s->checkedIn},
+                                   {"reentries", s->reentries},
                                    {"by_category", groupsJson(s->byCategory)},
                                    {"by_working_group", groupsJson(s->byWorkingGroup)},
                                    {"arrivals_per_5min", buckets}};
@@ -299,6 +300,9 @@ void registerCoreCommands(CLI::App& app, CommandContext& ctx) {
         }
         std::printf("registered\t%lld\nchecked in\t%lld\n", static_cast<long long>(s->registered),
                     static_cast<long long>(s->checkedIn));
+        if (s->reentries > 0)
+            std::printf("re-entries\t%lld (people already in, not counted again)\n",
+                        static_cast<long long>(s->reentries));
         std::printf("\nby category\tchecked in / registered\n");
         for (const auto& g : s->byCategory)
             std::printf("  %s\t%lld / %lld\n", g.name.empty() ? "(none)" : g.name.c_str(),

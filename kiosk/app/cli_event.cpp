@@ -28,7 +28,7 @@ using kiosk::core::TimePoint;
 
 struct EventOptions {
     std::string db;
-    std::optional<std::string> id, name, venue, city, starts, ends, doorsOpen, doorsClose, language;
+    std::optional<std::string> id, name, venue, city, starts, ends, doorsOpen, doorsClose, language, reentry;
     std::optional<std::string> shortName, tagline, colour, accentColour;
     std::optional<std::string> logo;  // file: PNG or JPEG; "" removes the logo
     std::optional<int> retentionDays;
@@ -110,7 +110,8 @@ nlohmann::json toJson(const core::Event& e) {
             {"retention_days", e.retentionDays},
             {"retention_until", core::retentionUntil(e)
                                     ? nlohmann::json(core::formatIso8601(*core::retentionUntil(e)))
-                                    : nlohmann::json()}};
+                                    : nlohmann::json()},
+            {"reentry", e.reentryAllowed ? "allowed" : "refused"}};
 }
 
 /// --logo FILE: checked as a badge would draw it before it is stored ("" removes it).
@@ -161,7 +162,7 @@ std::string applyPretixKeys(const EventOptions& o, Database& db) {
 void runEvent(const EventOptions& o, CommandContext& ctx) {
     const bool changing = o.id || o.name || o.venue || o.city || o.starts || o.ends || o.doorsOpen ||
                           o.doorsClose || o.language || o.shortName || o.tagline || o.colour ||
-                          o.accentColour || o.retentionDays;
+                          o.accentColour || o.retentionDays || o.reentry;
     const bool keysChange = o.pretixKeys || o.clearPretixKeys;
     auto db = Database::open(o.db, changing ? Database::Mode::CreateIfMissing : Database::Mode::OpenExisting);
     if (!db) return fail(ctx, db.error().message + " [" + db.error().code + "]");
@@ -218,6 +219,11 @@ void runEvent(const EventOptions& o, CommandContext& ctx) {
                 return fail(ctx, "--retention-days: 0 to 36500 days after the event's end");
             e.retentionDays = *o.retentionDays;
         }
+        if (o.reentry) {
+            if (*o.reentry != "allowed" && *o.reentry != "refused")
+                return fail(ctx, "--reentry '" + *o.reentry + "': allowed or refused");
+            e.reentryAllowed = *o.reentry == "allowed";
+        }
         if (e.startsAt != TimePoint{} && e.endsAt != TimePoint{} && e.endsAt < e.startsAt)
             return fail(ctx, "the event ends before it starts: check --starts and --ends");
         if (e.doorsOpenAt != TimePoint{} && e.doorsCloseAt != TimePoint{} && e.doorsCloseAt <= e.doorsOpenAt)
@@ -267,6 +273,9 @@ void runEvent(const EventOptions& o, CommandContext& ctx) {
                 until && *until <= core::nowUtc() ? "  (passed: run kiosk purge)" : "");
     std::printf("logo         %s\n",
                 logo->empty() ? "none" : (std::to_string((logo->size() + 1023) / 1024) + " KiB").c_str());
+    std::printf("re-entry     %s\n", e.reentryAllowed
+                                         ? "allowed (a second scan says \"welcome back\" and is logged)"
+                                         : "refused (a second scan goes to the help desk)");
     if (pretixKeys->empty())
         std::printf("pretix keys  none (signed pretix tickets resolve only if the import carries them)\n");
     for (std::size_t i = 0; i < pretixKeys->size(); ++i)
@@ -303,6 +312,9 @@ void registerEventCommand(CLI::App& app, CommandContext& ctx) {
     ev->add_option("--logo", o->logo, "The event's logo for badges: a PNG or JPEG file; '' removes it");
     ev->add_option("--retention-days", o->retentionDays,
                    "Keep personal data this many days after the event's end (default 30), then kiosk purge");
+    ev->add_option("--reentry", o->reentry,
+                   "A second scan by someone already in: allowed (\"welcome back\", logged as a re-entry) "
+                   "or refused (sent to the help desk; the default)");
     ev->add_option(
         "--pretix-keys", o->pretixKeys,
         "Public keys for pretix signed tickets (pretix_sig1): pretix's event JSON from its REST API "

@@ -267,6 +267,39 @@ TEST_CASE("cli: event sets the name, dates and door times the engine enforces") 
           "2026-03-16T19:00:00Z");
 }
 
+TEST_CASE(
+    "cli: event --reentry allowed lets a second scan in as reentry (exit 0), refused sends it to the "
+    "desk (exit 3)") {
+    DemoDb d;
+    const auto& payload = d.codes[1][2];
+    CHECK(runKiosk({"checkin", "--db", d.file.path(), payload}).status == 0);
+    CHECK(runKiosk({"checkin", "--db", d.file.path(), payload}).status == 3);
+
+    const auto bad = runKiosk({"event", "--db", d.file.path(), "--reentry", "sometimes"});
+    CHECK(bad.status == 2);
+    CHECK(bad.err.find("allowed or refused") != std::string::npos);
+
+    const auto set = runKiosk({"event", "--db", d.file.path(), "--reentry", "allowed", "--json"});
+    REQUIRE_MESSAGE(set.status == 0, set.err);
+    CHECK(nlohmann::json::parse(set.out)["reentry"] == "allowed");
+    CHECK(runKiosk({"event", "--db", d.file.path()}).out.find("re-entry     allowed") != std::string::npos);
+
+    const auto back = runKiosk({"checkin", "--db", d.file.path(), "--json", payload});
+    CHECK(back.status == 0);
+    const auto j = nlohmann::json::parse(back.out);
+    CHECK(j["outcome"] == "reentry");
+    CHECK(j["attendee"]["id"] == d.codes[1][0]);
+    CHECK_FALSE(j["first_checkin"].is_null());
+    const auto stats = nlohmann::json::parse(runKiosk({"stats", "--db", d.file.path(), "--json"}).out);
+    CHECK(stats["checked_in"] == 1);
+    CHECK(stats["reentries"] == 1);
+
+    CHECK(runKiosk({"event", "--db", d.file.path(), "--reentry", "refused"}).status == 0);
+    const auto refused = runKiosk({"checkin", "--db", d.file.path(), "--json", payload});
+    CHECK(refused.status == 3);
+    CHECK(nlohmann::json::parse(refused.out)["outcome"] == "already_checked_in");
+}
+
 TEST_CASE("cli: a 0-byte --db is refused like a garbage file and not turned into a new event") {
     TempDb file;
     { std::ofstream(file.path()).flush(); }

@@ -427,14 +427,19 @@ TEST_CASE("store: running counters equal a full recount through imports, check-i
     "CREATE TRIGGER checkins_no_update BEFORE UPDATE ON checkins BEGIN SELECT RAISE(ABORT, 'the check-in "  \
     "log is append-only: annul instead'); END; ALTER TABLE attendees DROP COLUMN erased_at; "               \
     "ALTER TABLE event DROP COLUMN retention_days; DELETE FROM schema_migrations WHERE version = 10; "
+// Step 13 undone by hand: no re-entry setting, no re-entry log.
+#define KIOSK_UNDO_STEP13                                                                               \
+    "DROP TABLE reentries; ALTER TABLE event DROP COLUMN reentry; DELETE FROM schema_migrations WHERE " \
+    "version = 13; "
+constexpr const char* kUndoStep13 = KIOSK_UNDO_STEP13;
 // Steps 11 (the demo flag) and 12 (the desk search's indexes) undone by hand.
 #define KIOSK_UNDO_AFTER_STEP10                                                                          \
     "ALTER TABLE event DROP COLUMN demo; DROP INDEX attendees_external_id; DROP INDEX attendees_email; " \
     "DELETE FROM schema_migrations WHERE version >= 11; "
-constexpr const char* kUndoStep10 = KIOSK_UNDO_AFTER_STEP10 KIOSK_UNDO_STEP10;
-// The steps after 7 undone by hand (12, 11: the desk's; 10: erasure; 9: the event's branding; 8:
+constexpr const char* kUndoStep10 = KIOSK_UNDO_STEP13 KIOSK_UNDO_AFTER_STEP10 KIOSK_UNDO_STEP10;
+// The steps after 7 undone by hand (13: re-entry; 12, 11: the desk's; 10: erasure; 9: the event's branding; 8:
 // the annul's check-in id), before undoing step 7.
-constexpr const char* kUndoAfterStep7 = KIOSK_UNDO_AFTER_STEP10 KIOSK_UNDO_STEP10
+constexpr const char* kUndoAfterStep7 = KIOSK_UNDO_STEP13 KIOSK_UNDO_AFTER_STEP10 KIOSK_UNDO_STEP10
     "ALTER TABLE event DROP COLUMN short_name; ALTER TABLE event DROP COLUMN tagline; "
     "ALTER TABLE event DROP COLUMN colour; ALTER TABLE event DROP COLUMN accent_colour; "
     "ALTER TABLE event DROP COLUMN logo; "
@@ -921,4 +926,27 @@ TEST_CASE(
     CHECK(db.attendee(id).value()->erased);
     CHECK(reportedStats(db, file.path()) == before);
     CHECK(queryText(file.path(), "SELECT reason FROM checkins") == "[erased]\n");
+}
+
+TEST_CASE("store: a version 12 database gets the re-entry setting (refused) and log when it is upgraded") {
+    TempDb file;
+    std::string code;
+    {
+        Database db = file.open();
+        REQUIRE(db.setEvent(testEvent()).ok());
+        const auto a = db.addAttendee(person("Zoë", "Dvořák"), "t").value();
+        code = db.primaryCode(a.id).value();
+        REQUIRE(db.checkIn(scan(code)).value().outcome == Outcome::CheckedIn);
+    }
+    execRaw(file.path(), kUndoStep13);
+    execRaw(file.path(), "PRAGMA user_version = 12");
+    Database db = file.open();
+    CHECK(queryText(file.path(), "PRAGMA user_version") == std::to_string(Database::schemaVersion()) + "\n");
+    CHECK_FALSE(db.event().value()->reentryAllowed);
+    CHECK(db.checkIn(scan(code)).value().outcome == Outcome::AlreadyCheckedIn);
+    Event e = *db.event().value();
+    e.reentryAllowed = true;
+    REQUIRE(db.setEvent(e).ok());
+    CHECK(db.checkIn(scan(code)).value().outcome == Outcome::Reentry);
+    CHECK(queryText(file.path(), "SELECT count(*) FROM reentries") == "1\n");
 }

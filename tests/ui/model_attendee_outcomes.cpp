@@ -117,6 +117,38 @@ TEST_CASE("checked_in: welcome with the first name only, working group, badge pr
     CHECK(describe(s.state, strings(), true, "").badgeProgress == doctest::Approx(1.f));
 }
 
+TEST_CASE("reentry: 'welcome back' in the attendee's language, first name only, no badge, no desk") {
+    AttendeeState st;
+    st.kioskLanguage = st.shownLanguage = core::Language::En;
+    core::ScanResult r;
+    r.outcome = core::Outcome::Reentry;
+    r.attendee = person();  // reads Dutch
+    const auto t0 = std::chrono::steady_clock::time_point{} + 100s;
+    applyScanResult(st, r, /*hasPrinter=*/true, t0, AttendeeTimings{});
+    const PublicScreen p = describe(st, strings(), true, "");
+    CHECK(st.screen == AttendeeScreen::Welcome);
+    CHECK(st.shownLanguage == core::Language::Nl);
+    CHECK(p.tone == Tone::Success);
+    CHECK(p.word == strings().get(core::Language::Nl, "outcome.reentry.word"));
+    CHECK(p.headline == strings().format(core::Language::Nl, "attendee.welcome.back", {{"name", "Zoë"}}));
+    CHECK(p.headline != strings().format(core::Language::Nl, "attendee.welcome.hello", {{"name", "Zoë"}}));
+    CHECK(p.badgeLine.empty());  // they have their badge
+    CHECK(p.badgeProgress < 0.f);
+    CHECK(p.reference.empty());
+    CHECK(allText(p).find(strings().get(core::Language::Nl, "attendee.help.title")) == std::string::npos);
+    requireNoPersonalData(p);
+    // Every language has its own words.
+    for (core::Language l : {core::Language::Fr, core::Language::Nl, core::Language::En}) {
+        CHECK_FALSE(strings().get(l, "attendee.welcome.back").empty());
+        CHECK(strings().get(l, "attendee.welcome.back").find("{name}") != std::string::npos);
+    }
+    CHECK(strings().get(core::Language::Fr, "attendee.welcome.back") !=
+          strings().get(core::Language::En, "attendee.welcome.back"));
+    // Back to idle after the welcome's time, like an arrival.
+    CHECK(tick(st, t0 + AttendeeTimings{}.welcomeFor + 1ms));
+    CHECK(st.screen == AttendeeScreen::Idle);
+}
+
 TEST_CASE("checked_in without a printer: the welcome says where to collect the badge") {
     auto s = show(core::Outcome::CheckedIn, true, /*printer=*/false);
     CHECK(s.state.badge == BadgeStage::NoPrinter);

@@ -8,7 +8,7 @@
 namespace kiosk::core {
 
 namespace {
-constexpr std::array<std::pair<Outcome, std::string_view>, 11> kReasons{{
+constexpr std::array<std::pair<Outcome, std::string_view>, 12> kReasons{{
     {Outcome::CheckedIn, "checked_in"},
     {Outcome::AlreadyCheckedIn, "already_checked_in"},
     {Outcome::UnknownCode, "unknown_code"},
@@ -20,6 +20,7 @@ constexpr std::array<std::pair<Outcome, std::string_view>, 11> kReasons{{
     {Outcome::InvalidPayload, "invalid_payload"},
     {Outcome::TicketNotYetValid, "ticket_not_yet_valid"},
     {Outcome::TicketExpired, "ticket_expired"},
+    {Outcome::Reentry, "reentry"},
 }};
 }  // namespace
 
@@ -107,6 +108,10 @@ std::optional<Outcome> outcomeFromReasonCode(std::string_view code) {
     for (const auto& [k, v] : kReasons)
         if (v == code) return k;
     return std::nullopt;
+}
+
+bool admits(Outcome o) {
+    return o == Outcome::CheckedIn || o == Outcome::Reentry;
 }
 
 std::string_view languageCode(Language l) {

@@ -58,6 +58,17 @@ void applyScanResult(AttendeeState& s, const core::ScanResult& r, bool hasPrinte
         s.until = now + t.welcomeFor;
         return;
     }
+    if (r.outcome == core::Outcome::Reentry) {
+        // The organiser allows re-entry: someone already in is welcomed back like an arrival
+        // (their language, first name), with no badge line — they have theirs.
+        if (r.attendee) {
+            s.shownLanguage = r.attendee->language;
+            s.firstName = r.attendee->firstName;
+        }
+        s.screen = AttendeeScreen::Welcome;
+        s.until = now + t.welcomeFor;
+        return;
+    }
     s.screen = AttendeeScreen::Help;
     s.caseRef = r.caseRef;
     s.until = now + t.helpFor;
@@ -117,7 +128,7 @@ Tone toneFor(std::optional<core::Outcome> o) {
     // One tone (and so one icon, colour and sound) for every refusal: a repeat scan, a revoked,
     // a cancelled and an unknown code must not look or sound different to the person at the
     // screen. The reason is for the desk, which finds it under the case reference.
-    if (o && *o == core::Outcome::CheckedIn) return Tone::Success;
+    if (o && core::admits(*o)) return Tone::Success;
     return Tone::Attention;
 }
 
@@ -141,6 +152,14 @@ PublicScreen describe(const AttendeeState& s, const Strings& text, bool cameraAv
     }
 
     p.tone = toneFor(s.outcome);
+    if (s.screen == AttendeeScreen::Welcome && s.outcome == core::Outcome::Reentry) {
+        p.word = tr("outcome.reentry.word");
+        p.headline = s.firstName.empty()
+                         ? tr("attendee.welcome.back_anonymous")
+                         : text.format(lang, "attendee.welcome.back", {{"name", s.firstName}});
+        p.lines.push_back(tr("attendee.welcome.back_enjoy"));
+        return p;
+    }
     if (s.screen == AttendeeScreen::Welcome) {
         p.word = tr("outcome.checked_in.word");
         p.headline = s.firstName.empty()

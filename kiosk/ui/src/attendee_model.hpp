@@ -82,8 +82,8 @@ struct PublicScreen {
 PublicScreen describe(const AttendeeState& s, const Strings& text, bool cameraAvailable,
                       const std::string& pickupPlace);
 
-/// The tone of an outcome: success only for checked_in; attention when a person at the desk
-/// will just explain (already checked in, doors); refused for codes that are not valid here.
+/// The tone of an outcome: success for the outcomes that let the person in (checked_in,
+/// reentry); one attention tone for every refusal.
 Tone toneFor(std::optional<core::Outcome> o);
 
 }  // namespace kiosk::ui

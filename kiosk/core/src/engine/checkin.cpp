@@ -2,7 +2,7 @@
 // BEGIN IMMEDIATE transaction that writes either the arrival or the refused scan:
 //   1 sanitize  2 classify / verify own code  3 resolve code  4 event  5 revoked  6 cancelled
 //   6b the ticket's own validity (pretix_sig1)  7 doors (not_open_yet / closed)
-//   8 already checked in  9 write.
+//   8 already checked in (reentry when the event allows it)  9 write.
 // Reading and deciding inside the write transaction makes the decision race-free between
 // processes: two kiosks scanning the same code at once yield one checked_in.
 #include "engine/engine_steps.hpp"
@@ -143,7 +143,8 @@ Result<ScanResult> Database::checkIn(const ScanRequest& req, const EngineOptions
         if (pretix && pretix->check == PretixCheck::Valid)
             if (auto window = ticketWindow(pretix->ticket, req.at)) return *window;
         if (auto d = doors()) return *d;
-        if (currentCheckin) return Outcome::AlreadyCheckedIn;
+        if (currentCheckin)
+            return *ev && (*ev)->event.reentryAllowed ? Outcome::Reentry : Outcome::AlreadyCheckedIn;
         return Outcome::CheckedIn;
     };
     auto outcome = decide();
@@ -181,6 +182,15 @@ Result<ScanResult> Database::checkIn(const ScanRequest& req, const EngineOptions
             if (!job) return job.error();
             res.printJob = std::move(*job);
         }
+    } else if (res.outcome == Outcome::Reentry) {
+        // No badge (they have one), no desk case: the check-in in force is reported.
+        auto first = m_impl->loadCheckin(*currentCheckin);
+        if (!first) return first.error();
+        res.firstCheckin = *first;
+        if (auto s = eng.writeReentry(nonce, res.attendee->id, *currentCheckin, req.at, req.kiosk,
+                                      code ? code->codeId : "");
+            !s)
+            return s.error();
     } else {
         if (res.outcome == Outcome::AlreadyCheckedIn) {
             auto first = m_impl->loadCheckin(*currentCheckin);

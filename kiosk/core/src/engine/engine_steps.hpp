@@ -178,6 +178,19 @@ struct EngineSteps {
         return r;
     }
 
+    /// Someone already in, back in: logged, the check-in in force unchanged (not an arrival).
+    Status writeReentry(const std::string& nonce, const std::string& attendeeId, const std::string& checkinId,
+                        TimePoint at, const std::string& kiosk, const std::string& codeId) const {
+        KIOSK_STMT(st, db.conn,
+                   "INSERT INTO reentries(id, nonce, attendee_id, checkin_id, at, kiosk, code_id) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        st.bind(1, ids::newId()).bind(2, nonce).bind(3, attendeeId).bind(4, checkinId).bind(5, toMs(at));
+        st.bind(6, kiosk).bindNullIfEmpty(7, codeId);
+        st.step();
+        if (st.failed()) return db.conn.error("write re-entry");
+        return {};
+    }
+
     Result<std::string> writeRefused(const std::string& nonce, TimePoint at, const std::string& kiosk,
                                      Outcome o, std::string_view codeKind, const std::string& payloadEscaped,
                                      const std::string& attendeeId, const std::string& firstCheckinId) const {
@@ -228,6 +241,21 @@ struct EngineSteps {
             tk.bind(1, nonce + ":ticket");
             if (tk.step()) out->caseRef = tk.text(0);
             if (tk.failed()) return db.conn.error("read ticket case");
+        }
+        if (!out) {
+            KIOSK_STMT(st, db.conn, "SELECT attendee_id, checkin_id FROM reentries WHERE nonce = ?1");
+            st.bind(1, nonce);
+            if (st.step()) {
+                ScanResult r;
+                r.outcome = Outcome::Reentry;
+                r.codeKind = "replay";
+                r.attendee.emplace();
+                r.attendee->id = st.text(0);
+                firstId = st.text(1);
+                out = std::move(r);
+            } else if (st.failed()) {
+                return db.conn.error("read re-entry");
+            }
         }
         if (!out) {
             KIOSK_STMT(

@@ -105,7 +105,7 @@ Result<std::optional<EventRow>> Database::Impl::loadEvent() const {
     KIOSK_STMT(st, conn,
                "SELECT id, name, venue, city, starts_at, ends_at, doors_open_at, doors_close_at, "
                "default_language, public_key, secret_key, short_name, tagline, colour, accent_colour, "
-               "retention_days, demo FROM event LIMIT 1");
+               "retention_days, demo, reentry FROM event LIMIT 1");
     if (!st.step()) {
         if (st.failed()) return conn.error("read event");
         return std::optional<EventRow>{};
@@ -128,6 +128,7 @@ Result<std::optional<EventRow>> Database::Impl::loadEvent() const {
     r.event.accentColour = st.text(14);
     r.event.retentionDays = static_cast<int>(st.i64(15));
     r.event.demo = st.i64(16) != 0;
+    r.event.reentryAllowed = st.text(17) == "allowed";
     return std::optional<EventRow>(std::move(r));
 }
 
@@ -591,12 +592,14 @@ Status Database::Impl::writeEvent(const Event& input, bool markDemo) const {
         KIOSK_STMT(st, c,
                    "UPDATE event SET name = ?2, venue = ?3, city = ?4, starts_at = ?5, ends_at = ?6, "
                    "doors_open_at = ?7, doors_close_at = ?8, default_language = ?9, short_name = ?10, "
-                   "tagline = ?11, colour = ?12, accent_colour = ?13, retention_days = ?14 WHERE id = ?1");
+                   "tagline = ?11, colour = ?12, accent_colour = ?13, retention_days = ?14, reentry = ?15 "
+                   "WHERE id = ?1");
         st.bind(1, e.id).bind(2, e.name).bind(3, e.venue).bind(4, e.city).bind(5, toMs(e.startsAt));
         st.bind(6, toMs(e.endsAt)).bind(7, toMs(e.doorsOpenAt)).bind(8, toMs(e.doorsCloseAt));
         st.bind(9, languageCode(e.defaultLanguage));
         st.bind(10, e.shortName).bind(11, e.tagline).bind(12, e.colour).bind(13, e.accentColour);
         st.bind(14, e.retentionDays);
+        st.bind(15, e.reentryAllowed ? "allowed" : "refused");
         st.step();
         if (st.failed()) return c.error("update event");
     } else {
@@ -607,12 +610,15 @@ Status Database::Impl::writeEvent(const Event& input, bool markDemo) const {
             st, c,
             "INSERT INTO event(id, name, venue, city, starts_at, ends_at, doors_open_at, doors_close_at, "
             "default_language, public_key, secret_key, short_name, tagline, colour, accent_colour, "
-            "retention_days) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
+            "retention_days, reentry) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+            "?15, ?16, "
+            "?17)");
         st.bind(1, e.id).bind(2, e.name).bind(3, e.venue).bind(4, e.city).bind(5, toMs(e.startsAt));
         st.bind(6, toMs(e.endsAt)).bind(7, toMs(e.doorsOpenAt)).bind(8, toMs(e.doorsCloseAt));
         st.bind(9, languageCode(e.defaultLanguage));
         st.bind(12, e.shortName).bind(13, e.tagline).bind(14, e.colour).bind(15, e.accentColour);
         st.bindBlob(10, pk, sizeof pk).bindBlob(11, sk, sizeof sk).bind(16, e.retentionDays);
+        st.bind(17, e.reentryAllowed ? "allowed" : "refused");
         st.step();
         sodium_memzero(sk, sizeof sk);
         if (st.failed()) return c.error("create event");

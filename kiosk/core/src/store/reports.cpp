@@ -109,6 +109,11 @@ Result<Stats> Database::stats() const {
         while (st.step()) s.arrivalsPer5Min.push_back({fromMs(st.i64(0) * 300000), st.i64(1)});
         if (st.failed()) return c.error("stats");
     }
+    {
+        KIOSK_STMT(st, c, "SELECT count(*) FROM reentries");
+        if (!st.step()) return c.error("stats");
+        s.reentries = st.i64(0);
+    }
     return s;
 }
 

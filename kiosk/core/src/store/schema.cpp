@@ -294,6 +294,27 @@ DELETE FROM attendee_search;
 INSERT INTO attendee_search(rowid, words)
   SELECT seq, kiosk_search_words(first_name, last_name, badge_name, organisation) FROM attendees;
 )sql"},
+    {13, "re-entry: the event's setting and the log of re-entries", R"sql(
+-- A second scan by someone already in: 'refused' sends them to the desk (already_checked_in),
+-- 'allowed' lets them back in (reentry) without a second arrival.
+ALTER TABLE event ADD COLUMN reentry TEXT NOT NULL DEFAULT 'refused' CHECK (reentry IN ('refused', 'allowed'));
+-- Append-only like the check-in log. A re-entry is not an arrival: the attendee's check-in in
+-- force (attendees.current_checkin_id) and so the headcount do not change.
+CREATE TABLE reentries (
+  id TEXT PRIMARY KEY,
+  nonce TEXT NOT NULL UNIQUE,
+  attendee_id TEXT NOT NULL REFERENCES attendees(id),
+  checkin_id TEXT NOT NULL,     -- the check-in in force at the re-entry
+  at INTEGER NOT NULL,          -- UTC, ms since the epoch
+  kiosk TEXT NOT NULL,
+  code_id TEXT
+);
+CREATE INDEX reentries_attendee ON reentries(attendee_id, at);
+CREATE TRIGGER reentries_no_update BEFORE UPDATE ON reentries
+  BEGIN SELECT RAISE(ABORT, 'the re-entry log is append-only'); END;
+CREATE TRIGGER reentries_no_delete BEFORE DELETE ON reentries
+  BEGIN SELECT RAISE(ABORT, 'the re-entry log is append-only'); END;
+)sql"},
 };
 }  // namespace
 

@@ -32,7 +32,12 @@ enum class Outcome {
     InvalidPayload,     ///< "invalid_payload"
     TicketNotYetValid,  ///< "ticket_not_yet_valid": before the ticket's own valid-from (pretix_sig1)
     TicketExpired,      ///< "ticket_expired": after the ticket's own valid-until (pretix_sig1)
+    /// "reentry": someone already in scanned again and the event allows re-entry; the scan is
+    /// logged as a re-entry, the check-in in force (`firstCheckin`) is unchanged
+    Reentry,
 };
+/// True for the outcomes that let the person in: checked_in and reentry.
+bool admits(Outcome o);
 std::string_view reasonCode(Outcome o);
 std::optional<Outcome> outcomeFromReasonCode(std::string_view code);
 
@@ -64,6 +69,9 @@ struct Event {
     /// Made by `kiosk demo` (createDemoEvent), recorded in the database: only such a database
     /// accepts the demo PIN. Read-only: setEvent ignores it.
     bool demo = false;
+    /// A second scan by someone already in: false = `already_checked_in` (the help desk),
+    /// true = `reentry` ("welcome back", logged, counted once).
+    bool reentryAllowed = false;
 };
 
 struct Attendee {
@@ -113,7 +121,7 @@ struct ScanRequest {
 struct ScanResult {
     Outcome outcome = Outcome::InvalidPayload;
     std::optional<Attendee> attendee;
-    std::optional<CheckinRecord> firstCheckin;  ///< for already_checked_in
+    std::optional<CheckinRecord> firstCheckin;  ///< for already_checked_in and reentry
     std::optional<CheckinRecord> checkin;       ///< the record written, for checked_in
     std::string caseRef;   ///< short reference shown on screen for the help desk ("K7F-3Q")
     std::string codeKind;  ///< "kiosk", "pretix", "eventbrite", "indico", "hievents", "unknown"
@@ -135,6 +143,7 @@ struct RefusedScan {
 struct Stats {
     int64_t registered = 0;  ///< not cancelled
     int64_t checkedIn = 0;   ///< distinct attendees currently checked in (annuls subtracted)
+    int64_t reentries = 0;   ///< scans answered `reentry` (not in checkedIn: a person counts once)
     struct Group {
         std::string name;
         int64_t registered = 0;
