@@ -26,6 +26,7 @@
 #include "shell_context.hpp"
 #include "strings.hpp"
 #include "theme.hpp"
+#include "typing_guard.hpp"
 
 #include <imgui.h>
 #include <nlohmann/json.hpp>
@@ -80,6 +81,7 @@ struct KioskApp::Impl {
 
     FrameStats stats;
     PinGate gate;
+    TypingGuard typing;  // keyboard keys for the PIN pad: a person's, not a scanner's burst
     std::optional<AttendeeController> attendee;
     std::optional<DeskController> desk;
     std::optional<DashboardController> dashboard;
@@ -194,6 +196,8 @@ struct KioskApp::Impl {
         j["badgeProgress"] = a.badgeProgress;
         j["generation"] = a.generation;
         j["pinMessage"] = gate.message();
+        j["pinTyped"] = gate.typed();
+        j["pinScansDropped"] = typing.burstsDropped();
         j["largeText"] = largeText;
         j["largeFontMissing"] = largeFontMissing();
         // Who the desk's actions are recorded as (the volunteer who unlocked it), while open.
@@ -307,7 +311,8 @@ void KioskApp::onChar(char32_t cp, Steady::time_point now) {
     Impl& m = *m_impl;
     if (m.mode != Mode::Attendee) return;  // desk text fields get characters through ImGui
     if (m.gate.isOpen()) {
-        if (cp >= U'0' && cp <= U'9') m.sink.push(PinKey{static_cast<char>(cp)});
+        // Held until known to be a person's typing: a code scanned now must not become digits.
+        m.typing.key(cp < 0x80 ? static_cast<char>(cp) : '?', now);
         return;
     }
     // No widget has focus on the public screen: every character is the wedge scanner's.
@@ -318,8 +323,9 @@ void KioskApp::onKey(Key key, Steady::time_point now) {
     Impl& m = *m_impl;
     if (m.mode != Mode::Attendee) return;
     if (m.gate.isOpen()) {
-        if (key == Key::Enter) m.sink.push(PinKey{'\n'});
-        if (key == Key::Backspace) m.sink.push(PinKey{'\b'});
+        if (key == Key::Enter) m.typing.key('\n', now);  // a scanner's Enter must not submit
+        if (key == Key::Backspace) m.typing.key('\b', now);
+        if (key == Key::Tab) m.typing.key('\t', now);  // some scanners end with Tab
         if (key == Key::Escape) m.sink.push(CancelPin{});
         return;
     }
@@ -383,6 +389,10 @@ void KioskApp::drainQueues() {
         m.ctx.scanner = m.scannerHealth();
         m.ctx.printer = m.printerHealth();
     }
+    // Keyboard keys for the PIN pad, once they are known not to be a scanner's burst. Stamped by
+    // the backend with the real clock, so compared with it.
+    for (char k : m.typing.take(Steady::now()))
+        if (m.gate.isOpen() && ((k >= '0' && k <= '9') || k == '\b' || k == '\n')) m.sink.push(PinKey{k});
     if (m.gate.poll(now, m.text, m.language())) m.mode = Mode::Desk;
     if (m.mode != Mode::Attendee && !m.opt.dashboardOnly && m.gate.lock().tick(now)) m.leaveDesk();
     m.refreshContext();
@@ -430,8 +440,10 @@ void KioskApp::handleIntents() {
             m.gate.enter(e->pin, now, m.text, l);
         } else if (std::holds_alternative<RequestStaff>(intent)) {
             if (m.mode == Mode::Attendee && !m.opt.dashboardOnly) m.gate.open(m.text, l);
+            m.typing.reset();
         } else if (std::holds_alternative<CancelPin>(intent)) {
             m.gate.close();
+            m.typing.reset();
         } else if (std::holds_alternative<LeaveDesk>(intent)) {
             m.leaveDesk();
         } else if (std::holds_alternative<ShowDashboard>(intent)) {
