@@ -72,7 +72,6 @@ void AttendeeController::drain(ShellContext& ctx, const std::vector<printing::Pr
                            !ev.errorCode.empty() && ev.progress <= 0.f);
         if (ev.stage == "accepted") m_stats.printAccepted(ev.jobId, ev.at);
     }
-    m_sound.reap();
     tick(m_state, now);
 }
 

@@ -1,48 +1,41 @@
 #include "sound.hpp"
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-#include <cmath>
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
+#include <alsa/asoundlib.h>
 
-extern char** environ;
+#include <cmath>
+#include <memory>
 
 namespace kiosk::ui {
 namespace {
 
-std::string findInPath(const char* name) {
-    const char* path = std::getenv("PATH");
-    std::string p = path ? path : "/usr/bin:/bin";
-    std::size_t start = 0;
-    while (start <= p.size()) {
-        const std::size_t end = p.find(':', start);
-        const std::string dir = p.substr(start, end == std::string::npos ? std::string::npos : end - start);
-        if (!dir.empty()) {
-            std::string candidate = dir + "/" + name;
-            if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-        }
-        if (end == std::string::npos) break;
-        start = end + 1;
-    }
-    return {};
-}
+constexpr int kRate = 22050;
 
-void put16(std::string& s, uint16_t v) {
-    s.push_back(static_cast<char>(v & 0xFF));
-    s.push_back(static_cast<char>(v >> 8));
-}
-void put32(std::string& s, uint32_t v) {
-    for (int i = 0; i < 4; ++i) s.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+// libasound reports problems on stderr ("ALSA lib pcm.c: Unknown PCM default") unless told
+// otherwise; a kiosk without audio says so once in its status line instead.
+void quietAlsa(const char*, int, const char*, int, const char*, ...) {}
+
+struct PcmClose {
+    void operator()(snd_pcm_t* p) const noexcept { snd_pcm_close(p); }
+};
+using PcmPtr = std::unique_ptr<snd_pcm_t, PcmClose>;
+
+/// Opens the device for playback without waiting for it (a busy device fails at once instead
+/// of blocking the thread), then makes writes blocking. nullptr when it cannot play.
+PcmPtr openPcm(const std::string& device) {
+    snd_pcm_t* raw = nullptr;
+    if (snd_pcm_open(&raw, device.c_str(), SND_PCM_STREAM_PLAYBACK, SND_PCM_NONBLOCK) < 0) return nullptr;
+    PcmPtr pcm(raw);
+    if (snd_pcm_nonblock(pcm.get(), 0) < 0) return nullptr;
+    // Mono S16 at 22,050 Hz, resampled by ALSA when the card wants another rate; 100 ms latency.
+    if (snd_pcm_set_params(pcm.get(), SND_PCM_FORMAT_S16_LE, SND_PCM_ACCESS_RW_INTERLEAVED, 1, kRate, 1,
+                           100000) < 0)
+        return nullptr;
+    return pcm;
 }
 
 }  // namespace
 
-std::string makeWav(const std::vector<std::pair<double, int>>& notes, int rate) {
+std::vector<int16_t> makePcm(const std::vector<std::pair<double, int>>& notes, int rate) {
     std::vector<int16_t> pcm;
     for (const auto& [hz, ms] : notes) {
         const int n = rate * ms / 1000;
@@ -55,86 +48,74 @@ std::string makeWav(const std::vector<std::pair<double, int>>& notes, int rate) 
             pcm.push_back(static_cast<int16_t>(v * 32767));
         }
     }
-    std::string s = "RIFF";
-    put32(s, static_cast<uint32_t>(36 + pcm.size() * 2));
-    s += "WAVEfmt ";
-    put32(s, 16);
-    put16(s, 1);  // PCM
-    put16(s, 1);  // mono
-    put32(s, static_cast<uint32_t>(rate));
-    put32(s, static_cast<uint32_t>(rate * 2));
-    put16(s, 2);
-    put16(s, 16);
-    s += "data";
-    put32(s, static_cast<uint32_t>(pcm.size() * 2));
-    for (int16_t v : pcm) put16(s, static_cast<uint16_t>(v));
-    return s;
+    return pcm;
 }
 
-SoundPlayer::SoundPlayer() {
-    for (const char* name : {"paplay", "aplay"}) {
-        m_player = findInPath(name);
-        if (!m_player.empty()) break;
+std::vector<std::pair<double, int>> toneNotes(Tone tone) {
+    switch (tone) {
+        case Tone::Success:
+            return {{660, 110}, {990, 180}};
+        case Tone::Refused:
+            return {{440, 160}, {0, 40}, {330, 240}};
+        case Tone::Attention:
+            return {{587, 120}, {0, 60}, {587, 120}};
     }
-    if (m_player.empty()) return;
-    std::error_code ec;
-    const auto base = std::filesystem::temp_directory_path(ec);
-    char tmpl[4096];
-    std::snprintf(tmpl, sizeof tmpl, "%s/kiosk-sounds-XXXXXX",
-                  (ec ? std::string("/tmp") : base.string()).c_str());
-    if (!::mkdtemp(tmpl)) {
-        m_player.clear();
-        return;
-    }
-    m_dir = tmpl;
-    // Rising two notes = welcome; falling = refused; a repeated middle note = attention.
-    const std::vector<std::pair<double, int>> tunes[3] = {
-        {{660, 110}, {990, 180}},
-        {{440, 160}, {0, 40}, {330, 240}},
-        {{587, 120}, {0, 60}, {587, 120}},
-    };
-    for (int i = 0; i < 3; ++i) {
-        m_files[i] = m_dir + "/tone" + std::to_string(i) + ".wav";
-        std::ofstream(m_files[i], std::ios::binary) << makeWav(tunes[i]);
-    }
+    return {};
 }
+
+SoundPlayer::SoundPlayer(std::string device)
+    : m_device(std::move(device)), m_thread([this](std::stop_token st) { run(st); }) {}
 
 SoundPlayer::~SoundPlayer() {
-    reap();
-    if (!m_dir.empty()) {
-        std::error_code ec;
-        std::filesystem::remove_all(m_dir, ec);
-    }
+    m_thread.request_stop();
+    m_wake.notify_all();
+    // jthread joins: at most the rest of one short tone.
 }
 
 void SoundPlayer::play(Tone tone) {
-    if (m_player.empty()) return;
-    reap();
-    if (m_children.size() > 4) return;  // something is wrong with audio: do not pile up children
-    const std::string& file = m_files[static_cast<int>(tone)];
-    char* argv[] = {const_cast<char*>(m_player.c_str()), const_cast<char*>("-q"),
-                    const_cast<char*>(file.c_str()), nullptr};
-    // paplay has no -q; give it only the file.
-    if (m_player.find("paplay") != std::string::npos) {
-        argv[1] = const_cast<char*>(file.c_str());
-        argv[2] = nullptr;
+    if (m_state.load() == State::Unavailable) return;
+    {
+        std::lock_guard lock(m_mutex);
+        m_pending = tone;
     }
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    pid_t pid = 0;
-    if (posix_spawn(&pid, m_player.c_str(), &fa, nullptr, argv, environ) == 0) m_children.push_back(pid);
-    posix_spawn_file_actions_destroy(&fa);
+    m_wake.notify_one();
 }
 
-void SoundPlayer::reap() {
-    for (auto it = m_children.begin(); it != m_children.end();) {
-        int status = 0;
-        if (::waitpid(*it, &status, WNOHANG) != 0)
-            it = m_children.erase(it);
-        else
-            ++it;
+void SoundPlayer::run(std::stop_token stop) {
+    static std::once_flag quiet;
+    std::call_once(quiet, [] { snd_lib_error_set_handler(&quietAlsa); });
+    m_state = openPcm(m_device) ? State::Available : State::Unavailable;
+    if (m_state == State::Unavailable) return;
+    const std::vector<int16_t> tones[3] = {makePcm(toneNotes(Tone::Success), kRate),
+                                           makePcm(toneNotes(Tone::Refused), kRate),
+                                           makePcm(toneNotes(Tone::Attention), kRate)};
+    while (!stop.stop_requested()) {
+        Tone tone;
+        {
+            std::unique_lock lock(m_mutex);
+            if (!m_wake.wait(lock, stop, [&] { return m_pending.has_value(); })) return;
+            tone = *m_pending;
+            m_pending.reset();
+        }
+        // Opened for each tone: USB speakers come and go, and a sound server may restart.
+        PcmPtr pcm = openPcm(m_device);
+        if (!pcm) continue;
+        const auto& samples = tones[static_cast<int>(tone)];
+        std::size_t done = 0;
+        while (done < samples.size() && !stop.stop_requested()) {
+            // A tenth of a second at a time, so a stop is seen quickly.
+            const auto chunk = std::min<std::size_t>(samples.size() - done, kRate / 10);
+            snd_pcm_sframes_t n = snd_pcm_writei(pcm.get(), samples.data() + done, chunk);
+            if (n < 0) n = snd_pcm_recover(pcm.get(), static_cast<int>(n), 1);
+            if (n < 0) break;
+            done += static_cast<std::size_t>(n);
+        }
+        if (stop.stop_requested()) {
+            snd_pcm_drop(pcm.get());
+            return;
+        }
+        snd_pcm_drain(pcm.get());
+        ++m_played;
     }
 }
 
