@@ -82,6 +82,18 @@ TEST_CASE("file: AtomicFile writes 0600 beside the target and leaves nothing beh
     CHECK(filesIn(d.dir) == 1);
 }
 
+TEST_CASE("file: an AtomicFile keeps its sync mode through create() and moves (Fast stays Fast)") {
+    TempDir d;
+    auto fast = AtomicFile::create(d / "status.json", 0600, AtomicFile::Sync::Fast);
+    REQUIRE(fast.ok());
+    CHECK(fast->sync() == AtomicFile::Sync::Fast);  // was Durable: the move dropped it
+    AtomicFile moved = std::move(fast).value();
+    CHECK(moved.sync() == AtomicFile::Sync::Fast);
+    auto durable = AtomicFile::create(d / "export.csv");
+    REQUIRE(durable.ok());
+    CHECK(durable->sync() == AtomicFile::Sync::Durable);
+}
+
 TEST_CASE("file: a planted OUT.tmp symlink or a symlink at OUT never redirects the export") {
     TempDir d;
     TempDb file;

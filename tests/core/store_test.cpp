@@ -759,7 +759,7 @@ TEST_CASE("store: own codes / setEvent rules and the arrivals export") {
     const auto text = ss.str();
     CHECK(text.find("'=HYPERLINK") != std::string::npos);
     CHECK(text.find("'+Evil") != std::string::npos);
-    CHECK(text.find("2018-03-16T09:00:00Z") != std::string::npos);
+    CHECK(text.find(formatIso8601Local(at("2018-03-16T09:00:00Z"))) != std::string::npos);
     std::filesystem::remove(out);
 }
 

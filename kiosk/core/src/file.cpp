@@ -84,6 +84,7 @@ AtomicFile::AtomicFile(AtomicFile&& o) noexcept
     : m_fd(std::move(o.m_fd)),
       m_target(std::move(o.m_target)),
       m_temp(std::move(o.m_temp)),
+      m_sync(o.m_sync),
       m_done(o.m_done) {
     o.m_done = true;
 }

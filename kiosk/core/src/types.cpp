@@ -39,6 +39,20 @@ std::string formatIso8601(TimePoint t) {
     return buf;
 }
 
+std::string formatIso8601Local(TimePoint t) {
+    const auto secs = std::chrono::floor<std::chrono::seconds>(t);
+    const std::time_t tt = secs.time_since_epoch().count();
+    std::tm tm{};
+    localtime_r(&tt, &tm);
+    const long off = tm.tm_gmtoff;  // seconds east of UTC, daylight saving included
+    const long a = off < 0 ? -off : off;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+', a / 3600,
+                  (a % 3600) / 60);
+    return buf;
+}
+
 std::optional<TimePoint> parseIso8601(std::string_view s) {
     // YYYY-MM-DD[(T|t| )hh:mm[:ss[.fff…]]][Z|±hh[:mm]] and nothing else: a time with garbage
     // after it, or an offset that cannot be read, is refused rather than half-read.

@@ -170,7 +170,8 @@ Result<int> Database::exportArrivalsCsv(const std::string& path) const {
     while (st.step()) {
         std::vector<std::string> cells;
         cells.reserve(13);
-        for (int i = 0; i < 13; ++i) cells.push_back(i == 8 ? formatIso8601(fromMs(st.i64(i))) : st.text(i));
+        for (int i = 0; i < 13; ++i)
+            cells.push_back(i == 8 ? formatIso8601Local(fromMs(st.i64(i))) : st.text(i));
         w.row(cells);
         ++rows;
         if (rows % 1000 == 0) {

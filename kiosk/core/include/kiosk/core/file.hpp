@@ -68,6 +68,7 @@ public:
     int fd() const { return m_fd.get(); }
     const std::string& tempPath() const { return m_temp; }
     const std::string& target() const { return m_target; }
+    Sync sync() const { return m_sync; }
     Status write(std::string_view bytes);
     /// Closes the descriptor but keeps the temporary file (for a library that writes by path,
     /// such as SQLite's backup or libharu); commit() then renames it.

@@ -14,8 +14,11 @@ namespace kiosk::core {
 /// All times are UTC, milliseconds since the Unix epoch. Time is always passed in, never read
 /// deep inside the core.
 using TimePoint = std::chrono::sys_time<std::chrono::milliseconds>;
-TimePoint nowUtc();                                       ///< for front ends only
-std::string formatIso8601(TimePoint t);                   ///< "2018-03-16T08:42:07Z"
+TimePoint nowUtc();                      ///< for front ends only
+std::string formatIso8601(TimePoint t);  ///< "2018-03-16T08:42:07Z"
+/// The same instant in this machine's time zone (TZ), with its offset: "2018-03-16T09:42:07+01:00".
+/// The kiosk runs where the event is, so this is the event's time (as `kiosk event` reads times).
+std::string formatIso8601Local(TimePoint t);
 std::optional<TimePoint> parseIso8601(std::string_view);  ///< accepts Z / ±hh:mm offsets
 
 /// The closed set of check-in outcomes. The reason codes are stable: they are stored in the
