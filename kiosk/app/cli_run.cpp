@@ -138,7 +138,8 @@ int run(const RunOptions& o) {
             so.directory = o.frames;
             so.fps = o.fps;
             source = scanner::openFrameSequence(so);
-            opt.scannerNote = o.frames;
+            // Said here, not on the public screen's status line (no paths there).
+            std::fprintf(stderr, "kiosk run: camera: the frames in %s\n", o.frames.c_str());
         } else if (o.cameraGiven || !scanner::listCameras().empty()) {
             scanner::CameraOptions co;
             co.device = o.camera;

@@ -171,6 +171,42 @@ TEST_CASE("app: a wedge scan checks the attendee in and the welcome shows; a rep
     CHECK(line.find("Kowalczyk") == std::string::npos);
 }
 
+TEST_CASE("app: the top bar and the status line follow the language on screen (issue 9)") {
+    Fixture f;
+    HeadlessBackend b;
+    auto app = f.makeApp();
+    app->runFrame(b);
+    auto lang = [](const char* code) {
+        return nlohmann::json::parse(
+            std::ifstream(std::string(KIOSK_ASSETS_DIR) + "/lang/" + code + ".json"));
+    };
+    const auto fr = lang("fr"), en = lang("en");
+    auto s = status(*app);
+    CHECK(s["topBar"][0] == fr["attendee"]["staff"]);
+    CHECK(s["topBar"][1] == fr["attendee"]["larger_text"]);
+    CHECK(s["statusLine"].get<std::string>().find(fr["status"]["no_camera"].get<std::string>()) !=
+          std::string::npos);
+
+    // Иван reads English: on his welcome the whole screen is English, not English under a French bar.
+    wedgeType(*app, f.ivanCode);
+    REQUIRE(runUntil(*app, b, "welcome"));
+    s = status(*app);
+    CHECK(s["language"] == "en");
+    CHECK(s["topBar"][0] == en["attendee"]["staff"]);
+    CHECK(s["topBar"][1] == en["attendee"]["larger_text"]);
+    const std::string line = s["statusLine"];
+    CHECK(line.find(en["status"]["no_camera"].get<std::string>()) != std::string::npos);
+    CHECK(line.find(fr["status"]["no_camera"].get<std::string>()) == std::string::npos);
+    CHECK(line.find('/') == std::string::npos);  // no path on the public screen
+
+    // A refusal stays in the kiosk's language, the bar with it.
+    wedgeType(*app, "no-such-code-4711");
+    REQUIRE(runUntil(*app, b, "help"));
+    s = status(*app);
+    CHECK(s["language"] == "fr");
+    CHECK(s["topBar"][0] == fr["attendee"]["staff"]);
+}
+
 TEST_CASE("app: an unknown code leads to the help-desk screen with a case reference, recorded as refused") {
     Fixture f;
     HeadlessBackend b;

@@ -199,6 +199,10 @@ struct KioskApp::Impl {
         j["pinTyped"] = gate.typed();
         j["pinScansDropped"] = typing.burstsDropped();
         j["largeText"] = largeText;
+        // Every word of the public screen's frame, for the tests of its language.
+        const auto [staff, large] = attendee->topBar(ctx);
+        j["topBar"] = {staff, large};
+        j["statusLine"] = attendee->statusLine(ctx);
         j["largeFontMissing"] = largeFontMissing();
         // Who the desk's actions are recorded as (the volunteer who unlocked it), while open.
         j["deskActor"] = mode == Mode::Desk ? ctx.actor : std::string{};
@@ -250,7 +254,6 @@ core::Result<std::unique_ptr<KioskApp>> KioskApp::create(AppOptions options, cor
     AttendeeOptions ao;
     ao.kioskName = m.opt.kioskName;
     ao.noCamera = m.opt.noCamera;
-    ao.scannerNote = m.opt.scannerNote;
     ao.badgePickup = m.opt.badgePickup;
     ao.lockdown = m.opt.lockdown;
     ao.timings.welcomeFor = m.opt.welcomeFor;

@@ -108,7 +108,8 @@ bool AttendeeController::handle(const Intent& intent, ShellContext& ctx, bool ta
 
 std::string AttendeeController::statusLine(const ShellContext& ctx) const {
     const Strings& text = ctx.text;
-    const core::Language l = m_state.kioskLanguage;
+    // The language on screen: the attendee's own while their welcome shows, like the rest.
+    const core::Language l = m_state.shownLanguage;
     // Device states are stable codes ("running", "unreachable" …); the line shows them in words.
     std::string s = m_opt.kioskName;
     if (!ctx.writeProblem.empty()) s = "\u26A0 " + text.get(l, "status.not_saved") + "  ·  " + s;
@@ -116,7 +117,6 @@ std::string AttendeeController::statusLine(const ShellContext& ctx) const {
         s += "  ·  " + text.get(l, "status.no_camera");
     else
         s += "  ·  " + text.format(l, "status.camera", {{"state", text.stateWord(l, ctx.scanner.state)}});
-    if (!m_opt.scannerNote.empty()) s += " (" + m_opt.scannerNote + ")";
     if (ctx.print)
         s += "  ·  " + text.format(l, "status.printer", {{"state", text.stateWord(l, ctx.printer.state)}});
     else
@@ -125,10 +125,18 @@ std::string AttendeeController::statusLine(const ShellContext& ctx) const {
     return s;
 }
 
-void AttendeeController::draw(const ShellContext& ctx, bool cameraAvailable, IntentSink& sink) {
+std::pair<std::string, std::string> AttendeeController::topBar(const ShellContext& ctx) const {
+    const core::Language l = m_state.shownLanguage;
+    return {ctx.text.get(l, "attendee.staff"),
+            ctx.text.get(l, ctx.largeText ? "attendee.normal_text" : "attendee.larger_text")};
+}
+
+AttendeeView AttendeeController::view(const ShellContext& ctx, bool cameraAvailable) {
     const Strings& text = ctx.text;
     const Fonts& f = *ctx.fonts;
-    const core::Language l = m_state.kioskLanguage;
+    // Everything on the public screen in one language: the top bar (topBar()) and the status
+    // line follow the welcome into the attendee's language (issue 9: "Équipe" and "A+ Texte
+    // agrandi" above a Dutch welcome).
     AttendeeView v;
     v.screen = describe(m_state, text, cameraAvailable, m_opt.badgePickup);
     v.language = m_state.shownLanguage;  // a result shows in the attendee's own language
@@ -144,8 +152,9 @@ void AttendeeController::draw(const ShellContext& ctx, bool cameraAvailable, Int
     }
     v.pixelsPerMm = ctx.pixelsPerMm;
     v.largeText = ctx.largeText;
-    v.largeTextLabel = text.get(l, ctx.largeText ? "attendee.normal_text" : "attendee.larger_text");
-    v.staffLabel = text.get(l, "attendee.staff");
+    auto [staff, large] = topBar(ctx);
+    v.staffLabel = std::move(staff);
+    v.largeTextLabel = std::move(large);
     if (m_previewTexture && cameraAvailable) {
         v.previewTexture = m_previewTexture;
         v.previewWidth = m_textureW;
@@ -158,7 +167,11 @@ void AttendeeController::draw(const ShellContext& ctx, bool cameraAvailable, Int
     v.statusLine = statusLine(ctx);
     v.statusWarning = !ctx.writeProblem.empty();
     v.lockdown = m_opt.lockdown;
-    drawAttendee(v, sink);
+    return v;
+}
+
+void AttendeeController::draw(const ShellContext& ctx, bool cameraAvailable, IntentSink& sink) {
+    drawAttendee(view(ctx, cameraAvailable), sink);
 }
 
 }  // namespace kiosk::ui

@@ -27,7 +27,6 @@ class Backend;
 struct AttendeeOptions {
     std::string kioskName;
     bool noCamera = false;
-    std::string scannerNote;
     std::string badgePickup;
     bool lockdown = true;
     AttendeeTimings timings;
@@ -62,8 +61,13 @@ public:
     bool handle(const Intent& intent, ShellContext& ctx, bool takesScans, Clock::time_point now,
                 core::TimePoint utc);
 
+    /// What the public screen shows now, every word in the language on screen (the attendee's
+    /// own during their welcome, else the kiosk's). Needs ctx.fonts.
+    AttendeeView view(const ShellContext& ctx, bool cameraAvailable);
     void draw(const ShellContext& ctx, bool cameraAvailable, IntentSink& sink);
-    /// kiosk name · camera · printer · audio, in the kiosk's language (no personal data).
+    /// The top bar's staff and text-size labels, in the language on screen.
+    std::pair<std::string, std::string> topBar(const ShellContext& ctx) const;
+    /// kiosk name · camera · printer · audio, in the language on screen (no personal data).
     std::string statusLine(const ShellContext& ctx) const;
     bool welcomeOnScreen() const { return m_state.screen == AttendeeScreen::Welcome; }
 

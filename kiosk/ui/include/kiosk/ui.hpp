@@ -70,7 +70,6 @@ struct AppOptions {
     std::string printerQueue;  ///< empty: no printer, the welcome says where to get the badge
     std::string badgePickup;   ///< where badges are handed out without a printer ("help desk")
     bool noCamera = false;     ///< wedge scanner only: the idle screen says "scan", not "camera"
-    std::string scannerNote;   ///< extra words for the organiser's status line (e.g. device)
     /// The demo database (marked by `kiosk demo`, Event::demo) without a PIN in `<db>.pin`
     /// opens with the documented demo PIN. No other database ever does.
     bool allowDemoPin = true;
