@@ -276,8 +276,10 @@ core::Result<std::unique_ptr<KioskApp>> KioskApp::create(AppOptions options, cor
 
     // The demo PIN only on a database `kiosk demo` made (marked in it), never from an event id.
     const bool isDemo = ev && ev->has_value() && (*ev)->demo;
-    m.gate.configure(core::loadPinConfig(m.db.path(), m.opt.allowDemoPin && isDemo),
-                     core::pinFileFor(m.db.path()), m.utcNow(), m.steadyNow());
+    core::PinConfig pin = core::loadPinConfig(m.db.path(), m.opt.allowDemoPin && isDemo);
+    // The organiser's own words (paths included) go here; the public pad shows a translation.
+    if (!pin.problem.empty()) std::fprintf(stderr, "kiosk: help desk closed: %s\n", pin.problem.c_str());
+    m.gate.configure(std::move(pin), core::pinFileFor(m.db.path()), m.utcNow(), m.steadyNow());
 
     m.imgui = ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();

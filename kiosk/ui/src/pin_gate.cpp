@@ -23,7 +23,11 @@ void PinGate::configure(core::PinConfig config, std::string pinFile, core::TimeP
 }
 
 std::string PinGate::noPinText(const Strings& text, core::Language l) const {
-    return m_config.problem.empty() ? text.get(l, "lock.no_pin") : m_config.problem;
+    // The pad faces the public: the cause in the language on screen, never the organiser's
+    // message (English, with the PIN file's path: that one goes to stderr at start-up).
+    const std::string key = "lock.problem." + m_config.problemCode;
+    if (!m_config.problemCode.empty() && text.has(l, key)) return text.get(l, key);
+    return text.get(l, "lock.no_pin");
 }
 
 void PinGate::open(const Strings& text, core::Language l) {

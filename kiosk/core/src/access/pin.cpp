@@ -213,6 +213,7 @@ PinConfig loadPinConfig(const std::string& dbPath, bool demoDatabase) {
     auto stored = loadPinFile(file);
     if (!stored) {
         cfg.problem = stored.error().message;
+        cfg.problemCode = stored.error().code;
         return cfg;
     }
     if (stored->has_value()) {
@@ -226,11 +227,13 @@ PinConfig loadPinConfig(const std::string& dbPath, bool demoDatabase) {
     }
     if (!demoDatabase) {
         cfg.problem = "No volunteer PIN is set: run `kiosk pin --db " + dbPath + " --set`";
+        cfg.problemCode = "pin.none";
         return cfg;
     }
     auto demo = hashPin(kDemoPin);
     if (!demo) {
         cfg.problem = demo.error().message;
+        cfg.problemCode = demo.error().code;
         return cfg;
     }
     cfg.volunteers = {{"", *demo}};

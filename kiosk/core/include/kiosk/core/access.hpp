@@ -89,7 +89,10 @@ struct PinConfig {
     std::vector<Volunteer> volunteers;  ///< empty: no PIN set, the desk cannot be opened
     std::string hash;                   ///< the first volunteer's hash ("" when none)
     bool demoDefault = false;           ///< the demo PIN: show a warning to change it
-    std::string problem;                ///< why there is no usable PIN (shown on the lock screen)
+    std::string problem;  ///< why there is no usable PIN, for the organiser (stderr): may name paths
+    /// The same as a stable code ("pin.none", "pin.permissions", "pin.read", "pin.format",
+    /// "pin.hash"): the public PIN pad shows its translation (lock.problem.*), never `problem`.
+    std::string problemCode;
     int failures = 0;                   ///< the lockout kept in the file
     TimePoint retryAt{};
 };
