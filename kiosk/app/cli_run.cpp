@@ -42,6 +42,7 @@ struct RunOptions {
     std::string printer;
     std::string templateName;
     std::string badgePickup;
+    std::string keyboard = "auto";
     bool windowed = false;
     bool largeText = false;
     std::string statusFile;
@@ -127,6 +128,7 @@ int run(const RunOptions& o) {
     opt.statsFile = o.statsFile;
     opt.printerQueue = o.printer;
     opt.badgePickup = o.badgePickup;
+    opt.keyboard = *ui::keyboardSettingFromName(o.keyboard);  // checked by the option
     opt.welcomeFor = std::chrono::milliseconds(static_cast<int>(o.welcomeSeconds * 1000));
 
     // Scanner: a frame sequence, a camera, or (no camera on this machine) the wedge scanner only.
@@ -234,6 +236,10 @@ void registerRunCommand(CLI::App& app, CommandContext& ctx) {
         "a .json path (default: default)");
     run->add_option("--badge-pickup", opts->badgePickup,
                     "Where badges are handed out when there is no printer");
+    run->add_option("--keyboard", opts->keyboard,
+                    "The help desk's on-screen keyboard, for a touch-only machine: auto (shown until a key "
+                    "is typed on a real keyboard), on, off")
+        ->check(CLI::IsMember({"auto", "on", "off"}));
     run->add_flag("--windowed", opts->windowed, "Development: a normal window, closable, no lockdown");
     run->add_flag("--large-text", opts->largeText, "Start in large-text mode");
     run->add_option("--status-file", opts->statusFile, "Write the screen state as one JSON line (tests)");

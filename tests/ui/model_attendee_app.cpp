@@ -34,6 +34,8 @@ public:
         ImGuiIO& io = ImGui::GetIO();
         io.DisplaySize = {1280, 720};
         io.DeltaTime = 1.f / 60.f;
+        io.MousePos = {mouseX, mouseY};
+        io.MouseDown[0] = mouseDown;
     }
     void renderAndSwap() override { ++frames; }
     void* updateTexture(void* t, const uint8_t*, int, int) override {
@@ -45,6 +47,8 @@ public:
     bool quitRequested() const override { return false; }
     int frames = 0;
     int fontBuilds = 0;
+    float mouseX = -1, mouseY = -1;  // a finger on a touch screen: where, and whether it is down
+    bool mouseDown = false;
 };
 
 struct TempDb {
@@ -81,13 +85,14 @@ struct Fixture {
         ivanCode = *c2;
     }
 
-    std::unique_ptr<ui::KioskApp> makeApp() {
+    std::unique_ptr<ui::KioskApp> makeApp(ui::KeyboardSetting keyboard = ui::KeyboardSetting::Auto) {
         auto db = core::Database::open(tmp.path, core::Database::Mode::OpenExisting);
         REQUIRE(db.ok());
         ui::AppOptions o;
         o.kioskName = "model-test";
         o.assetsDir = KIOSK_ASSETS_DIR;
         o.noCamera = true;
+        o.keyboard = keyboard;
         o.statusFile = (tmp.dir / "status.json").string();
         auto scan = std::make_unique<scanner::ScanService>(nullptr);
         auto app = ui::KioskApp::create(std::move(o), std::move(db).value(), std::move(scan), nullptr);
@@ -520,4 +525,83 @@ TEST_CASE(
     }
     CHECK(status(*app)["screen"] == "help");
     CHECK(status(*app)["outcome"] == "error");
+}
+
+namespace {
+
+/// A tap at the centre of the on-screen key labelled `label` (from the status file): finger down
+/// for a frame, up for a frame, then frames for the text field to take what it typed.
+bool tapKey(ui::KioskApp& app, HeadlessBackend& b, const std::string& label) {
+    const auto s = status(app);
+    if (!s.contains("keyboard")) return false;
+    for (const auto& k : s["keyboard"]["keys"]) {
+        if (k[0] != label) continue;
+        b.mouseX = k[1].get<float>();
+        b.mouseY = k[2].get<float>();
+        b.mouseDown = true;
+        app.runFrame(b);
+        b.mouseDown = false;
+        for (int i = 0; i < 4; ++i) app.runFrame(b);
+        b.mouseX = b.mouseY = -1;
+        return true;
+    }
+    return false;
+}
+
+void openDesk(ui::KioskApp& app, HeadlessBackend& b) {
+    app.onKey(ui::Key::F12);
+    app.runFrame(b);
+    REQUIRE(app.screenName() == "pin");
+    personTypes(app, b, "4321");
+    auto strings = nlohmann::json::parse(std::ifstream(std::string(KIOSK_ASSETS_DIR) + "/lang/fr.json"));
+    REQUIRE(pinVerdict(app, b, strings["lock"]["checking"]) == "opened");
+    for (int i = 0; i < 5; ++i) app.runFrame(b);
+}
+
+}  // namespace
+
+TEST_CASE("app: the desk's on-screen keyboard types into the search field it leaves for a moment (issue 9)") {
+    Fixture f;
+    REQUIRE(ui::setPin(ui::pinFileFor(f.tmp.path), "4321").ok());
+    HeadlessBackend b;
+    auto app = f.makeApp(ui::KeyboardSetting::On);
+    openDesk(*app, b);
+    auto s = status(*app);
+    REQUIRE(s["keyboard"]["shown"] == true);
+    CHECK(s["keyboard"]["keys"].size() > 40);
+    CHECK(s["deskQuery"] == "");
+    // The search field has the focus when the desk opens; each tap types into it.
+    for (const char* k : {"\u21E7", "k", "o", "w"}) REQUIRE_MESSAGE(tapKey(*app, b, k), k);
+    CHECK(status(*app)["deskQuery"] == "Kow");
+    REQUIRE(tapKey(*app, b, "\u232B"));
+    CHECK(status(*app)["deskQuery"] == "Ko");
+    REQUIRE(tapKey(*app, b, "w"));
+    REQUIRE(tapKey(*app, b, "a"));
+    CHECK(status(*app)["deskQuery"] == "Kowa");
+    // Accents from their layer.
+    REQUIRE(tapKey(*app, b, "\u00E0\u00E9"));
+    REQUIRE(tapKey(*app, b, "\u00EB"));
+    CHECK(status(*app)["deskQuery"] == "Kowa\u00EB");
+    REQUIRE(tapKey(*app, b, "abc"));
+    REQUIRE(tapKey(*app, b, "\u232B"));
+    CHECK(status(*app)["deskQuery"] == "Kowa");
+    // Folded away, and back with the small keyboard button.
+    REQUIRE(tapKey(*app, b, "\u2328\u2193"));
+    CHECK(status(*app)["keyboard"]["shown"] == false);
+    REQUIRE(tapKey(*app, b, "\u2328"));
+    CHECK(status(*app)["keyboard"]["shown"] == true);
+}
+
+TEST_CASE("app: with a real keyboard (the PIN typed on it) the desk shows no on-screen keyboard in auto") {
+    Fixture f;
+    REQUIRE(ui::setPin(ui::pinFileFor(f.tmp.path), "4321").ok());
+    HeadlessBackend b;
+    auto app = f.makeApp(ui::KeyboardSetting::Auto);
+    openDesk(*app, b);  // typed on a keyboard
+    auto s = status(*app);
+    CHECK(s["keyboard"]["shown"] == false);
+    // Its button is there all the same, for a volunteer who wants it.
+    REQUIRE(s["keyboard"]["keys"].size() == 1);
+    REQUIRE(tapKey(*app, b, "\u2328"));
+    CHECK(status(*app)["keyboard"]["shown"] == true);
 }

@@ -422,3 +422,49 @@ TEST_CASE("xvfb attendee: large text at 1280x720 with a long event name") {
     x.screenshot(shots() + "attendee-large-text-720p.png");
     CHECK(kiosk.running());
 }
+
+TEST_CASE("xvfb desk: on a touch screen the on-screen keyboard types into the search (issue 9)") {
+    if (!haveTool("Xvfb") || !haveTool("xdotool") || !haveTool("import")) {
+        MESSAGE("Xvfb, xdotool or ImageMagick missing: skipped");
+        return;
+    }
+    Workdir w("keyboard");
+    const std::string db = w.path("event.db");
+    const std::string exe = KIOSK_EXE;
+    REQUIRE(std::system((exe + " demo --db " + db + " >/dev/null").c_str()) == 0);
+    REQUIRE(std::system(("printf '4711\\n' | " + exe + " pin --db " + db + " --set >/dev/null").c_str()) ==
+            0);
+    Display x;
+    REQUIRE(x.ok());
+    const std::string status = w.path("status.json");
+    Child kiosk(
+        {exe, "run", "--db", db, "--kiosk", "xvfb-touch", "--status-file", status, "--keyboard", "on"},
+        {x.env()}, w.path("kiosk.log"));
+    REQUIRE_MESSAGE(waitFor([&] { return screen(status) == "idle"; }, 30s), "kiosk did not reach idle");
+    x.key("F12");
+    REQUIRE(waitFor([&] { return screen(status) == "pin"; }, 5s));
+    x.typePin("4711");
+    x.key("Return");
+    REQUIRE(waitFor([&] { return screen(status) == "desk"; }, 8s));
+    REQUIRE(waitFor(
+        [&] { return readJson(status).value("keyboard", nlohmann::json{}).value("shown", false); }, 5s));
+    std::this_thread::sleep_for(500ms);
+    // Taps where the keys are (the status file says), like a finger.
+    auto tap = [&](const std::string& label) {
+        const nlohmann::json st = readJson(status);  // kept: the loop reads into it
+        for (const auto& k :
+             st.value("keyboard", nlohmann::json::object()).value("keys", nlohmann::json::array()))
+            if (k[0] == label) {
+                x.sh("xdotool mousemove " + std::to_string(static_cast<int>(k[1].get<float>())) + " " +
+                     std::to_string(static_cast<int>(k[2].get<float>())) + " click 1");
+                std::this_thread::sleep_for(250ms);
+                return true;
+            }
+        return false;
+    };
+    for (const char* k : {"\u21E7", "b", "a", "l"}) REQUIRE_MESSAGE(tap(k), k);
+    CHECK(waitFor([&] { return readJson(status).value("deskQuery", "") == "Bal"; }, 5s));
+    std::this_thread::sleep_for(500ms);
+    x.screenshot(shots() + "desk-keyboard.png");
+    CHECK(kiosk.running());
+}

@@ -22,6 +22,8 @@
 #include "font_loader.hpp"
 #include "frame_stats.hpp"
 #include "intents.hpp"
+#include "keyboard_screen.hpp"
+#include "onscreen_keyboard.hpp"
 #include "pin_gate.hpp"
 #include "shell_context.hpp"
 #include "strings.hpp"
@@ -29,6 +31,7 @@
 #include "typing_guard.hpp"
 
 #include <imgui.h>
+#include <imgui_internal.h>  // the on-screen keyboard gives the focus back to the text field
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -82,6 +85,62 @@ struct KioskApp::Impl {
     FrameStats stats;
     PinGate gate;
     TypingGuard typing;  // keyboard keys for the PIN pad: a person's, not a scanner's burst
+
+    // The desk's on-screen keyboard. A tap on one of its keys takes ImGui's focus from the text
+    // field for a moment; the field that was active last gets it back at the start of the next
+    // frame, with what the key typed (characters; Backspace / Enter as a key held for one frame).
+    OnScreenKeyboard osk;
+    ImGuiID oskTarget = 0;
+    ImGuiWindow* oskTargetWindow = nullptr;
+    std::optional<Typed> oskPending;
+    int oskKeyDown = -1;           // io.KeysDown index held for one frame
+    std::vector<KeyRect> oskKeys;  // where its keys were drawn (status file, tests)
+
+    bool deskKeyboard() const { return mode == Mode::Desk && osk.setting() != KeyboardSetting::Off; }
+
+    /// Before ImGui::NewFrame: Backspace / Enter from the keyboard are a key down for one frame,
+    /// once the field has its focus back (ImGui ignores keys in the frame a field is activated).
+    void oskKeysBeforeNewFrame() {
+        ImGuiIO& io = ImGui::GetIO();
+        if (oskKeyDown >= 0) {
+            io.KeysDown[oskKeyDown] = false;
+            oskKeyDown = -1;
+        }
+        if (!oskPending || (!oskPending->backspace && !oskPending->enter)) return;
+        if (oskTarget == 0 || GImGui->ActiveId != oskTarget) return;  // next frame, after the focus
+        const ImGuiKey key = oskPending->backspace ? ImGuiKey_Backspace : ImGuiKey_Enter;
+        // The GLFW backend maps ImGui's keys to its own codes; a backend that maps none (tests)
+        // gets a slot of its own.
+        if (io.KeyMap[key] < 0) io.KeyMap[key] = 400 + key;
+        oskKeyDown = io.KeyMap[key];
+        io.KeysDown[oskKeyDown] = true;
+        oskPending.reset();
+    }
+
+    /// After ImGui::NewFrame: the text field gets the focus back and the typed characters.
+    void oskTypeIntoField() {
+        if (!oskPending) return;
+        ImGuiContext& g = *GImGui;
+        // Only the field ImGui still holds the edit state of (it keeps one): never another's.
+        if (oskTarget == 0 || g.InputTextState.ID != oskTarget) {
+            oskPending.reset();
+            return;
+        }
+        if (g.ActiveId != oskTarget) ImGui::SetActiveID(oskTarget, oskTargetWindow);
+        for (char32_t cp : decodeUtf8(oskPending->text)) ImGui::GetIO().AddInputCharacter(cp);
+        oskPending->text.clear();
+        // A Backspace or Enter waits for the next frame (oskKeysBeforeNewFrame).
+        if (!oskPending->backspace && !oskPending->enter) oskPending.reset();
+    }
+
+    /// After drawing: the text field being edited is the keyboard's target.
+    void oskTrackField() {
+        ImGuiContext& g = *GImGui;
+        if (g.ActiveId != 0 && g.ActiveId == g.InputTextState.ID) {
+            oskTarget = g.ActiveId;
+            oskTargetWindow = g.ActiveIdWindow;
+        }
+    }
     std::optional<AttendeeController> attendee;
     std::optional<DeskController> desk;
     std::optional<DashboardController> dashboard;
@@ -207,6 +266,13 @@ struct KioskApp::Impl {
         // Who the desk's actions are recorded as (the volunteer who unlocked it), while open.
         j["deskActor"] = mode == Mode::Desk ? ctx.actor : std::string{};
         j["writeProblem"] = ctx.writeProblem;  // "db.replaced: …" while check-ins are not saved
+        // The desk's on-screen keyboard and where its keys are (tests tap them).
+        if (mode == Mode::Desk) {
+            nlohmann::json keys = nlohmann::json::array();
+            for (const auto& k : oskKeys) keys.push_back({k.label, k.x + k.w / 2, k.y + k.h / 2});
+            j["keyboard"] = {{"shown", deskKeyboard() && osk.shown()}, {"keys", keys}};
+            if (desk) j["deskQuery"] = desk->model().query;
+        }
         // The headcount the dashboard shows, for the Xvfb test of `--mode dashboard`.
         if (dashboard && mode == Mode::Dashboard) {
             j["arrived"] = dashboard->model().arrived;
@@ -280,6 +346,7 @@ core::Result<std::unique_ptr<KioskApp>> KioskApp::create(AppOptions options, cor
     // The organiser's own words (paths included) go here; the public pad shows a translation.
     if (!pin.problem.empty()) std::fprintf(stderr, "kiosk: help desk closed: %s\n", pin.problem.c_str());
     m.gate.configure(std::move(pin), core::pinFileFor(m.db.path()), m.utcNow(), m.steadyNow());
+    m.osk.configure(m.opt.keyboard);
 
     m.imgui = ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
@@ -314,7 +381,11 @@ KioskApp::~KioskApp() {
 
 void KioskApp::onChar(char32_t cp, Steady::time_point now) {
     Impl& m = *m_impl;
-    if (m.mode != Mode::Attendee) return;  // desk text fields get characters through ImGui
+    if (m.mode != Mode::Attendee) {
+        // Desk text fields get characters through ImGui; a real keyboard is in use.
+        m.osk.physicalKeyTyped();
+        return;
+    }
     if (m.gate.isOpen()) {
         // Held until known to be a person's typing: a code scanned now must not become digits.
         m.typing.key(cp < 0x80 ? static_cast<char>(cp) : '?', now);
@@ -396,8 +467,10 @@ void KioskApp::drainQueues() {
     }
     // Keyboard keys for the PIN pad, once they are known not to be a scanner's burst. Stamped by
     // the backend with the real clock, so compared with it.
-    for (char k : m.typing.take(Steady::now()))
+    for (char k : m.typing.take(Steady::now())) {
+        m.osk.physicalKeyTyped();  // a person typed on a real keyboard: the desk needs no keyboard on screen
         if (m.gate.isOpen() && ((k >= '0' && k <= '9') || k == '\b' || k == '\n')) m.sink.push(PinKey{k});
+    }
     if (m.gate.poll(now, m.text, m.language())) m.mode = Mode::Desk;
     if (m.mode != Mode::Attendee && !m.opt.dashboardOnly && m.gate.lock().tick(now)) m.leaveDesk();
     m.refreshContext();
@@ -422,9 +495,32 @@ void KioskApp::frame() {
     } else if (m.mode == Mode::Attendee) {
         m.attendee->draw(m.ctx, m.cameraAvailable(), m.sink);
     } else if (m.mode == Mode::Desk) {
+        KeyboardView kv;
+        kv.fonts = &m.fonts.fonts();
+        kv.pixelsPerMm = m.pixelsPerMm;
+        kv.shift = m.osk.shift();
+        const bool keyboard = m.deskKeyboard() && m.osk.shown();
+        if (keyboard) {
+            kv.rows = m.osk.rows(m.language());
+            // The desk is drawn above the keyboard, not under it.
+            auto* vp = static_cast<ImGuiViewportP*>(ImGui::GetMainViewport());
+            vp->WorkOffsetMax.y -= keyboardHeight(kv, vp->Size.y);
+            vp->UpdateWorkRect();
+        }
+        m.oskTypeIntoField();
         if (m.desk) drawDesk(m.desk->model(), m.sink);
+        if (keyboard)
+            drawKeyboard(kv, m.sink, &m.oskKeys);
+        else if (m.deskKeyboard())
+            drawKeyboardButton(kv, m.sink, &m.oskKeys);
+        m.oskTrackField();
     } else if (m.mode == Mode::Dashboard) {
         if (m.dashboard) drawDashboard(m.dashboard->model(), m.sink);
+    }
+    if (m.mode != Mode::Desk) {
+        m.oskKeys.clear();
+        m.oskTarget = 0;
+        m.oskPending.reset();
     }
 }
 
@@ -441,6 +537,14 @@ void KioskApp::handleIntents() {
         // Shell intents: the PIN gate and the changes of mode.
         if (const auto* k = std::get_if<PinKey>(&intent)) {
             m.gate.key(k->key, now, m.text, l);
+        } else if (const auto* o = std::get_if<OskKey>(&intent)) {
+            if (auto typed = m.osk.press(*o)) {
+                if (m.oskPending && !m.oskPending->backspace && !m.oskPending->enter && !typed->backspace &&
+                    !typed->enter)
+                    m.oskPending->text += typed->text;  // two taps in one frame
+                else
+                    m.oskPending = std::move(*typed);
+            }
         } else if (const auto* e = std::get_if<EnterDesk>(&intent)) {
             m.gate.enter(e->pin, now, m.text, l);
         } else if (std::holds_alternative<RequestStaff>(intent)) {
@@ -500,6 +604,7 @@ bool KioskApp::runFrame(Backend& backend) {
     if (m.attendee->uploadPreview(backend)) mustRender = true;
 
     backend.newFrame();  // 3. new frame
+    m.oskKeysBeforeNewFrame();
     ImGui::NewFrame();
     frame();  // 4. draw
     const bool welcomeDrawn = m.mode == Mode::Attendee && !m.gate.isOpen() && m.attendee->welcomeOnScreen();

@@ -29,6 +29,10 @@ const ImWchar kBodyRanges[] = {
     0x20AC, 0x20AC,  // €
     0x2190, 0x2193,  // arrows
     0x21BA, 0x21BA,  // ↺ (retry)
+    0x21E7, 0x21E7,  // ⇧ (the on-screen keyboard's Shift)
+    0x2328, 0x2328,  // ⌨ (… and its button)
+    0x232B, 0x232B,  // ⌫ (… Backspace)
+    0x23CE, 0x23CE,  // ⏎ (… Enter)
     0x25CB, 0x25CB,  // ○ (expected)
     0x25CF, 0x25CF,  // ● (PIN dots)
     0x26A0, 0x26A0,  // ⚠ (held, look-alike)

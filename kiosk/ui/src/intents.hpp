@@ -40,6 +40,13 @@ struct ToggleLargeText {};
 struct PinKey {  ///< PIN pad: '0'..'9', '\b' erase one, 'c' clear, '\n' enter
     char key = 0;
 };
+/// A key of the desk's on-screen keyboard (onscreen_keyboard.hpp), for the focused text field.
+struct OskKey {
+    enum class Kind { Text, Backspace, Enter, Shift, Layer, Fold };
+    Kind kind = Kind::Text;
+    std::string text;   ///< Kind::Text: what it types
+    std::string upper;  ///< …with Shift (empty: the same)
+};
 
 // --- help desk (E2 handles these in its DeskController) ---------------------------------------
 struct SearchAttendees {
@@ -82,7 +89,7 @@ struct ChangePin {
 using Intent =
     std::variant<SetLanguage, SubmitCode, DismissResult, RequestStaff, CancelPin, EnterDesk, LeaveDesk,
                  ShowDashboard, ShowDesk, ToggleLargeText, SearchAttendees, SelectAttendee, CheckInAttendee,
-                 Annul, Reprint, RenameForBadge, RegisterWalkIn, ResolveCase, ChangePin, PinKey,
+                 Annul, Reprint, RenameForBadge, RegisterWalkIn, ResolveCase, ChangePin, PinKey, OskKey,
                  // E2 (desk_intents.hpp):
                  ShowDeskPage, EditDeskField, RetryPrintJob, DismissPrintJob, DismissNotice, ExportArrivals,
                  EraseAttendee>;

@@ -41,7 +41,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace kiosk::scanner {
 class ScanService;
@@ -54,6 +56,11 @@ namespace kiosk::ui {
 
 enum class Mode { Attendee, Desk, Dashboard };
 std::string_view modeName(Mode m);  ///< "attendee" / "desk" / "dashboard"
+
+/// The desk's on-screen keyboard, for a desk on a touch-only machine: `auto` shows it until a key
+/// is typed on a real keyboard (the PIN included), `on` always, `off` never.
+enum class KeyboardSetting { Auto, On, Off };
+std::optional<KeyboardSetting> keyboardSettingFromName(std::string_view name);  ///< auto / on / off
 
 /// Keys the shell listens to (the backend maps its own key codes to these).
 enum class Key { Enter, Tab, Backspace, Escape, F12, Other };
@@ -73,6 +80,7 @@ struct AppOptions {
     /// The demo database (marked by `kiosk demo`, Event::demo) without a PIN in `<db>.pin`
     /// opens with the documented demo PIN. No other database ever does.
     bool allowDemoPin = true;
+    KeyboardSetting keyboard = KeyboardSetting::Auto;  ///< the desk's on-screen keyboard
     std::chrono::milliseconds welcomeFor{6000};
     std::chrono::milliseconds helpFor{9000};
     /// Injected clocks (tests). Defaults: std::chrono::steady_clock and core::nowUtc.
