@@ -437,8 +437,8 @@ constexpr const char* kUndoStep13 = KIOSK_UNDO_STEP13;
     "ALTER TABLE event DROP COLUMN demo; DROP INDEX attendees_external_id; DROP INDEX attendees_email; " \
     "DELETE FROM schema_migrations WHERE version >= 11; "
 constexpr const char* kUndoStep10 = KIOSK_UNDO_STEP13 KIOSK_UNDO_AFTER_STEP10 KIOSK_UNDO_STEP10;
-// The steps after 7 undone by hand (13: re-entry; 12, 11: the desk's; 10: erasure; 9: the event's branding; 8:
-// the annul's check-in id), before undoing step 7.
+// The steps after 7 undone by hand (13: re-entry; 12, 11: the desk's; 10: erasure; 9: the event's branding;
+// 8: the annul's check-in id), before undoing step 7.
 constexpr const char* kUndoAfterStep7 = KIOSK_UNDO_STEP13 KIOSK_UNDO_AFTER_STEP10 KIOSK_UNDO_STEP10
     "ALTER TABLE event DROP COLUMN short_name; ALTER TABLE event DROP COLUMN tagline; "
     "ALTER TABLE event DROP COLUMN colour; ALTER TABLE event DROP COLUMN accent_colour; "

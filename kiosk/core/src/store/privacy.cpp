@@ -376,6 +376,9 @@ constexpr PersonalTable kPersonalTables[] = {
     {"attendees", "id = ?1"},
     {"codes", "attendee_id = ?1"},
     {"checkins", "attendee_id = ?1"},
+    // Re-entries (step 13): who came back in and when; no free text, so an erase leaves the rows
+    // (the person they name is blanked) and the counts stay.
+    {"reentries", "attendee_id = ?1"},
     {"refused_scans",
      "attendee_id = ?1 OR kiosk_mentions(payload_escaped, ?2) OR kiosk_mentions(resolution_note, ?2)"},
     {"audit_log", "attendee_id = ?1 OR kiosk_mentions(detail, ?2)"},

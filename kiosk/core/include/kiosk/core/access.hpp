@@ -93,7 +93,7 @@ struct PinConfig {
     /// The same as a stable code ("pin.none", "pin.permissions", "pin.read", "pin.format",
     /// "pin.hash"): the public PIN pad shows its translation (lock.problem.*), never `problem`.
     std::string problemCode;
-    int failures = 0;                   ///< the lockout kept in the file
+    int failures = 0;  ///< the lockout kept in the file
     TimePoint retryAt{};
 };
 /// Load `<db>.pin`; without a PIN in it, a database marked as the demo (`demoDatabase`, from
