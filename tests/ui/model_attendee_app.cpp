@@ -562,7 +562,7 @@ void openDesk(ui::KioskApp& app, HeadlessBackend& b) {
 
 TEST_CASE("app: the desk's on-screen keyboard types into the search field it leaves for a moment (issue 9)") {
     Fixture f;
-    REQUIRE(ui::setPin(ui::pinFileFor(f.tmp.path), "4321").ok());
+    REQUIRE(core::setPin(core::pinFileFor(f.tmp.path), "4321").ok());
     HeadlessBackend b;
     auto app = f.makeApp(ui::KeyboardSetting::On);
     openDesk(*app, b);
@@ -594,7 +594,7 @@ TEST_CASE("app: the desk's on-screen keyboard types into the search field it lea
 
 TEST_CASE("app: with a real keyboard (the PIN typed on it) the desk shows no on-screen keyboard in auto") {
     Fixture f;
-    REQUIRE(ui::setPin(ui::pinFileFor(f.tmp.path), "4321").ok());
+    REQUIRE(core::setPin(core::pinFileFor(f.tmp.path), "4321").ok());
     HeadlessBackend b;
     auto app = f.makeApp(ui::KeyboardSetting::Auto);
     openDesk(*app, b);  // typed on a keyboard
