@@ -1,10 +1,12 @@
 #include "onscreen_keyboard.hpp"
 
+#include <utility>
+
 namespace kiosk::ui {
 namespace {
 
-KeyCap letter(std::string lower, std::string upper) {
-    return {OskKey{OskKey::Kind::Text, lower, upper}, lower, 1.f};
+KeyCap letter(const std::string& lower, std::string upper) {
+    return {OskKey{OskKey::Kind::Text, lower, std::move(upper)}, lower, 1.f};
 }
 
 /// "azertyuiop" → ten keys (ASCII letters only; upper case by toupper).
