@@ -32,6 +32,8 @@ struct EventOptions {
     std::optional<std::string> shortName, tagline, colour, accentColour;
     std::optional<std::string> logo;  // file: PNG or JPEG; "" removes the logo
     std::optional<int> retentionDays;
+    // A badge per kind: KIND=VALUE, KIND a category or "ticket:TYPE".
+    std::vector<std::string> badgeFor, bandColour, role, noBadgeFor;
     std::optional<std::string> pretixKeys;  // file: pretix's event JSON or a PEM
     bool clearPretixKeys = false;
     bool json = false;
@@ -112,6 +114,61 @@ nlohmann::json toJson(const core::Event& e) {
                                     ? nlohmann::json(core::formatIso8601(*core::retentionUntil(e)))
                                     : nlohmann::json()},
             {"reentry", e.reentryAllowed ? "allowed" : "refused"}};
+}
+
+/// "speaker" -> category speaker; "ticket:Keynote" -> ticket type Keynote.
+core::BadgeRuleChange ruleKey(const std::string& kind) {
+    core::BadgeRuleChange ch;
+    static const std::string kTicket = "ticket:";
+    if (kind.rfind(kTicket, 0) == 0) {
+        ch.match = core::BadgeMatch::TicketType;
+        ch.value = kind.substr(kTicket.size());
+    } else {
+        ch.match = core::BadgeMatch::Category;
+        ch.value = kind;
+    }
+    return ch;
+}
+
+/// --badge-for/--band-colour/--role KIND=VALUE and --no-badge-for KIND, in one transaction.
+/// A template is loaded before it is stored: a typo would otherwise hold badges on the day.
+std::string applyBadgeRules(const EventOptions& o, Database& db) {
+    std::vector<core::BadgeRuleChange> changes;
+    for (const auto& kind : o.noBadgeFor) {
+        auto ch = ruleKey(kind);
+        ch.remove = true;
+        changes.push_back(std::move(ch));
+    }
+    struct Part {
+        const std::vector<std::string>& args;
+        const char* flag;
+        std::optional<std::string> core::BadgeRuleChange::*field;
+    };
+    for (const Part& p : {Part{o.badgeFor, "--badge-for", &core::BadgeRuleChange::templateName},
+                          Part{o.bandColour, "--band-colour", &core::BadgeRuleChange::colour},
+                          Part{o.role, "--role", &core::BadgeRuleChange::role}}) {
+        for (const auto& arg : p.args) {
+            const auto eq = arg.find('=');
+            if (eq == std::string::npos || eq == 0)
+                return std::string(p.flag) + " '" + arg +
+                       "': give KIND=VALUE, KIND a category (speaker) or ticket:TYPE (ticket:Keynote)";
+            auto ch = ruleKey(arg.substr(0, eq));
+            ch.*(p.field) = arg.substr(eq + 1);
+            if (p.field == &core::BadgeRuleChange::templateName && !arg.substr(eq + 1).empty())
+                if (auto t = printing::loadTemplate(arg.substr(eq + 1)); !t)
+                    return std::string(p.flag) + " '" + arg + "': " + t.error().message + " [" +
+                           t.error().code + "]";
+            changes.push_back(std::move(ch));
+        }
+    }
+    if (changes.empty()) return {};
+    if (auto st = db.changeBadgeRules(changes, "cli", core::nowUtc()); !st)
+        return st.error().message + " [" + st.error().code + "]";
+    return {};
+}
+
+std::string ruleKind(const core::BadgeRule& r) {
+    return (r.match == core::BadgeMatch::TicketType ? "ticket:" : "") + r.value;
 }
 
 /// --logo FILE: checked as a badge would draw it before it is stored ("" removes it).
@@ -233,6 +290,9 @@ void runEvent(const EventOptions& o, CommandContext& ctx) {
         return fail(ctx, o.db + " has no event yet: set one with kiosk event --db " + o.db + " --name \"…\"");
     }
     if (auto problem = applyLogo(o, *db); !problem.empty()) return fail(ctx, problem);
+    if (auto problem = applyBadgeRules(o, *db); !problem.empty()) return fail(ctx, problem);
+    auto rules = db->badgeRules();
+    if (!rules) return fail(ctx, rules.error().message);
     auto logo = db->eventLogo();
     if (!logo) return fail(ctx, logo.error().message);
     if (changing || o.logo) e = db->event().value().value_or(e);  // as stored (colours lower-cased)
@@ -244,6 +304,13 @@ void runEvent(const EventOptions& o, CommandContext& ctx) {
     if (o.json) {
         auto j = toJson(e);
         j["logo_bytes"] = logo->size();
+        j["badge_rules"] = nlohmann::json::array();
+        for (const auto& r : *rules)
+            j["badge_rules"].push_back({{"match", std::string(core::badgeMatchName(r.match))},
+                                        {"value", r.value},
+                                        {"template", r.templateName},
+                                        {"band_colour", r.colour},
+                                        {"role", r.role}});
         j["pretix_keys"] = nlohmann::json::array();
         for (const auto& k : *pretixKeys)
             j["pretix_keys"].push_back({{"fingerprint", k.fingerprint},
@@ -276,6 +343,17 @@ void runEvent(const EventOptions& o, CommandContext& ctx) {
     std::printf("re-entry     %s\n", e.reentryAllowed
                                          ? "allowed (a second scan says \"welcome back\" and is logged)"
                                          : "refused (a second scan goes to the help desk)");
+    if (rules->empty())
+        std::printf("badges       the same for everyone (--badge-for KIND=TEMPLATE for one per kind)\n");
+    for (std::size_t i = 0; i < rules->size(); ++i) {
+        const auto& r = (*rules)[i];
+        std::string what;
+        if (!r.templateName.empty()) what += "template " + r.templateName;
+        if (!r.colour.empty()) what += (what.empty() ? "" : ", ") + std::string("band ") + r.colour;
+        if (!r.role.empty()) what += (what.empty() ? "" : ", ") + std::string("role \"") + r.role + "\"";
+        std::printf("%s  %s: %s\n", i == 0 ? "badges     " : "           ", ruleKind(r).c_str(),
+                    what.c_str());
+    }
     if (pretixKeys->empty())
         std::printf("pretix keys  none (signed pretix tickets resolve only if the import carries them)\n");
     for (std::size_t i = 0; i < pretixKeys->size(); ++i)
@@ -315,6 +393,13 @@ void registerEventCommand(CLI::App& app, CommandContext& ctx) {
     ev->add_option("--reentry", o->reentry,
                    "A second scan by someone already in: allowed (\"welcome back\", logged as a re-entry) "
                    "or refused (sent to the help desk; the default)");
+    ev->add_option("--badge-for", o->badgeFor,
+                   "A badge per kind: KIND=TEMPLATE, KIND a category (speaker) or ticket:TYPE; TEMPLATE '' "
+                   "for the default (repeatable)");
+    ev->add_option("--band-colour", o->bandColour, "KIND=#rrggbb: the category band's colour for that kind");
+    ev->add_option("--role", o->role,
+                   "KIND=WORD: the role word on the band for that kind ('' for the category's)");
+    ev->add_option("--no-badge-for", o->noBadgeFor, "KIND: that kind gets the default badge again");
     ev->add_option(
         "--pretix-keys", o->pretixKeys,
         "Public keys for pretix signed tickets (pretix_sig1): pretix's event JSON from its REST API "

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -115,7 +116,8 @@ void runBadge(CommandContext& ctx, const PrintOptions& o) {
     auto content = printing::badgeContentFor(*db, id);
     if (!content) return fail(ctx, "badge", content.error());
     auto& renderer = printing::sharedRenderer();
-    auto tpl = renderer.loadTemplate(o.templateName);
+    // --template is the default; the organiser's badge per kind (kiosk event --badge-for) wins.
+    auto tpl = renderer.templateFor(*content, o.templateName);
     if (!tpl) return fail(ctx, "badge", tpl.error());
     auto pdf = renderer.renderBadge(*content, *tpl);
     if (!pdf) return fail(ctx, "badge", pdf.error());
@@ -138,10 +140,17 @@ void runBadges(CommandContext& ctx, const PrintOptions& o) {
     auto all = db->attendees();
     if (!all) return fail(ctx, "badges", all.error());
     std::vector<BadgeContent> contents;
+    // Each attendee's template (a badge per kind); sheets hold one template each.
+    std::vector<std::string> templateOf;
+    std::map<std::string, printing::BadgeTemplate> templates{{tpl->name, *tpl}};
     for (const auto& a : *all) {
         if (a.status == core::AttendeeStatus::Cancelled || a.erased) continue;
         auto c = printing::badgeContentFor(*db, a.id);
         if (!c) return fail(ctx, "badges", c.error());
+        auto t = renderer.templateFor(*c, o.templateName);
+        if (!t) return fail(ctx, "badges", t.error());
+        templates.emplace(t->name, *t);
+        templateOf.push_back(t->name);
         contents.push_back(std::move(*c));
     }
     const auto t0 = std::chrono::steady_clock::now();
@@ -149,24 +158,34 @@ void runBadges(CommandContext& ctx, const PrintOptions& o) {
     size_t files = 0, warnings = 0;
     if (sheet) {
         const size_t perFile = 64;  // a sheet file per 64 badges keeps files printable in chunks
-        for (size_t first = 0; first < contents.size(); first += perFile) {
-            std::vector<BadgeContent> chunk(
-                contents.begin() + static_cast<long>(first),
-                contents.begin() + static_cast<long>(std::min(contents.size(), first + perFile)));
-            auto pdf = renderer.renderSheets(chunk, *tpl, *sheet);
-            if (!pdf) return fail(ctx, "badges", pdf.error());
-            printWarnings(pdf->warnings);
-            warnings += pdf->warnings.size();
-            char name[64];
-            std::snprintf(name, sizeof name, "sheets-%s-%03zu.pdf", o.sheet.c_str(), first / perFile + 1);
-            if (auto st = writeFile(fs::path(o.out) / name, pdf->bytes); !st)
-                return fail(ctx, "badges", st.error());
-            ++files;
-            progress.step(std::min(contents.size(), first + perFile));
+        size_t done = 0;
+        for (const auto& [name, t] : templates) {
+            std::vector<BadgeContent> group;
+            for (size_t i = 0; i < contents.size(); ++i)
+                if (templateOf[i] == name) group.push_back(contents[i]);
+            // The default template's sheets keep their plain name; the others carry theirs.
+            const std::string stem =
+                "sheets-" + o.sheet + (name == tpl->name ? std::string() : "-" + safeFileName(name));
+            for (size_t first = 0; first < group.size(); first += perFile) {
+                std::vector<BadgeContent> chunk(
+                    group.begin() + static_cast<long>(first),
+                    group.begin() + static_cast<long>(std::min(group.size(), first + perFile)));
+                auto pdf = renderer.renderSheets(chunk, t, *sheet);
+                if (!pdf) return fail(ctx, "badges", pdf.error());
+                printWarnings(pdf->warnings);
+                warnings += pdf->warnings.size();
+                char number[32];
+                std::snprintf(number, sizeof number, "-%03zu.pdf", first / perFile + 1);
+                if (auto st = writeFile(fs::path(o.out) / (stem + number), pdf->bytes); !st)
+                    return fail(ctx, "badges", st.error());
+                ++files;
+                done += chunk.size();
+                progress.step(done);
+            }
         }
     } else {
         for (size_t i = 0; i < contents.size(); ++i) {
-            auto pdf = renderer.renderBadge(contents[i], *tpl);
+            auto pdf = renderer.renderBadge(contents[i], templates.at(templateOf[i]));
             if (!pdf) return fail(ctx, "badges", pdf.error());
             printWarnings(pdf->warnings);
             warnings += pdf->warnings.size();

@@ -25,6 +25,7 @@ struct PrintArgs {
     std::string attendee;
     std::string printer;
     std::string templ;
+    std::string media;
     std::string kiosk = "cli";  ///< the machine whose printer prints the job
     bool reprint = false;
     int timeoutSeconds = 120;
@@ -111,6 +112,7 @@ int runPrint(const PrintArgs& a) {
     opt.dbPath = a.db;
     opt.printer = a.printer;
     opt.templateName = a.templ;
+    opt.media = a.media;
     opt.actor = "cli";
     opt.drainOutbox = false;  // this command prints its own job, not the kiosk's whole outbox
     opt.machine = a.kiosk;
@@ -214,7 +216,11 @@ void registerPrinterCommands(CLI::App& app, CommandContext& ctx) {
     print->add_option("--db", args->db, "Event database")->required();
     print->add_option("--attendee", args->attendee, "Attendee id")->required();
     print->add_option("--printer", args->printer, "CUPS queue (default: the CUPS default queue)");
-    print->add_option("--template", args->templ, "Badge template name or path");
+    print->add_option("--template", args->templ,
+                      "Default badge template, name or path (a badge per kind from kiosk event wins)");
+    print->add_option(
+        "--media", args->media,
+        "Paper sent with the job: default the badge's page size; 'queue' for the printer's setting");
     print->add_flag("--reprint", args->reprint, "Print again even if printed before (counted)");
     print->add_option("--kiosk", args->kiosk, "Machine name: the job belongs to it (default: cli)");
     print->add_option("--timeout", args->timeoutSeconds, "Seconds to wait for the printer")

@@ -41,6 +41,7 @@ struct RunOptions {
     double fps = 15;
     std::string printer;
     std::string templateName;
+    std::string media;
     std::string badgePickup;
     std::string keyboard = "auto";
     bool windowed = false;
@@ -162,6 +163,7 @@ int run(const RunOptions& o) {
         po.actor = "kiosk:" + opt.kioskName;
         po.machine = opt.kioskName;  // it prints the badges of the people at this kiosk only
         po.templateName = o.templateName;
+        po.media = o.media;
         print = std::make_unique<printing::PrintService>(po);
     }
 
@@ -234,6 +236,10 @@ void registerRunCommand(CLI::App& app, CommandContext& ctx) {
         "--template", opts->templateName,
         "Badge template: a name in share/kiosk/templates (default, a7, cr80, 62mm, 4x3in, 4x6in) or "
         "a .json path (default: default)");
+    run->add_option(
+        "--media", opts->media,
+        "Paper for the badges, sent with every job: default the template's page size; 'queue' for "
+        "the printer's own setting; or a name the printer lists (lpoptions -p Q -l)");
     run->add_option("--badge-pickup", opts->badgePickup,
                     "Where badges are handed out when there is no printer");
     run->add_option("--keyboard", opts->keyboard,

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <filesystem>
 #include <mutex>
 #include <unordered_map>
@@ -60,6 +61,13 @@ core::Result<BadgeContent> badgeContentFor(core::Database& db, const std::string
     c.workingGroup = at.workingGroup;
     c.language = at.language;
     c.qrPayload = *code;
+    auto rule = db.badgeRuleFor(at);
+    if (!rule) return rule.error();
+    if (*rule) {
+        c.templateName = (*rule)->templateName;
+        c.bandColour = (*rule)->colour;
+        c.roleWord = (*rule)->role;
+    }
     if (*ev) {
         const core::Event& e = **ev;
         c.eventName = e.name;
@@ -97,14 +105,31 @@ std::string upper(const std::string& s) {
     return encodeUtf8(u);
 }
 
-std::string fieldText(const TemplateElement& el, const BadgeContent& c) {
+std::string lowerAscii(std::string s) {
+    for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return s;
+}
+
+/// The word on the category band: the organiser's role word, the template's label for the
+/// category, or the built-in translated label.
+std::string roleText(const BadgeTemplate& t, const BadgeContent& c) {
+    if (!c.roleWord.empty()) return c.roleWord;
+    if (c.category.empty()) return "";
+    if (auto it = t.categoryLabels.find(lowerAscii(c.category)); it != t.categoryLabels.end()) {
+        const std::string lang(core::languageCode(c.language));
+        if (auto l = it->second.find(lang); l != it->second.end()) return l->second;
+        if (auto l = it->second.find(""); l != it->second.end()) return l->second;
+    }
+    return label("category." + c.category, c.language);
+}
+
+std::string fieldText(const BadgeTemplate& t, const TemplateElement& el, const BadgeContent& c) {
     const std::string lang(core::languageCode(c.language));
     if (el.field == "display_name") return c.displayName;
     if (el.field == "first_name") return c.firstName;
     if (el.field == "last_name") return c.lastName;
     if (el.field == "organisation") return c.organisation;
-    if (el.field == "category_label")
-        return c.category.empty() ? "" : label("category." + c.category, c.language);
+    if (el.field == "category_label") return roleText(t, c);
     if (el.field == "working_group") {
         if (c.workingGroup.empty()) return "";
         return el.text.empty() ? c.workingGroup : label(el.text, c.language) + " · " + c.workingGroup;
@@ -129,7 +154,7 @@ Color categoryColor(const BadgeTemplate& t, const std::string& category) {
 }
 
 Color elementColor(const BadgeTemplate& t, const TemplateElement& el, const BadgeContent& c) {
-    if (el.categoryColor) return categoryColor(t, c.category);
+    if (el.categoryColor) return parseColor(c.bandColour).value_or(categoryColor(t, c.category));
     switch (el.eventColor) {
         case TemplateElement::EventColor::Main:
             return parseColor(c.eventColour).value_or(t.eventColor);
@@ -178,7 +203,7 @@ core::Result<BadgeLayout> layoutBadge(FontLibrary& fonts, const BadgeTemplate& t
             L.qr = std::move(*q);
         }
         if (el.kind != TemplateElement::Kind::Text) continue;
-        std::string text = fieldText(el, c);
+        std::string text = fieldText(t, el, c);
         if (text.empty()) continue;
         if (el.uppercase) text = upper(text);
         FitRequest req;
@@ -303,6 +328,16 @@ core::Result<BadgeTemplate> BadgeRenderer::loadTemplate(const std::string& nameO
     return t;
 }
 
+core::Result<BadgeTemplate> BadgeRenderer::templateFor(const BadgeContent& content,
+                                                       const std::string& defaultTemplate) {
+    if (!content.templateName.empty()) return loadTemplate(content.templateName);
+    auto d = loadTemplate(defaultTemplate);
+    if (!d) return d;
+    if (auto it = d->badgeFor.find(lowerAscii(content.category)); it != d->badgeFor.end())
+        return loadTemplate(it->second);
+    return d;
+}
+
 core::Result<RenderedPdf> BadgeRenderer::renderBadge(const BadgeContent& content, const BadgeTemplate& tpl) {
     auto fonts = m_impl->fontsFor(tpl.fontFamily);
     if (!fonts) return fonts.error();
@@ -323,6 +358,9 @@ core::Result<RenderedPdf> BadgeRenderer::renderBadge(const BadgeContent& content
     if (!bytes) return bytes.error();
     out.bytes = std::move(*bytes);
     out.pages = 1;
+    out.widthMm = tpl.widthMm;
+    out.heightMm = tpl.heightMm;
+    out.templateName = tpl.name;
     return out;
 }
 
@@ -542,13 +580,21 @@ core::Result<std::string> renderBadgePdf(const BadgeContent& content, const Badg
     return std::move(r->bytes);
 }
 
-core::Result<std::string> renderAttendeeBadge(core::Database& db, const std::string& attendeeId,
-                                              const std::string& templateName) {
+core::Result<RenderedPdf> renderBadgeFor(core::Database& db, const std::string& attendeeId,
+                                         const std::string& defaultTemplate) {
     auto c = badgeContentFor(db, attendeeId);
     if (!c) return c.error();
-    auto t = sharedRenderer().loadTemplate(templateName);
+    auto& renderer = sharedRenderer();
+    auto t = renderer.templateFor(*c, defaultTemplate);
     if (!t) return t.error();
-    return renderBadgePdf(*c, *t);
+    return renderer.renderBadge(*c, *t);
+}
+
+core::Result<std::string> renderAttendeeBadge(core::Database& db, const std::string& attendeeId,
+                                              const std::string& templateName) {
+    auto r = renderBadgeFor(db, attendeeId, templateName);
+    if (!r) return r.error();
+    return std::move(r->bytes);
 }
 
 core::Result<std::string> renderSheets(const std::vector<BadgeContent>& contents, const BadgeTemplate& tpl,

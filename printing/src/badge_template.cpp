@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -102,6 +103,35 @@ core::Result<BadgeTemplate> parseTemplate(const std::string& text, const std::st
             if (!c || (k != "main" && k != "accent"))
                 return bad(t.name, "eventColors holds \"main\" and \"accent\", each \"#rrggbb\"");
             (k == "main" ? t.eventColor : t.eventAccentColor) = *c;
+        }
+    }
+    auto lowerAscii = [](std::string s) {
+        for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return s;
+    };
+    if (j.contains("badgeFor")) {
+        if (!j["badgeFor"].is_object())
+            return bad(t.name, "badgeFor must be an object: {\"category\": \"template\"}");
+        for (auto& [k, v] : j["badgeFor"].items()) {
+            if (!v.is_string() || v.get<std::string>().empty())
+                return bad(t.name, "badgeFor." + k + " must be a template's name");
+            t.badgeFor[lowerAscii(k)] = v.get<std::string>();
+        }
+    }
+    if (j.contains("categoryLabels")) {
+        if (!j["categoryLabels"].is_object()) return bad(t.name, "categoryLabels must be an object");
+        for (auto& [k, v] : j["categoryLabels"].items()) {
+            auto& labels = t.categoryLabels[lowerAscii(k)];
+            if (v.is_string()) {
+                labels[""] = v.get<std::string>();
+                continue;
+            }
+            if (!v.is_object()) return bad(t.name, "categoryLabels." + k + " must be a text or {fr, nl, en}");
+            for (auto& [lang, text] : v.items()) {
+                if (!text.is_string() || (lang != "fr" && lang != "nl" && lang != "en"))
+                    return bad(t.name, "categoryLabels." + k + " holds texts under fr, nl and en");
+                labels[lang] = text.get<std::string>();
+            }
         }
     }
     if (!j.contains("elements") || !j["elements"].is_array()) return bad(t.name, "'elements' array missing");

@@ -7,6 +7,8 @@
 #include <cups/ipp.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <set>
@@ -392,8 +394,20 @@ core::Result<QueueInfo> Cups::queue(const std::string& name) {
     return q;
 }
 
+std::string pwgMediaName(double widthMm, double heightMm) {
+    // libcups works in hundredths of millimetres and knows the PWG 5101.1 names; a size it does
+    // not know comes back as a self-describing "custom_…" name, which CUPS maps onto the
+    // driver's custom page size (cups-pdf, label printers).
+    const int w = static_cast<int>(std::lround(widthMm * 100)),
+              h = static_cast<int>(std::lround(heightMm * 100));
+    if (pwg_media_t* m = pwgMediaForSize(w, h); m && m->pwg && *m->pwg) return m->pwg;
+    char name[64];
+    std::snprintf(name, sizeof name, "custom_%gx%gmm_%gx%gmm", widthMm, heightMm, widthMm, heightMm);
+    return name;
+}
+
 core::Result<int> Cups::submitPdf(const std::string& queue, const std::string& title,
-                                  std::string_view pdfBytes) {
+                                  std::string_view pdfBytes, const std::string& media) {
     if (queue.empty()) return err("printer.none", "no print queue given");
     if (auto st = m_impl->connect(); !st) return st.error();
     const std::string uri = printerUri(queue);
@@ -404,6 +418,10 @@ core::Result<int> Cups::submitPdf(const std::string& queue, const std::string& t
     ippAddString(req.get(), IPP_TAG_OPERATION, IPP_TAG_NAME, "job-name", nullptr, title.c_str());
     ippAddString(req.get(), IPP_TAG_OPERATION, IPP_TAG_NAME, "document-name", nullptr, title.c_str());
     ippAddString(req.get(), IPP_TAG_OPERATION, IPP_TAG_MIMETYPE, "document-format", nullptr, CUPS_FORMAT_PDF);
+    // Without it the queue's default (A4, Letter) is used: cups-pdf put an A6 badge in the middle
+    // of an A4 page. No ipp-attribute-fidelity: a printer without this size still prints.
+    if (!media.empty())
+        ippAddString(req.get(), IPP_TAG_JOB, IPP_TAG_KEYWORD, "media", nullptr, media.c_str());
 
     http_t* http = m_impl->http.get();
     // Print-Job carries the document in the same request: a job never exists in CUPS without it.

@@ -125,7 +125,7 @@ struct PrintService::Impl {
         if (!opt.renderer) {
             const std::string tpl = opt.templateName;
             opt.renderer = [tpl](core::Database& d, const std::string& id) {
-                return renderAttendeeBadge(d, id, tpl);
+                return renderBadgeFor(d, id, tpl);
             };
         }
     }
@@ -383,7 +383,11 @@ struct PrintService::Impl {
         }
         // Rule 1: the attempt is on disk before the job can exist in CUPS.
         if (!advance(job, core::PrintStep::attempt(queue, core::nowUtc()))) return;  // not recorded: not sent
-        auto id = cups->submitPdf(queue, jobTitle(job.id), *pdf);
+        const std::string media = opt.media == "queue" ? std::string()
+                                  : !opt.media.empty() ? opt.media
+                                  : pdf->widthMm > 0   ? pwgMediaName(pdf->widthMm, pdf->heightMm)
+                                                       : std::string();
+        auto id = cups->submitPdf(queue, jobTitle(job.id), pdf->bytes, media);
         if (!id) {
             workerError(id.error());
             hold(job, id.error().code, id.error().message);

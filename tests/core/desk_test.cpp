@@ -148,8 +148,8 @@ TEST_CASE("desk core: annuls written before the annuls column name their check-i
         arrival = db.deskCheckIn(a.id, "", false, {"desk-1", "v", kDuringDoors + 1min}).value().checkin->id;
         REQUIRE(db.deskAnnul(a.id, "again", {"desk-1", "v", kDuringDoors + 2min}).ok());
     }
-    // As the previous release wrote it: no column (nor the later steps: 13, re-entry; 10, the erasure rules,
-    // whose trigger names the column; 9, the event's branding).
+    // As the previous release wrote it: no column (nor the later steps: 14, badge rules; 13,
+    // re-entry; 10, the erasure rules, whose trigger names the column; 9, the event's branding).
     sqlExec(
         file.path(),
         "DROP TABLE reentries; ALTER TABLE event DROP COLUMN reentry; DROP TRIGGER audit_log_no_update; DROP "
@@ -159,6 +159,7 @@ TEST_CASE("desk core: annuls written before the annuls column name their check-i
         "log is append-only: annul instead'); END; ALTER TABLE attendees DROP COLUMN erased_at; "
         "ALTER TABLE event DROP COLUMN retention_days");
     sqlExec(file.path(),
+            "DROP TABLE badge_rules; "
             "ALTER TABLE event DROP COLUMN short_name; ALTER TABLE event DROP COLUMN tagline; "
             "ALTER TABLE event DROP COLUMN colour; ALTER TABLE event DROP COLUMN accent_colour; "
             "ALTER TABLE event DROP COLUMN logo; "
@@ -434,9 +435,9 @@ TEST_CASE("desk search: a database from before step 12 gets the run-together nam
         id = db.addAttendee(person("Marie", "D'Hondt"), "t").value().id;
     }
     // As the previous release indexed it: the folded words only.
-    // (and without step 13, re-entry, which comes after it)
+    // (and without steps 13, re-entry, and 14, badge rules, which come after it)
     sqlExec(file.path(),
-            "DROP TABLE reentries; ALTER TABLE event DROP COLUMN reentry; "
+            "DROP TABLE badge_rules; DROP TABLE reentries; ALTER TABLE event DROP COLUMN reentry; "
             "DROP INDEX attendees_external_id; DROP INDEX attendees_email; DELETE FROM attendee_search; "
             "INSERT INTO attendee_search(rowid, words) SELECT seq, 'marie d''hondt' FROM attendees; "
             "DELETE FROM schema_migrations WHERE version >= 12; PRAGMA user_version = 11");

@@ -421,6 +421,9 @@ TEST_CASE("store: running counters equal a full recount through imports, check-i
     CHECK(reportedStats(db, file.path()) == recountedStats(file.path()));
 }
 
+// Step 14 undone by hand: no badge rules.
+#define KIOSK_UNDO_STEP14 "DROP TABLE badge_rules; DELETE FROM schema_migrations WHERE version = 14; "
+constexpr const char* kUndoStep14 = KIOSK_UNDO_STEP14;
 // Step 10 undone by hand: the erasure columns and the append-only triggers as step 9 left them.
 #define KIOSK_UNDO_STEP10                                                                                   \
     "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TRIGGER checkins_no_update; " \
@@ -436,10 +439,12 @@ constexpr const char* kUndoStep13 = KIOSK_UNDO_STEP13;
 #define KIOSK_UNDO_AFTER_STEP10                                                                          \
     "ALTER TABLE event DROP COLUMN demo; DROP INDEX attendees_external_id; DROP INDEX attendees_email; " \
     "DELETE FROM schema_migrations WHERE version >= 11; "
-constexpr const char* kUndoStep10 = KIOSK_UNDO_STEP13 KIOSK_UNDO_AFTER_STEP10 KIOSK_UNDO_STEP10;
-// The steps after 7 undone by hand (13: re-entry; 12, 11: the desk's; 10: erasure; 9: the event's branding;
-// 8: the annul's check-in id), before undoing step 7.
-constexpr const char* kUndoAfterStep7 = KIOSK_UNDO_STEP13 KIOSK_UNDO_AFTER_STEP10 KIOSK_UNDO_STEP10
+constexpr const char* kUndoStep10 =
+    KIOSK_UNDO_STEP14 KIOSK_UNDO_STEP13 KIOSK_UNDO_AFTER_STEP10 KIOSK_UNDO_STEP10;
+// The steps after 7 undone by hand (14: badge rules; 13: re-entry; 12, 11: the desk's; 10: erasure; 9: the
+// event's branding; 8: the annul's check-in id), before undoing step 7.
+constexpr const char* kUndoAfterStep7 =
+    KIOSK_UNDO_STEP14 KIOSK_UNDO_STEP13 KIOSK_UNDO_AFTER_STEP10 KIOSK_UNDO_STEP10
     "ALTER TABLE event DROP COLUMN short_name; ALTER TABLE event DROP COLUMN tagline; "
     "ALTER TABLE event DROP COLUMN colour; ALTER TABLE event DROP COLUMN accent_colour; "
     "ALTER TABLE event DROP COLUMN logo; "
@@ -938,6 +943,7 @@ TEST_CASE("store: a version 12 database gets the re-entry setting (refused) and 
         code = db.primaryCode(a.id).value();
         REQUIRE(db.checkIn(scan(code)).value().outcome == Outcome::CheckedIn);
     }
+    execRaw(file.path(), kUndoStep14);
     execRaw(file.path(), kUndoStep13);
     execRaw(file.path(), "PRAGMA user_version = 12");
     Database db = file.open();
@@ -949,4 +955,71 @@ TEST_CASE("store: a version 12 database gets the re-entry setting (refused) and 
     REQUIRE(db.setEvent(e).ok());
     CHECK(db.checkIn(scan(code)).value().outcome == Outcome::Reentry);
     CHECK(queryText(file.path(), "SELECT count(*) FROM reentries") == "1\n");
+}
+
+TEST_CASE("store: badge rules - ticket type before category, case-insensitive, merged, removed, checked") {
+    TempDb file;
+    Database db = file.open();
+    REQUIRE(db.setEvent(testEvent()).ok());
+    const TimePoint now = at("2026-03-01T10:00:00Z");
+    auto change = [](BadgeMatch m, std::string value) {
+        BadgeRuleChange c;
+        c.match = m;
+        c.value = std::move(value);
+        return c;
+    };
+    auto speaker = change(BadgeMatch::Category, "Speaker");
+    speaker.templateName = "speaker";
+    auto keynote = change(BadgeMatch::TicketType, "Keynote");
+    keynote.role = "Keynote";
+    REQUIRE(db.changeBadgeRules({speaker, keynote}, "t", now).ok());
+    auto colour = change(BadgeMatch::Category, "speaker");  // the same rule, another case
+    colour.colour = "#C8553D";
+    REQUIRE(db.changeBadgeRules({colour}, "t", now).ok());
+    auto rules = db.badgeRules().value();
+    REQUIRE(rules.size() == 2);
+    CHECK(rules[0].match == BadgeMatch::TicketType);
+    CHECK(rules[1].value == "Speaker");
+    CHECK(rules[1].templateName == "speaker");  // kept: each change replaces only what it names
+    CHECK(rules[1].colour == "#c8553d");
+
+    Attendee a = person("Véronique", "Mukendi", "", "speaker");
+    a.ticketType = "KEYNOTE";
+    auto r = db.badgeRuleFor(a).value();
+    REQUIRE(r);
+    CHECK(r->match == BadgeMatch::TicketType);  // the more specific rule
+    CHECK(r->role == "Keynote");
+    a.ticketType = "Guest";
+    r = db.badgeRuleFor(a).value();
+    REQUIRE(r);
+    CHECK(r->templateName == "speaker");
+    a.category = "participant";
+    CHECK_FALSE(db.badgeRuleFor(a).value().has_value());
+    a.category = "";
+    a.ticketType = "";
+    CHECK_FALSE(db.badgeRuleFor(a).value().has_value());  // an empty value never matches
+
+    // Refused whole: one bad change leaves every rule as it was.
+    auto path = change(BadgeMatch::Category, "press");
+    path.templateName = "../../etc/x";
+    auto fine = change(BadgeMatch::Category, "staff");
+    fine.templateName = "a7";
+    CHECK(db.changeBadgeRules({fine, path}, "t", now).error().code == "badge.bad_rule");
+    auto badColour = change(BadgeMatch::Category, "press");
+    badColour.colour = "green";
+    CHECK(db.changeBadgeRules({badColour}, "t", now).error().code == "badge.bad_rule");
+    auto bidi = change(BadgeMatch::Category, "press");
+    bidi.role = "PRE\u202ESS";
+    CHECK(db.changeBadgeRules({bidi}, "t", now).error().code == "badge.bad_rule");
+    CHECK(db.badgeRules().value().size() == 2);
+
+    // Removing: the rule goes; a rule emptied part by part goes too.
+    auto gone = change(BadgeMatch::Category, "SPEAKER");
+    gone.remove = true;
+    auto emptied = change(BadgeMatch::TicketType, "keynote");
+    emptied.role = "";
+    REQUIRE(db.changeBadgeRules({gone, emptied}, "t", now).ok());
+    CHECK(db.badgeRules().value().empty());
+    CHECK(queryText(file.path(), "SELECT count(*) FROM audit_log WHERE action = 'event.badge_rule'") ==
+          "5\n");
 }

@@ -391,6 +391,15 @@ Status createDemoEvent(Database& db, TimePoint now) {
     // Re-running the demo on its own database reopens the doors and adds only who is missing, so a
     // rehearsal the next day keeps yesterday's check-ins.
     if (Status s = db.m_impl->writeEvent(demoEvent(now), /*markDemo=*/true); !s) return s;
+    // The demo shows a badge per kind: its speakers (the keynote and the guest from a partner
+    // network) get the speaker template. Set once: an organiser's later change is kept.
+    if (!existing->has_value()) {
+        BadgeRuleChange speakers;
+        speakers.match = BadgeMatch::Category;
+        speakers.value = "speaker";
+        speakers.templateName = "speaker";
+        if (Status s = db.changeBadgeRules({speakers}, "demo", now); !s) return s;
+    }
 
     for (size_t i = 0; i < std::size(kPeople); ++i) {
         const Person& p = kPeople[i];

@@ -202,6 +202,16 @@ public:
                                                 const std::string& source, const std::string& actor,
                                                 TimePoint at);
 
+    // --- a badge per kind of attendee
+    Result<std::vector<BadgeRule>> badgeRules() const;  ///< ticket types first, then categories
+    /// The rule for this attendee: their ticket type's, else their category's, else none.
+    Result<std::optional<BadgeRule>> badgeRuleFor(const Attendee& a) const;
+    /// Applies the changes in one transaction, each audited ("event.badge_rule"). Errors
+    /// "badge.bad_rule" (a path for a template, a colour not #rrggbb, control characters),
+    /// nothing written then.
+    Status changeBadgeRules(const std::vector<BadgeRuleChange>& changes, const std::string& actor,
+                            TimePoint at);
+
     // --- attendees
     Result<Attendee> addAttendee(Attendee a, const std::string& actor);  ///< id generated
     Result<std::optional<Attendee>> attendee(const std::string& id) const;

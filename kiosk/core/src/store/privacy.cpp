@@ -392,6 +392,7 @@ constexpr const char* kTablesWithoutPersonalData[] = {
     "stat_groups",    // anonymous counts by category / working group
     "stat_arrivals",  // anonymous arrivals per 5 minutes
     "pretix_keys",    // pretix's public keys
+    "badge_rules",    // a badge per category / ticket type (no person in it)
 };
 
 bool isTimeColumn(std::string_view name) {

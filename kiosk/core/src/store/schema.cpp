@@ -315,6 +315,17 @@ CREATE TRIGGER reentries_no_update BEFORE UPDATE ON reentries
 CREATE TRIGGER reentries_no_delete BEFORE DELETE ON reentries
   BEGIN SELECT RAISE(ABORT, 'the re-entry log is append-only'); END;
 )sql"},
+    {14, "a badge per kind of attendee", R"sql(
+-- People of a category or ticket type get another template, band colour or role word.
+CREATE TABLE badge_rules (
+  match TEXT NOT NULL CHECK (match IN ('category', 'ticket_type')),
+  value TEXT NOT NULL COLLATE NOCASE,
+  template TEXT NOT NULL DEFAULT '',  -- a template's name; '' = the kiosk's default template
+  colour TEXT NOT NULL DEFAULT '',    -- band colour '#rrggbb'; '' = the template's for the category
+  role TEXT NOT NULL DEFAULT '',      -- role word; '' = the category's translated label
+  PRIMARY KEY (match, value)
+) WITHOUT ROWID;
+)sql"},
 };
 }  // namespace
 

@@ -42,6 +42,10 @@ struct BadgeContent {
     std::string eventColour;        ///< "#rrggbb" or empty (the template's "eventColors")
     std::string eventAccentColour;  ///< "#rrggbb" or empty
     std::shared_ptr<const std::string> eventLogo;  ///< PNG or JPEG bytes; null = no logo
+    // The organiser's rule for this kind of attendee (Database::badgeRuleFor); empty = default.
+    std::string templateName;  ///< template for this kind of attendee
+    std::string bandColour;    ///< "#rrggbb" for the category band ("color": "category")
+    std::string roleWord;      ///< printed instead of the category's label
 };
 
 /// Reads attendee, event and primary code. Errors: "badge.unknown_attendee", database errors.
@@ -95,6 +99,10 @@ struct BadgeTemplate {
     std::string baseDir;                          ///< folder images are resolved against
     std::string fontFamily = "Noto Sans";         ///< first font of the chain (fontconfig family)
     int qrEccLevel = 4;                           ///< ZXing 0..8 (4 ≈ M, survives a scuffed badge)
+    /// "badgeFor": category (lower case) -> another template, when this one is the default.
+    std::map<std::string, std::string> badgeFor;
+    /// "categoryLabels": category (lower case) -> language ("fr"/"nl"/"en", "" for all) -> role word.
+    std::map<std::string, std::map<std::string, std::string>> categoryLabels;
 };
 
 /// Paper sizes the kiosk knows, in millimetres (portrait). nullopt for an unknown name.
@@ -128,6 +136,8 @@ struct RenderedPdf {
     std::string bytes;  ///< the PDF file
     std::vector<RenderWarning> warnings;
     int pages = 0;
+    double widthMm = 0, heightMm = 0;  ///< the page (a badge) or sheet size
+    std::string templateName;          ///< the template a badge was drawn with
 };
 
 /// A4 sheets for pre-printing: 4×A6 (2×2) or 8×A7 (2×4), with cut marks. Badges are scaled
@@ -145,6 +155,9 @@ public:
     BadgeRenderer& operator=(const BadgeRenderer&) = delete;
 
     core::Result<BadgeTemplate> loadTemplate(const std::string& nameOrPath);  ///< cached
+    /// The template for this attendee: the organiser's rule (content.templateName), else the
+    /// default template's "badgeFor" for their category, else the default ("" = "default").
+    core::Result<BadgeTemplate> templateFor(const BadgeContent& content, const std::string& defaultTemplate);
     /// One badge, one page. Errors: "pdf.*" (libharu), "font.missing".
     core::Result<RenderedPdf> renderBadge(const BadgeContent& content, const BadgeTemplate& tpl);
     /// All badges on A4 sheets with cut marks.
@@ -165,8 +178,12 @@ BadgeRenderer& sharedRenderer();
 /// PDF bytes of one badge (warnings, if wanted, through `warnings`).
 core::Result<std::string> renderBadgePdf(const BadgeContent& content, const BadgeTemplate& tpl,
                                          std::vector<RenderWarning>* warnings = nullptr);
-/// Look up the attendee and render their badge with the named template ("" = default). Used by
-/// the print worker and the UI.
+/// Look up the attendee and render their badge: the template their kind of attendee maps to
+/// (BadgeRenderer::templateFor), else `defaultTemplate` ("" = "default"). Used by the print
+/// worker (kiosk, desk reprints, kiosk print) and the CLI.
+core::Result<RenderedPdf> renderBadgeFor(core::Database& db, const std::string& attendeeId,
+                                         const std::string& defaultTemplate = "");
+/// renderBadgeFor's bytes.
 core::Result<std::string> renderAttendeeBadge(core::Database& db, const std::string& attendeeId,
                                               const std::string& templateName = "");
 /// Badges of several attendees on A4 sheets.

@@ -18,6 +18,7 @@
 ///   desk.dismissed         handled at the desk (state dismissed; the note is the text)
 ///   db.*                   the outbox could not be read or written
 #include <kiosk/core.hpp>
+#include <kiosk/printing/badge.hpp>
 
 #include <chrono>
 #include <functional>
@@ -97,8 +98,10 @@ public:
 
     /// Print-Job in one IPP request, so a job only exists in CUPS with its document attached.
     /// `title` must identify the outbox row (never a person's name). Returns the CUPS job id.
-    core::Result<int> submitPdf(const std::string& queue, const std::string& title,
-                                std::string_view pdfBytes);
+    /// `media`: the job's IPP "media" (a PWG name such as "iso_a6_105x148mm" or
+    /// "custom_62x100mm_62x100mm", or a name the queue's driver lists); empty = the queue's default.
+    core::Result<int> submitPdf(const std::string& queue, const std::string& title, std::string_view pdfBytes,
+                                const std::string& media = {});
     core::Result<JobInfo> jobState(const std::string& queue, int jobId);  ///< job_unknown if gone
     /// Newest job (active or in the history) with exactly this title; queue "" = all queues.
     core::Result<std::optional<JobInfo>> findJobByTitle(const std::string& queue, const std::string& title);
@@ -113,16 +116,25 @@ private:
 // ---------------------------------------------------------------------------------------------
 // Print service (the outbox worker)
 
-/// Renders a badge PDF for one attendee. The default wraps renderAttendeeBadge().
+/// The PWG media name of a page size ("iso_a6_105x148mm", "na_index-4x6_4x6in", or
+/// "custom_62x100mm_62x100mm" when no standard size is within 0.5 mm), through libcups.
+std::string pwgMediaName(double widthMm, double heightMm);
+
+/// Renders a badge PDF for one attendee (its page size goes to CUPS as the job's media). The
+/// default wraps renderBadgeFor().
 using BadgeRenderFn =
-    std::function<core::Result<std::string>(core::Database&, const std::string& attendeeId)>;
+    std::function<core::Result<RenderedPdf>(core::Database&, const std::string& attendeeId)>;
 
 struct PrintServiceOptions {
     std::string dbPath;        ///< the worker opens its own connection to this file
     std::string printer;       ///< CUPS queue; empty = the CUPS default queue
     std::string cupsServer;    ///< empty = libcups default (CUPS_SERVER …)
-    std::string templateName;  ///< badge template; empty = the event's default
-    BadgeRenderFn renderer;    ///< empty = renderAttendeeBadge(db, id, templateName)
+    std::string templateName;  ///< default badge template ("" = "default"); a badge per kind wins
+    BadgeRenderFn renderer;    ///< empty = renderBadgeFor(db, id, templateName)
+    /// The job's media: "" = the badge's own page size (so a driver neither scales an A6 badge
+    /// onto A4 nor centres it there); "queue" = the queue's default media; anything else is
+    /// sent as given (a PWG name, or a size the label printer's driver lists).
+    std::string media;
     std::string actor = "kiosk";
     /// The kiosk this printer stands at: only jobs of this machine are printed here (a check-in's
     /// badge belongs to the kiosk that took the scan; a desk retry to the desk).

@@ -77,6 +77,28 @@ struct Event {
     bool reentryAllowed = false;
 };
 
+/// What a badge rule matches: an attendee's category or ticket type (without regard to case).
+enum class BadgeMatch { Category, TicketType };
+std::string_view badgeMatchName(BadgeMatch m);  ///< "category" / "ticket_type"
+
+/// A badge per kind of attendee (docs/badges.md): people of this category or ticket type get
+/// this template, band colour and role word. An empty part keeps the default.
+struct BadgeRule {
+    BadgeMatch match = BadgeMatch::Category;
+    std::string value;         ///< "speaker", "Keynote" …
+    std::string templateName;  ///< a template's name (not a path); "" = the kiosk's default
+    std::string colour;        ///< band colour "#rrggbb"; "" = the template's colour for the category
+    std::string role;          ///< role word on the band; "" = the category's translated label
+};
+/// One change to a rule: the parts given replace the rule's; `remove` clears it first. A rule
+/// left with no part is deleted.
+struct BadgeRuleChange {
+    BadgeMatch match = BadgeMatch::Category;
+    std::string value;
+    std::optional<std::string> templateName, colour, role;
+    bool remove = false;
+};
+
 struct Attendee {
     std::string id;  ///< globally unique (random 128-bit, hex), stable across re-imports
     std::string firstName;
