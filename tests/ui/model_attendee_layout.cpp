@@ -7,7 +7,9 @@
 #include "../../kiosk/ui/src/theme.hpp"
 
 #include <doctest/doctest.h>
+
 #include <imgui.h>
+#include <vector>
 
 #include <algorithm>
 #include <string>
@@ -44,17 +46,21 @@ Drawn drawIdle(const Strings& text, const FontLoader& fonts, bool largeText, con
         ImGui::Render();
         const ImDrawData* dd = ImGui::GetDrawData();
         REQUIRE(dd->CmdListsCount >= 1);
-        return *dd->CmdLists[0];  // the one full-screen window
+        // The vertices of the one full-screen window. Copied out, not the ImDrawList: copying
+        // one copies its empty ImVectors with memcpy(NULL, NULL, 0), undefined (UBSan says so).
+        const ImDrawList& list = *dd->CmdLists[0];
+        std::vector<ImVec2> pos;
+        pos.reserve(static_cast<std::size_t>(list.VtxBuffer.Size));
+        for (int i = 0; i < list.VtxBuffer.Size; ++i) pos.push_back(list.VtxBuffer[i].pos);
+        return pos;
     };
-    const ImDrawList without = frame("");
-    const ImDrawList with =
+    const std::vector<ImVec2> without = frame("");
+    const std::vector<ImVec2> with =
         frame("kiosk-1  ·  Caméra : active  ·  Pas d’imprimante : badges à l’accueil  ·  pas de son");
     Drawn d;
-    for (int i = 0; i < without.VtxBuffer.Size; ++i)
-        if (without.VtxBuffer[i].pos.x < leftEdge)
-            d.columnBottom = std::max(d.columnBottom, without.VtxBuffer[i].pos.y);
-    for (int i = without.VtxBuffer.Size; i < with.VtxBuffer.Size; ++i)
-        d.statusTop = std::min(d.statusTop, with.VtxBuffer[i].pos.y);
+    for (const ImVec2& p : without)
+        if (p.x < leftEdge) d.columnBottom = std::max(d.columnBottom, p.y);
+    for (std::size_t i = without.size(); i < with.size(); ++i) d.statusTop = std::min(d.statusTop, with[i].y);
     return d;
 }
 
