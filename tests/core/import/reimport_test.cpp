@@ -259,3 +259,27 @@ TEST_CASE("kiosk import / export command line: summary, JSON, exit codes") {
     auto e2 = run("export --db " + dir.file("nope.db") + " --out " + dir.file("x.csv"));
     CHECK(e2.status == 2);
 }
+
+TEST_CASE("an export without a language: new people get the event's language, known people keep theirs") {
+    TempDir dir;
+    auto db = openDb(dir.file("event.db"));
+    Event e;
+    e.id = "civic-2026";
+    e.name = "Civic Tech Summit 2026";
+    e.defaultLanguage = Language::En;
+    REQUIRE(db.setEvent(e).ok());
+    // Griet's first export says Dutch; the organiser's later export has no locale column.
+    applyCsv(db, kPretixV1);
+    const char* noLocale =
+        "Event slug,Order code,Position ID,Status,Product,Attendee name: Given name,Attendee name: Family "
+        "name,"
+        "Attendee email,Company,Ticket secret\n"
+        "rrbsi,BBB22,1,paid,Speaker,Griet,Peeters,gp@example.be,VUB,zz3n8s2qx9vrp4hd7tyw5mzca6bfge2u\n"
+        "rrbsi,DDD44,1,paid,Participant,Łucja,Wiśniewska,lw@example.pl,,c2b3c4d5e6f7g8h9j2k3m4n5p6q7r8s9\n";
+    const auto sum = applyCsv(db, noLocale);
+    CHECK(sum.imported == 1);
+    CHECK(sum.unchanged == 1);  // no language in the file is not a change to Griet's
+    CHECK(byExternalId(db, "BBB22-1")->language == Language::Nl);
+    // Before: French, on an English event's badge and welcome.
+    CHECK(byExternalId(db, "DDD44-1")->language == Language::En);
+}

@@ -41,6 +41,10 @@ struct ImportRow {                   ///< one attendee as read from an export
     /// has at most 6 more digits, the ticket sequence) resolves to this attendee.
     std::vector<std::string> codePrefixes;
     bool cancelled = false;  ///< cancelled / refunded / not attending: revoke the codes
+    /// The export named this person's language (attendee.language). When it did not, a new
+    /// person gets the event's default language and a known one keeps theirs: never a
+    /// language nobody chose (before: French on an English event's badges and welcome).
+    bool languageGiven = false;
     /// Already checked in at the source system (pretix `Checked in`, Eventbrite `Checked In`,
     /// Indico `checked_in`): imported as a check-in made there (kiosk = the source's name), at
     /// `checkedInAt` when the export gives the time, else at the import's time.

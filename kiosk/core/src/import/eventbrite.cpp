@@ -140,7 +140,10 @@ Status parseEventbrite(csv::CsvReader& reader, const Header& h, RowTarget& out) 
         }
         a.status = row.cancelled ? AttendeeStatus::Cancelled : AttendeeStatus::Registered;
         a.category = categoryFromProduct(a.ticketType);
-        if (auto l = languageFromText(language)) a.language = *l;
+        if (auto l = languageFromText(language)) {
+            a.language = *l;
+            row.languageGiven = true;
+        }
         builder.commit();
     }
     return {};

@@ -100,6 +100,7 @@ Status parseGeneric(csv::CsvReader& reader, const Header& h, RowTarget& out) {
                 continue;
             }
             a.language = *l;
+            row.languageGiven = true;
         }
         // Several codes per person are separated by '|' (codes themselves may hold commas).
         std::size_t start = 0;

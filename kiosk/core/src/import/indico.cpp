@@ -211,7 +211,10 @@ Status parseIndicoCsv(csv::CsvReader& reader, const Header& h, RowTarget& out) {
         }
         a.category = categoryFromTags(tagList);
         a.ticketType = tags;
-        if (auto l = languageFromText(language)) a.language = *l;
+        if (auto l = languageFromText(language)) {
+            a.language = *l;
+            row.languageGiven = true;
+        }
         a.externalId = indicoIdentity(a.email, "id:" + id);
         a.status = row.cancelled ? AttendeeStatus::Cancelled : AttendeeStatus::Registered;
         builder.commit();

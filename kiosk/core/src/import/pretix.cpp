@@ -222,7 +222,10 @@ Status parsePretix(csv::CsvReader& reader, const Header& h, RowTarget& out) {
         a.status = row.cancelled ? AttendeeStatus::Cancelled : AttendeeStatus::Registered;
         a.ticketType = variation.empty() ? product : product + " – " + variation;
         a.category = categoryFromProduct(a.ticketType);
-        if (auto l = languageFromText(locale)) a.language = *l;
+        if (auto l = languageFromText(locale)) {
+            a.language = *l;
+            row.languageGiven = true;
+        }
         // Stable id of a position in pretix: ORDER-POSITIONID (what pretix itself shows). The
         // check-in list has no position id: the ticket secret identifies the position instead,
         // and without it the n-th row of that order.

@@ -257,6 +257,10 @@ public:
         // in between syncs the WAL, and with it every batch before it.
         if (auto s = c.exec("PRAGMA synchronous = NORMAL", "prepare the import"); !s) return s;
         m_relaxed = true;
+        // People whose export names no language get the event's.
+        KIOSK_STMT(ev, c, "SELECT default_language FROM event LIMIT 1");
+        if (ev.step()) m_defaultLanguage = languageFromCode(ev.text(0)).value_or(Language::Fr);
+        if (ev.failed()) return c.error("import: read the event's language");
         return beginBatch();
     }
 
@@ -320,8 +324,9 @@ private:
     ImportSummary m_sum;
     std::vector<RejectedRow> m_rejected;
     NewAttendeeCounts m_newPeople;
-    std::optional<bool> m_anyErased;     ///< someone in the file was erased (asked once per import)
-    std::vector<std::string> m_present;  ///< attendee ids of this file's rows (missing people)
+    std::optional<bool> m_anyErased;            ///< someone in the file was erased (asked once per import)
+    Language m_defaultLanguage = Language::Fr;  ///< the event's, for rows without a language
+    std::vector<std::string> m_present;         ///< attendee ids of this file's rows (missing people)
     int m_presentRegistered = 0;
 };
 
@@ -437,6 +442,8 @@ Status ImportApplier::apply(const ImportRow& row, const std::string& source) {
         }
         if (st.failed()) return c.error("import: find erased attendee");
     }
+
+    if (!row.languageGiven) in.language = existing ? existing->language : m_defaultLanguage;
 
     std::string attendeeId;
     if (!existing) {
