@@ -20,5 +20,6 @@ void registerRunCommand(CLI::App& app, CommandContext& ctx);       // cli_run.cp
 void registerPinCommand(CLI::App& app, CommandContext& ctx);       // cli_pin.cpp (help-desk PIN)
 void registerEventCommand(CLI::App& app, CommandContext& ctx);     // cli_event.cpp (the event itself)
 void registerPrivacyCommands(CLI::App& app, CommandContext& ctx);  // cli_privacy.cpp (erase, person, purge)
+void registerSyncCommands(CLI::App& app, CommandContext& ctx);     // cli_sync.cpp (server, sync, duplicates)
 
 }  // namespace kiosk::app

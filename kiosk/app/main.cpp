@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
     kiosk::app::registerRunCommand(app, ctx);
     kiosk::app::registerPinCommand(app, ctx);
     kiosk::app::registerPrivacyCommands(app, ctx);
+    kiosk::app::registerSyncCommands(app, ctx);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

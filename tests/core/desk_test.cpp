@@ -38,6 +38,17 @@ void sqlExec(const std::string& path, const char* sql) {
     sqlite3_close(raw);
 }
 
+// Step 15 (replication) undone by hand, before any earlier step is.
+constexpr const char* kUndoStep15 =
+    "DROP TABLE sync_outbox; DROP TABLE sync_state; DROP TABLE duplicate_resolutions; DROP INDEX "
+    "checkins_annuls; "
+    "DROP INDEX checkins_attendee_order; ALTER TABLE checkins DROP COLUMN device_id; "
+    "ALTER TABLE checkins DROP COLUMN received_at; ALTER TABLE attendees DROP COLUMN device_id; "
+    "ALTER TABLE codes DROP COLUMN device_id; ALTER TABLE audit_log DROP COLUMN device_id; "
+    "DROP INDEX refused_case_ref; DROP INDEX refused_case_lookup; ALTER TABLE refused_scans DROP COLUMN "
+    "device_id; "
+    "DELETE FROM schema_migrations WHERE version = 15";
+
 /// Every insert into the outbox fails, as a full disk would fail the last write of a use case.
 constexpr const char* kNoJobs =
     "CREATE TRIGGER no_jobs BEFORE INSERT ON print_jobs BEGIN SELECT RAISE(ABORT, 'disk says no'); END";
@@ -148,23 +159,24 @@ TEST_CASE("desk core: annuls written before the annuls column name their check-i
         arrival = db.deskCheckIn(a.id, "", false, {"desk-1", "v", kDuringDoors + 1min}).value().checkin->id;
         REQUIRE(db.deskAnnul(a.id, "again", {"desk-1", "v", kDuringDoors + 2min}).ok());
     }
-    // As the previous release wrote it: no column (nor the later steps: 14, badge rules; 13,
-    // re-entry; 10, the erasure rules, whose trigger names the column; 9, the event's branding).
+    // As the previous release wrote it: no column (nor the later steps, undone newest first: 15, replication;
+    // 14, badge rules; 13, re-entry; 12 and 11, the desk's; 10, the erasure rules, whose trigger names the
+    // column; 9, the event's branding).
+    sqlExec(file.path(), kUndoStep15);
     sqlExec(
         file.path(),
-        "DROP TABLE reentries; ALTER TABLE event DROP COLUMN reentry; DROP TRIGGER audit_log_no_update; DROP "
-        "TRIGGER audit_log_no_delete; DROP TRIGGER "
-        "checkins_no_update; "
+        "DROP TABLE badge_rules; DROP TABLE reentries; ALTER TABLE event DROP COLUMN reentry; DROP INDEX "
+        "attendees_external_id; DROP INDEX attendees_email; ALTER TABLE event DROP COLUMN demo; DROP TRIGGER "
+        "audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TRIGGER checkins_no_update; "
         "CREATE TRIGGER checkins_no_update BEFORE UPDATE ON checkins BEGIN SELECT RAISE(ABORT, 'the check-in "
         "log is append-only: annul instead'); END; ALTER TABLE attendees DROP COLUMN erased_at; "
         "ALTER TABLE event DROP COLUMN retention_days");
     sqlExec(file.path(),
-            "DROP TABLE badge_rules; "
+            // and without step 9 (branding) after it
             "ALTER TABLE event DROP COLUMN short_name; ALTER TABLE event DROP COLUMN tagline; "
             "ALTER TABLE event DROP COLUMN colour; ALTER TABLE event DROP COLUMN accent_colour; "
             "ALTER TABLE event DROP COLUMN logo; "
-            "ALTER TABLE checkins DROP COLUMN annuls; ALTER TABLE event DROP COLUMN demo; "
-            "DROP INDEX attendees_external_id; DROP INDEX attendees_email; "
+            "ALTER TABLE checkins DROP COLUMN annuls; "
             "DELETE FROM schema_migrations WHERE version >= 8; PRAGMA user_version = 7");
     Database db = file.open();
     const auto h = db.history(db.attendees().value()[0].id).value();
@@ -435,7 +447,8 @@ TEST_CASE("desk search: a database from before step 12 gets the run-together nam
         id = db.addAttendee(person("Marie", "D'Hondt"), "t").value().id;
     }
     // As the previous release indexed it: the folded words only.
-    // (and without steps 13, re-entry, and 14, badge rules, which come after it)
+    // (and without the steps after it, newest first: 15, replication; 14, badge rules; 13, re-entry)
+    sqlExec(file.path(), kUndoStep15);
     sqlExec(file.path(),
             "DROP TABLE badge_rules; DROP TABLE reentries; ALTER TABLE event DROP COLUMN reentry; "
             "DROP INDEX attendees_external_id; DROP INDEX attendees_email; DELETE FROM attendee_search; "

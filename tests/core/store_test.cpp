@@ -430,6 +430,18 @@ constexpr const char* kUndoStep14 = KIOSK_UNDO_STEP14;
     "CREATE TRIGGER checkins_no_update BEFORE UPDATE ON checkins BEGIN SELECT RAISE(ABORT, 'the check-in "  \
     "log is append-only: annul instead'); END; ALTER TABLE attendees DROP COLUMN erased_at; "               \
     "ALTER TABLE event DROP COLUMN retention_days; DELETE FROM schema_migrations WHERE version = 10; "
+// Step 15 undone by hand: no origin device, sync state, outbox or duplicate verdicts; case references
+// unique again in the whole file.
+#define KIOSK_UNDO_STEP15                                                                                 \
+    "DROP TABLE sync_outbox; DROP TABLE sync_state; DROP TABLE duplicate_resolutions; DROP INDEX "        \
+    "checkins_annuls; "                                                                                   \
+    "DROP INDEX checkins_attendee_order; ALTER TABLE checkins DROP COLUMN device_id; "                    \
+    "ALTER TABLE checkins DROP COLUMN received_at; ALTER TABLE attendees DROP COLUMN device_id; "         \
+    "ALTER TABLE codes DROP COLUMN device_id; ALTER TABLE audit_log DROP COLUMN device_id; "              \
+    "DROP INDEX refused_case_ref; DROP INDEX refused_case_lookup; ALTER TABLE refused_scans DROP COLUMN " \
+    "device_id; "                                                                                         \
+    "DELETE FROM schema_migrations WHERE version = 15; "
+constexpr const char* kUndoStep15 = KIOSK_UNDO_STEP15;
 // Step 13 undone by hand: no re-entry setting, no re-entry log.
 #define KIOSK_UNDO_STEP13                                                                               \
     "DROP TABLE reentries; ALTER TABLE event DROP COLUMN reentry; DELETE FROM schema_migrations WHERE " \
@@ -440,11 +452,11 @@ constexpr const char* kUndoStep13 = KIOSK_UNDO_STEP13;
     "ALTER TABLE event DROP COLUMN demo; DROP INDEX attendees_external_id; DROP INDEX attendees_email; " \
     "DELETE FROM schema_migrations WHERE version >= 11; "
 constexpr const char* kUndoStep10 =
-    KIOSK_UNDO_STEP14 KIOSK_UNDO_STEP13 KIOSK_UNDO_AFTER_STEP10 KIOSK_UNDO_STEP10;
-// The steps after 7 undone by hand (14: badge rules; 13: re-entry; 12, 11: the desk's; 10: erasure; 9: the
-// event's branding; 8: the annul's check-in id), before undoing step 7.
+    KIOSK_UNDO_STEP15 KIOSK_UNDO_STEP14 KIOSK_UNDO_STEP13 KIOSK_UNDO_AFTER_STEP10 KIOSK_UNDO_STEP10;
+// The steps after 7 undone by hand, newest first (15: replication; 14: badge rules; 13: re-entry; 12, 11: the
+// desk's; 10: erasure; 9: the event's branding; 8: the annul's check-in id), before undoing step 7.
 constexpr const char* kUndoAfterStep7 =
-    KIOSK_UNDO_STEP14 KIOSK_UNDO_STEP13 KIOSK_UNDO_AFTER_STEP10 KIOSK_UNDO_STEP10
+    KIOSK_UNDO_STEP15 KIOSK_UNDO_STEP14 KIOSK_UNDO_STEP13 KIOSK_UNDO_AFTER_STEP10 KIOSK_UNDO_STEP10
     "ALTER TABLE event DROP COLUMN short_name; ALTER TABLE event DROP COLUMN tagline; "
     "ALTER TABLE event DROP COLUMN colour; ALTER TABLE event DROP COLUMN accent_colour; "
     "ALTER TABLE event DROP COLUMN logo; "
@@ -943,6 +955,7 @@ TEST_CASE("store: a version 12 database gets the re-entry setting (refused) and 
         code = db.primaryCode(a.id).value();
         REQUIRE(db.checkIn(scan(code)).value().outcome == Outcome::CheckedIn);
     }
+    execRaw(file.path(), kUndoStep15);  // newest first
     execRaw(file.path(), kUndoStep14);
     execRaw(file.path(), kUndoStep13);
     execRaw(file.path(), "PRAGMA user_version = 12");

@@ -160,6 +160,37 @@ struct AuditEntry {
     std::string detail;  ///< JSON text
 };
 
+/// One check-in of a duplicate pair (see Database::duplicates).
+struct DuplicateSide {
+    std::string checkinId;
+    TimePoint at{};
+    std::string kiosk;
+    std::string device;                   ///< enrolled machine it came from; "" = this machine
+    std::optional<TimePoint> receivedAt;  ///< when the server received it (rows pulled from it)
+    /// Reached the server more than a minute after it happened: the kiosk was offline.
+    bool late() const { return receivedAt && *receivedAt - at > std::chrono::minutes(1); }
+};
+/// Two check-ins of one person that were both accepted (two kiosks apart, or a kiosk that had
+/// not yet heard of the other's arrival). Surfaced, never merged: `first` is in force.
+struct DuplicateCheckin {
+    std::string attendeeId;
+    std::string name;
+    DuplicateSide first;
+    DuplicateSide second;
+    bool resolved = false;  ///< "same person, fine" at a desk, or one of the two annulled since
+};
+
+/// The sync agent's state as the window shows it ("online", "offline since 10:42 · 37 to send").
+struct SyncStatus {
+    bool attached = false;  ///< the file belongs to an enrolled device (`kiosk sync` ran)
+    std::string device;
+    bool online = false;
+    TimePoint offlineSince{};  ///< when the agent last lost the server (online = false)
+    int64_t toSend = 0;        ///< rows written here and not yet acknowledged by the server
+    TimePoint lastSyncAt{};    ///< last completed push and pull
+    std::string lastError;
+};
+
 /// One SQLite file per event deployment. WAL, synchronous=FULL, busy_timeout, foreign keys,
 /// BEGIN IMMEDIATE for every write; safe with several processes on one machine. Move-only.
 class Database {
@@ -336,11 +367,23 @@ public:
     Result<std::string> personalData(const std::string& attendeeId) const;
     /// The retention date of the event and whether a purge is due.
     Result<RetentionStatus> retention(TimePoint now) const;
+    // --- several machines (docs/sync.md)
+    /// Every duplicate pair, oldest first: check-in y of a person is a duplicate of x when x
+    /// is the earliest check-in before y (by at, then id) that no annul had cancelled by y's
+    /// time. A pure function of the set of rows, so every machine and the server agree.
+    Result<std::vector<DuplicateCheckin>> duplicates(bool openOnly = false) const;
+    /// "Same person, fine": the desk's verdict on a pair (replicates to every machine).
+    Status resolveDuplicate(const std::string& checkinId, const std::string& firstCheckinId,
+                            const std::string& actor, const std::string& note, TimePoint at);
+    Result<SyncStatus> syncStatus() const;
+    /// SQLite's PRAGMA data_version: changes when another connection committed.
+    Result<int64_t> dataVersion() const;
 
     struct Impl;
 
 private:
     friend Status createDemoEvent(Database& db, TimePoint now);  // the only one to mark the demo
+    friend struct SyncAccess;  // the sync agent's local side (sync/local.cpp)
     explicit Database(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> m_impl;
 };

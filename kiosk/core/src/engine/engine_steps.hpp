@@ -165,16 +165,9 @@ struct EngineSteps {
             st.step();
             if (st.failed()) return db.conn.error("write check-in");
         }
-        KIOSK_STMT(up, db.conn,
-                   "UPDATE attendees SET current_checkin_id = ?2, checked_in_at = ?3 WHERE id = ?1");
-        up.bind(1, attendeeId);
-        if (action == CheckinAction::Checkin) {
-            up.bind(2, r.id).bind(3, toMs(at));
-        } else {
-            up.bindNull(2).bindNull(3);
-        }
-        up.step();
-        if (up.failed()) return db.conn.error("write check-in state");
+        // The rule that also decides logs merged from several machines: the earliest check-in
+        // no annul names (store/replication.cpp).
+        if (auto s = db.refreshInForce(attendeeId); !s) return s.error();
         return r;
     }
 

@@ -115,6 +115,10 @@ struct Database::Impl {
     /// caller's transaction.
     Status updateBadgeName(const Attendee& a, const std::string& name, const std::string& actor,
                            TimePoint at) const;
+    /// Recomputes the attendee's check-in in force (current_checkin_id, checked_in_at) from the
+    /// log: the earliest check-in, by (at, id), that no annul names. The same rule on every
+    /// machine and on the server, so merged copies agree (store/replication.cpp).
+    Status refreshInForce(const std::string& attendeeId) const;
     /// The pretix_sig1 keys (store/pretix.cpp), oldest first.
     Result<std::vector<PretixKeyInfo>> loadPretixKeys() const;
     /// The one insert into print_jobs, inside the caller's transaction: the badge of a check-in

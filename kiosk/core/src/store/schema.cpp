@@ -326,6 +326,75 @@ CREATE TABLE badge_rules (
   PRIMARY KEY (match, value)
 ) WITHOUT ROWID;
 )sql"},
+    {15, "replication: origin device, in force = earliest not annulled, sync state", R"sql(
+-- Several machines merge their logs through the event's PostgreSQL server (docs/sync.md).
+-- device_id names the machine a row came from; NULL means "written on this machine" (what the
+-- sync agent pushes). Rows pulled from the server carry their origin.
+ALTER TABLE checkins ADD COLUMN device_id TEXT;
+-- When the server received a pulled row (UTC ms): a row received long after its `at` came
+-- from a machine that was offline.
+ALTER TABLE checkins ADD COLUMN received_at INTEGER;
+ALTER TABLE attendees ADD COLUMN device_id TEXT;
+ALTER TABLE codes ADD COLUMN device_id TEXT;
+ALTER TABLE audit_log ADD COLUMN device_id TEXT;
+-- The check-in in force is now the EARLIEST check-in (by at, then id) that no annul names
+-- (step 8), so logs merged from several machines need no order. Locally the log was linear,
+-- so the check-in in force stays the same.
+CREATE INDEX checkins_annuls ON checkins(annuls) WHERE annuls IS NOT NULL;
+CREATE INDEX checkins_attendee_order ON checkins(attendee_id, at, id);
+-- Case references are unique per machine (two kiosks may draw the same one while apart); this
+-- machine still draws references no known row uses.
+CREATE TABLE refused_scans_v15 (
+  id TEXT PRIMARY KEY,
+  nonce TEXT NOT NULL UNIQUE,
+  case_ref TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  kiosk TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  code_kind TEXT NOT NULL,
+  payload_escaped TEXT NOT NULL,
+  attendee_id TEXT REFERENCES attendees(id),
+  first_checkin_id TEXT,
+  resolved_at INTEGER,
+  resolved_by TEXT,
+  resolution_note TEXT,
+  device_id TEXT
+);
+INSERT INTO refused_scans_v15(id, nonce, case_ref, at, kiosk, outcome, code_kind, payload_escaped, attendee_id,
+  first_checkin_id, resolved_at, resolved_by, resolution_note)
+  SELECT id, nonce, case_ref, at, kiosk, outcome, code_kind, payload_escaped, attendee_id, first_checkin_id,
+         resolved_at, resolved_by, resolution_note FROM refused_scans;
+DROP TABLE refused_scans;
+ALTER TABLE refused_scans_v15 RENAME TO refused_scans;
+CREATE INDEX refused_at ON refused_scans(at);
+CREATE UNIQUE INDEX refused_case_ref ON refused_scans(coalesce(device_id, ''), case_ref);
+CREATE INDEX refused_case_lookup ON refused_scans(case_ref);
+-- "Same person, fine" at the desk for a duplicate pair (a duplicate is a pure function of the
+-- check-ins, see Database::duplicates; only the desk's verdict is stored). Append-only.
+CREATE TABLE duplicate_resolutions (
+  id TEXT PRIMARY KEY,
+  checkin_id TEXT NOT NULL,
+  first_checkin_id TEXT NOT NULL,
+  attendee_id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  note TEXT NOT NULL DEFAULT '',
+  device_id TEXT
+);
+CREATE INDEX duplicate_resolutions_pair ON duplicate_resolutions(checkin_id, first_checkin_id);
+-- The sync agent's state: device (enrolled name), event_id, server_id, pulled_upto (feed
+-- position), online, offline_since, last_error, last_sync_at.
+CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+-- Rows written here and not yet acknowledged by the server, in write order (a walk-in before
+-- its check-in). Filled by triggers that exist only in a file attached to a device (see
+-- kiosk/core/src/sync/agent.cpp): the organiser's file imports without them. AUTOINCREMENT:
+-- a sequence number is never reused once the outbox was emptied.
+CREATE TABLE sync_outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  entity TEXT NOT NULL,
+  row_id TEXT NOT NULL
+);
+)sql"},
 };
 }  // namespace
 

@@ -1,0 +1,354 @@
+// The issue's scenarios against a real PostgreSQL, each ending with the convergence check
+// (every file and the server agree on who is in, what is in force and the duplicate pairs).
+#include "sync_fixture.hpp"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+using namespace kiosk::test;
+using namespace kiosk::core;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// `kiosk sync --once` with a fault point; returns the exit status.
+int syncWithFault(const Venue& v, const std::string& device, const char* fault) {
+    const std::string cmd = std::string("KIOSK_SYNC_FAULT=") + fault + " " + KIOSK_EXE +
+                            " sync --once --db '" + v.path(device) + "' --server \"" + v.conn(device) +
+                            "\" --device " + device + " >/dev/null 2>&1";
+    const int st = std::system(cmd.c_str());
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+/// A running `kiosk sync` agent (the process a venue runs beside the window).
+class AgentProcess {
+public:
+    AgentProcess(const Venue& v, const std::string& device) {
+        m_pid = ::fork();
+        if (m_pid == 0) {
+            const std::string path = v.path(device), conn = v.conn(device);
+            ::execl(KIOSK_EXE, KIOSK_EXE, "sync", "--db", path.c_str(), "--server", conn.c_str(), "--device",
+                    device.c_str(), static_cast<char*>(nullptr));
+            ::_exit(127);
+        }
+        REQUIRE(m_pid > 0);
+    }
+    /// SIGTERM; returns the exit status (the agent must end cleanly and quickly).
+    int stop() {
+        ::kill(m_pid, SIGTERM);
+        int st = 0;
+        for (int i = 0; i < 100; ++i) {
+            if (::waitpid(m_pid, &st, WNOHANG) == m_pid) {
+                m_pid = 0;
+                return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+            }
+            std::this_thread::sleep_for(100ms);
+        }
+        ::kill(m_pid, SIGKILL);
+        ::waitpid(m_pid, &st, 0);
+        m_pid = 0;
+        return -1;
+    }
+    ~AgentProcess() {
+        if (m_pid > 0) stop();
+    }
+
+private:
+    pid_t m_pid = 0;
+};
+
+template <class Pred>
+double waitFor(Pred pred, std::chrono::milliseconds limit) {
+    const auto start = std::chrono::steady_clock::now();
+    while (!pred()) {
+        if (std::chrono::steady_clock::now() - start > limit) return -1;
+        std::this_thread::sleep_for(50ms);
+    }
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+void restore(const std::string& copy, const std::string& path) {
+    for (const char* s : {"-wal", "-shm"}) std::filesystem::remove(path + s);
+    std::filesystem::copy_file(copy, path, std::filesystem::copy_options::overwrite_existing);
+}
+
+}  // namespace
+
+TEST_CASE("S1: two kiosks apart scan the same 100 codes and 50 on one side; healed: 150 in, 100 pairs") {
+    Venue v("s1", 160);
+    v.enroll("a");
+    v.enroll("b");
+    v.enroll("d", sync::DeviceKind::Dashboard);
+    for (const char* d : {"a", "b", "d"}) v.sync(d);
+    {
+        auto a = v.open("a");
+        auto b = v.open("b");
+        for (int i = 0; i < 150; ++i)
+            REQUIRE(a.checkIn(scanAt(v.code(i), t0() + std::chrono::seconds(i), "a"))->outcome ==
+                    Outcome::CheckedIn);
+        for (int i = 0; i < 100; ++i)
+            REQUIRE(b.checkIn(scanAt(v.code(i), t0() + std::chrono::seconds(i) + 500ms, "b"))->outcome ==
+                    Outcome::CheckedIn);
+    }
+    for (const char* d : {"a", "b", "a", "d"}) v.sync(d);
+    for (const char* d : {"a", "b", "d"}) {
+        INFO("device " << d);
+        auto db = v.open(d);
+        CHECK(db.stats()->checkedIn == 150);
+        auto dups = db.duplicates();
+        REQUIRE(dups.ok());
+        REQUIRE(dups->size() == 100);
+        for (const auto& p : *dups) {
+            CHECK(p.first.kiosk == "a");
+            CHECK(p.second.kiosk == "b");
+            CHECK(p.second.at - p.first.at == 500ms);
+            CHECK_FALSE(p.resolved);
+        }
+    }
+    const auto snap = v.requireConverged({"a", "b", "d"});
+    CHECK(snap.inForce.size() == 150);
+    CHECK(snap.duplicates.size() == 100);
+    CHECK(snap.checkins == 250);
+}
+
+TEST_CASE("S2: the same pushes replayed three times with other cuts and cut mid-batch: stored once") {
+    Venue v("s2", 300);
+    v.enroll("a");
+    v.sync("a");
+    const std::string copy = v.path("a") + ".before-push";
+    {
+        auto a = v.open("a");
+        for (int i = 0; i < 300; ++i)
+            REQUIRE(a.checkIn(scanAt(v.code(i), t0() + std::chrono::milliseconds(i * 97), "a"))->outcome ==
+                    Outcome::CheckedIn);
+        REQUIRE(a.backupTo(copy).ok());
+    }
+    auto pushWith = [&](std::size_t batch) {
+        auto o = v.options("a");
+        o.pushBatch = batch;
+        sync::Agent agent(o);
+        auto r = agent.once();
+        REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
+    };
+    pushWith(64);
+    restore(copy, v.path("a"));
+    pushWith(7);  // the same rows again, cut at other places
+    restore(copy, v.path("a"));
+    CHECK(syncWithFault(v, "a", "push.after_commit_sent") == 75);  // committed, answer never read
+    pushWith(2000);
+    CHECK(cluster().exec("s2", "SELECT count(*) FROM checkin") == "300");
+    CHECK(cluster().exec("s2", "SELECT count(DISTINCT nonce) FROM checkin") == "300");
+    CHECK(cluster().exec("s2", "SELECT count(*) FROM audit WHERE device_id = 'a'") ==
+          cluster().exec("s2", "SELECT count(DISTINCT id) FROM audit WHERE device_id = 'a'"));
+    CHECK(v.open("a").syncStatus()->toSend == 0);
+    v.requireConverged({"a"});
+}
+
+TEST_CASE("S3: agent killed after sending its commit, and killed while applying a pull") {
+    Venue v("s3", 100);
+    v.enroll("a");
+    v.enroll("b");
+    v.sync("a");
+    v.sync("b");
+    {
+        auto a = v.open("a");
+        for (int i = 0; i < 40; ++i)
+            REQUIRE(a.checkIn(scanAt(v.code(i), t0() + std::chrono::seconds(i), "a"))->outcome ==
+                    Outcome::CheckedIn);
+    }
+    CHECK(syncWithFault(v, "a", "push.after_commit_sent") == 75);
+    CHECK(cluster().exec("s3", "SELECT count(*) FROM checkin") == "40");  // the commit did happen
+    CHECK(v.open("a").syncStatus()->toSend > 0);                          // but a never heard of it
+    v.sync("a");
+    CHECK(cluster().exec("s3", "SELECT count(*) FROM checkin") == "40");
+    CHECK(v.open("a").syncStatus()->toSend == 0);
+
+    CHECK(syncWithFault(v, "b", "pull.mid_apply") == 75);
+    {
+        auto b = v.open("b");  // the cut pull left nothing half-applied
+        CHECK(b.stats()->checkedIn == 0);
+        CHECK(b.recentCheckins(10)->empty());
+    }
+    v.sync("b");
+    CHECK(v.open("b").stats()->checkedIn == 40);
+    v.requireConverged({"a", "b"});
+}
+
+TEST_CASE("S4: the server's database dropped and rebuilt from the kiosks' files equals the union") {
+    Venue v("s4", 60);
+    v.enroll("a");
+    v.enroll("b");
+    v.sync("a");
+    v.sync("b");
+    {
+        auto a = v.open("a");
+        auto b = v.open("b");
+        for (int i = 0; i < 30; ++i)
+            REQUIRE(a.checkIn(scanAt(v.code(i), t0() + std::chrono::seconds(i), "a"))->outcome ==
+                    Outcome::CheckedIn);
+        for (int i = 20; i < 50; ++i)
+            REQUIRE(b.checkIn(scanAt(v.code(i), t0() + std::chrono::seconds(i) + 300ms, "b"))->outcome ==
+                    Outcome::CheckedIn);
+        REQUIRE(a.annul(v.attendeeId(0), "desk", "left again", "a", t0() + 1h).ok());
+    }
+    for (const char* d : {"a", "b", "a"}) v.sync(d);
+    const auto before = v.requireConverged({"a", "b"});
+    CHECK(before.duplicates.size() == 10);
+    CHECK(before.checkins == 61);
+
+    // The server dies with its disk: a new database, the organiser publishes again, the
+    // machines are enrolled again, and each machine sends everything it wrote.
+    cluster().dropDatabase("s4");
+    cluster().createDatabase("s4");
+    REQUIRE(sync::initServer(v.admin()).ok());
+    {
+        auto org = Database::open(v.organiserPath());
+        REQUIRE(org.ok());
+        REQUIRE(sync::publish(*org, v.admin()).ok());
+    }
+    v.enroll("a");
+    v.enroll("b");
+    for (const char* d : {"a", "b", "a"}) v.sync(d);
+    const auto after = v.requireConverged({"a", "b"});
+    CHECK(after == before);
+}
+
+TEST_CASE("S5: a kiosk whose clock is 30 s fast: the duplicate is still found and the offset reported") {
+    Venue v("s5", 20);
+    v.enroll("a");
+    v.enroll("c");
+    auto fast = v.options("c");
+    fast.clock = [] { return nowUtc() + 30s; };
+    v.sync("a");
+    REQUIRE(sync::Agent(fast).once().ok());
+    const auto now = nowUtc();
+    {
+        auto c = v.open("c");
+        auto a = v.open("a");
+        // c scans first, but its clock says 30 s later than a's scan 5 s after it.
+        REQUIRE(c.checkIn(scanAt(v.code(2), now + 30s, "c"))->outcome == Outcome::CheckedIn);
+        REQUIRE(a.checkIn(scanAt(v.code(2), now + 5s, "a"))->outcome == Outcome::CheckedIn);
+    }
+    REQUIRE(sync::Agent(fast).once().ok());
+    v.sync("a");
+    REQUIRE(sync::Agent(fast).once().ok());
+    for (const char* d : {"a", "c"}) {
+        auto dups = v.open(d).duplicates();
+        REQUIRE(dups->size() == 1);
+        CHECK((*dups)[0].first.kiosk == "a");  // the clocks decide; the pair is there either way
+        CHECK((*dups)[0].second.kiosk == "c");
+    }
+    auto st = sync::serverStatus(v.admin());
+    REQUIRE(st.ok());
+    for (const auto& d : st->devices) {
+        REQUIRE(d.clockOffsetMs);
+        INFO(d.name << " offset " << *d.clockOffsetMs);
+        if (d.name == "c") CHECK(std::abs(*d.clockOffsetMs - 30000) < 2000);
+        if (d.name == "a") CHECK(std::abs(*d.clockOffsetMs) < 2000);
+    }
+    CHECK(st->openDuplicates == 1);
+    v.requireConverged({"a", "c"});
+}
+
+TEST_CASE("S6: server stopped, then frozen, while the kiosk keeps checking in: no scan waits, nothing lost") {
+    Venue v("s6", 100);
+    v.enroll("a");
+    v.enroll("b");
+    v.sync("a");
+    v.sync("b");
+    AgentProcess agent(v, "a");
+    auto a = v.open("a");
+    REQUIRE(waitFor([&] { return a.syncStatus()->online; }, 15s) >= 0);
+    int next = 0;
+    auto scanSome = [&](int n) {
+        double worst = 0;
+        for (int i = 0; i < n; ++i, ++next) {
+            const auto s = std::chrono::steady_clock::now();
+            REQUIRE(a.checkIn(scanAt(v.code(next), nowUtc(), "a"))->outcome == Outcome::CheckedIn);
+            worst = std::max(
+                worst,
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - s).count());
+        }
+        return worst;
+    };
+    scanSome(10);
+    REQUIRE(waitFor([&] { return a.syncStatus()->toSend == 0; }, 15s) >= 0);
+
+    cluster().stop();
+    const double worstStopped = scanSome(20);
+    MESSAGE("slowest local check-in with the server stopped: " << worstStopped << " ms");
+    CHECK(worstStopped < 500);  // a scan never touches the network
+    const double noticedStop = waitFor([&] { return !a.syncStatus()->online; }, 15s);
+    MESSAGE("agent noticed the stopped server after " << noticedStop << " s");
+    CHECK(noticedStop >= 0);
+    CHECK(a.syncStatus()->toSend > 0);
+    cluster().start();
+    CHECK(waitFor([&] { return a.syncStatus()->online && a.syncStatus()->toSend == 0; }, 20s) >= 0);
+
+    cluster().freeze();
+    const auto frozenAt = std::chrono::steady_clock::now();
+    const double worstFrozen = scanSome(10);
+    CHECK(worstFrozen < 500);
+    const double noticedFreeze = waitFor([&] { return !a.syncStatus()->online; }, 15s);
+    const double sinceFreeze =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - frozenAt).count();
+    MESSAGE("agent noticed the silent (frozen) server after " << sinceFreeze << " s");
+    CHECK(noticedFreeze >= 0);
+    CHECK(sinceFreeze < 12);
+    cluster().resume();
+    CHECK(waitFor([&] { return a.syncStatus()->online && a.syncStatus()->toSend == 0; }, 20s) >= 0);
+    CHECK(agent.stop() == 0);
+    v.sync("b");
+    CHECK(v.open("b").stats()->checkedIn == 40);
+    v.requireConverged({"a", "b"});
+}
+
+TEST_CASE(
+    "S7: a walk-in registered at desk 1 is checked in at kiosk 2; an annul at the desk reaches everyone") {
+    Venue v("s7", 10);
+    v.enroll("desk1", sync::DeviceKind::Desk);
+    v.enroll("k2");
+    v.enroll("d", sync::DeviceKind::Dashboard);
+    for (const char* d : {"desk1", "k2", "d"}) v.sync(d);
+    std::string id;
+    {
+        auto desk = v.open("desk1");
+        Attendee w;
+        w.firstName = "Walter";
+        w.lastName = "Walkin";
+        w.externalSource = "walkin";
+        auto added = desk.addAttendee(w, "desk:alice");
+        REQUIRE(added.ok());
+        id = added->id;
+        REQUIRE(desk.renameForBadge(id, "Walt W.", "desk:alice").ok());
+    }
+    v.sync("desk1");
+    v.sync("k2");
+    {
+        auto k2 = v.open("k2");
+        auto found = k2.search("walki");
+        REQUIRE(found.ok());
+        REQUIRE(found->size() == 1);
+        CHECK((*found)[0].badgeName == "Walt W.");
+        REQUIRE(k2.checkInAttendee(id, "k2", t0(), "vol:bob", "walk-in")->outcome == Outcome::CheckedIn);
+    }
+    for (const char* d : {"k2", "desk1", "d"}) v.sync(d);
+    CHECK(v.open("d").stats()->checkedIn == 1);
+    CHECK(v.open("desk1").attendee(id)->value().id == id);
+    {
+        auto desk = v.open("desk1");
+        REQUIRE(desk.annul(id, "desk:alice", "wrong person", "desk1", t0() + 10min).ok());
+    }
+    for (const char* d : {"desk1", "k2", "d"}) v.sync(d);
+    for (const char* d : {"desk1", "k2", "d"}) {
+        INFO(d);
+        CHECK(v.open(d).stats()->checkedIn == 0);
+    }
+    v.requireConverged({"desk1", "k2", "d"});
+}
