@@ -385,6 +385,7 @@ constexpr PersonalTable kPersonalTables[] = {
     {"print_jobs", "attendee_id = ?1"},
     {"attendee_search", "rowid = (SELECT seq FROM attendees WHERE id = ?1)"},
     {"revoked_secrets", "secret IN (SELECT value FROM codes WHERE attendee_id = ?1)"},
+    {"duplicate_resolutions", "attendee_id = ?1 OR kiosk_mentions(note, ?2)"},
 };
 constexpr const char* kTablesWithoutPersonalData[] = {
     "event",  // the event, its signing key and retention rule
@@ -393,6 +394,8 @@ constexpr const char* kTablesWithoutPersonalData[] = {
     "stat_arrivals",  // anonymous arrivals per 5 minutes
     "pretix_keys",    // pretix's public keys
     "badge_rules",    // a badge per category / ticket type (no person in it)
+    "sync_state",     // the sync agent's device, server and cursor
+    "sync_outbox",    // ids of rows still to send (the rows themselves are in their tables)
 };
 
 bool isTimeColumn(std::string_view name) {
