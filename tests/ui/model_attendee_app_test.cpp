@@ -12,10 +12,12 @@
 #include <kiosk/ui.hpp>
 
 #include <imgui.h>
+#include <sqlite3.h>
 #include <nlohmann/json.hpp>
 
 #include <unistd.h>
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -604,4 +606,63 @@ TEST_CASE("app: with a real keyboard (the PIN typed on it) the desk shows no on-
     REQUIRE(s["keyboard"]["keys"].size() == 1);
     REQUIRE(tapKey(*app, b, "\u2328"));
     CHECK(status(*app)["keyboard"]["shown"] == true);
+}
+
+TEST_CASE(
+    "app: the status line shows the sync agent's state - online, or offline since HH:MM · N to send (11)") {
+    Fixture f;
+    HeadlessBackend b;
+    const auto fr = nlohmann::json::parse(std::ifstream(std::string(KIOSK_ASSETS_DIR) + "/lang/fr.json"));
+    const std::string online = fr["status"]["sync_online"];
+    {
+        // A machine that was never attached to an event server says nothing about it.
+        auto app = f.makeApp();
+        app->runFrame(b);
+        const std::string line = status(*app)["statusLine"];
+        CHECK(line.find(online) == std::string::npos);
+        CHECK(line.find("hors ligne") == std::string::npos);
+    }
+    // As `kiosk sync` leaves the file when the server is out of reach: this machine is
+    // entrance-1, offline since a known time, 37 rows waiting in the outbox.
+    const core::TimePoint since = *core::parseIso8601("2026-12-05T09:42:00Z");
+    const long long sinceMs =
+        std::chrono::duration_cast<std::chrono::milliseconds>(since.time_since_epoch()).count();
+    auto sql = [&](const std::string& text) {
+        sqlite3* raw = nullptr;
+        REQUIRE(sqlite3_open(f.tmp.path.c_str(), &raw) == SQLITE_OK);
+        CHECK(sqlite3_exec(raw, text.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_close(raw);
+    };
+    sql("INSERT INTO sync_state(key, value) VALUES ('device', 'entrance-1'), ('online', '0'), "
+        "('offline_since', '" +
+        std::to_string(sinceMs) +
+        "'); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 37) "
+        "INSERT INTO sync_outbox(entity, row_id) SELECT 'checkin', 'row-' || i FROM n");
+    // The machine's own clock reads the time (here in whatever zone the test runs in).
+    const std::time_t secs = sinceMs / 1000;
+    std::tm tm{};
+    localtime_r(&secs, &tm);
+    char hhmm[8];
+    std::strftime(hhmm, sizeof hhmm, "%H:%M", &tm);
+    {
+        auto app = f.makeApp();
+        app->runFrame(b);
+        const std::string line = status(*app)["statusLine"];
+        CHECK(line.find("hors ligne depuis " + std::string(hhmm) + " · 37 à envoyer") != std::string::npos);
+        CHECK(line.find(online) == std::string::npos);
+
+        // The agent reached the server and sent everything: the line follows within a health tick.
+        sql("UPDATE sync_state SET value = '1' WHERE key = 'online'; DELETE FROM sync_outbox");
+        const auto until = std::chrono::steady_clock::now() + 3s;
+        std::string now;
+        while (std::chrono::steady_clock::now() < until) {
+            app->runFrame(b);
+            now = status(*app)["statusLine"];
+            if (now.find(online) != std::string::npos) break;
+            std::this_thread::sleep_for(20ms);
+        }
+        CHECK(now.find("  ·  " + online) != std::string::npos);
+        CHECK(now.find("hors ligne") == std::string::npos);
+        CHECK(now.find("à envoyer") == std::string::npos);
+    }
 }

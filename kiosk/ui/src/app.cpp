@@ -196,6 +196,13 @@ struct KioskApp::Impl {
         return h;
     }
 
+    /// What the sync agent beside the window last wrote (nothing on a machine that never synced).
+    std::optional<core::SyncStatus> syncState() const {
+        auto s = db.syncStatus();
+        if (!s || !s->attached) return std::nullopt;
+        return *s;
+    }
+
     /// The names the large fonts are about to draw: the welcome's first name, the desk's heading.
     bool requestGlyphs() {
         bool added = fonts.request(attendee->state().firstName);
@@ -464,6 +471,7 @@ void KioskApp::drainQueues() {
         m.lastHealth = now;
         m.ctx.scanner = m.scannerHealth();
         m.ctx.printer = m.printerHealth();
+        m.ctx.sync = m.syncState();
     }
     // Keyboard keys for the PIN pad, once they are known not to be a scanner's burst. Stamped by
     // the backend with the real clock, so compared with it.

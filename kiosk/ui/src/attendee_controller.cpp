@@ -2,6 +2,7 @@
 
 #include <kiosk/core/log.hpp>
 
+#include "desk_model.hpp"  // formatLocalTime
 #include "font_loader.hpp"
 
 #include <kiosk/printing/printer.hpp>
@@ -122,6 +123,18 @@ std::string AttendeeController::statusLine(const ShellContext& ctx) const {
     else
         s += "  ·  " + text.get(l, "status.no_printer");
     if (!m_sound.available()) s += "  ·  " + text.get(l, "status.no_audio");
+    if (ctx.sync) {
+        // Issue 11: "online", or "offline since 10:42 · 37 to send" (local time of the machine).
+        if (ctx.sync->online) {
+            s += "  ·  " + text.get(l, "status.sync_online");
+        } else {
+            s += "  ·  " +
+                 text.format(l, "status.sync_offline",
+                             {{"time", formatLocalTime(ctx.sync->offlineSince, false).substr(0, 5)}});
+            if (ctx.sync->toSend > 0)
+                s += " · " + text.format(l, "status.sync_to_send", {{"n", std::to_string(ctx.sync->toSend)}});
+        }
+    }
     return s;
 }
 

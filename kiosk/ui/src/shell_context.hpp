@@ -7,6 +7,7 @@
 #include <kiosk/core.hpp>
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 namespace kiosk::printing {
@@ -41,6 +42,9 @@ struct ShellContext {
     /// The last check-in this kiosk could not save (disk full, database locked …), until the
     /// next one is saved: "db.io: … (check free disk space …)". Empty when all is well.
     std::string writeProblem{};
+    /// The sync agent's state as it wrote it into the file (`kiosk sync`, docs/sync.md); empty
+    /// on a machine that is not attached to an event server.
+    std::optional<core::SyncStatus> sync{};
     printing::PrintService* print = nullptr;  ///< null: no printer configured
     core::PinLock* pinLock = nullptr;   ///< E2: the desk's "Change PIN" updates the shell's lock in place
     float pixelsPerMm = 96.0f / 25.4f;  ///< touch targets: at least 15 mm
