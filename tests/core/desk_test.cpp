@@ -45,6 +45,7 @@ constexpr const char* kUndoStep15 =
     "DROP INDEX checkins_attendee_order; ALTER TABLE checkins DROP COLUMN device_id; "
     "ALTER TABLE checkins DROP COLUMN received_at; ALTER TABLE attendees DROP COLUMN device_id; "
     "ALTER TABLE codes DROP COLUMN device_id; ALTER TABLE audit_log DROP COLUMN device_id; "
+    "ALTER TABLE reentries DROP COLUMN device_id; "
     "DROP INDEX refused_case_ref; DROP INDEX refused_case_lookup; ALTER TABLE refused_scans DROP COLUMN "
     "device_id; "
     "DELETE FROM schema_migrations WHERE version = 15";

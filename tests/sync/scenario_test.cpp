@@ -352,3 +352,58 @@ TEST_CASE(
     }
     v.requireConverged({"desk1", "k2", "d"});
 }
+
+TEST_CASE(
+    "S8: re-entry allowed by the organiser reaches every kiosk; a re-entry at kiosk b travels, no arrival") {
+    Venue v("s8", 5);
+    {
+        // The organiser allows re-entry after the first publish; publishing again carries it.
+        auto org = Database::open(v.organiserPath());
+        REQUIRE(org.ok());
+        Event e = *org->event().value();
+        e.reentryAllowed = true;
+        REQUIRE(org->setEvent(e).ok());
+        REQUIRE(sync::publish(*org, v.admin()).ok());
+    }
+    v.enroll("a");
+    v.enroll("b");
+    v.sync("a");
+    v.sync("b");
+    CHECK(v.open("b").event().value()->reentryAllowed);
+    {
+        auto a = v.open("a");
+        REQUIRE(a.checkIn(scanAt(v.code(0), t0(), "a"))->outcome == Outcome::CheckedIn);
+    }
+    v.sync("a");
+    v.sync("b");
+    {
+        auto b = v.open("b");
+        const auto r = b.checkIn(scanAt(v.code(0), t0() + 2h, "b"));
+        REQUIRE(r.ok());
+        CHECK(r->outcome == Outcome::Reentry);
+    }
+    for (const char* d : {"b", "a"}) v.sync(d);
+    for (const char* d : {"a", "b"}) {
+        INFO(d);
+        const auto st = v.open(d).stats().value();
+        CHECK(st.checkedIn == 1);  // the person once
+        CHECK(st.reentries == 1);  // the re-entry made at b, everywhere
+    }
+    const auto snap = v.requireConverged({"a", "b"});
+    CHECK(snap.reentries == 1);
+    CHECK(snap.checkins == 1);
+    CHECK(snap.duplicates.empty());
+
+    {
+        // Refused again by the organiser: the kiosks follow.
+        auto org = Database::open(v.organiserPath());
+        REQUIRE(org.ok());
+        Event e = *org->event().value();
+        e.reentryAllowed = false;
+        REQUIRE(org->setEvent(e).ok());
+        REQUIRE(sync::publish(*org, v.admin()).ok());
+    }
+    v.sync("a");
+    CHECK_FALSE(v.open("a").event().value()->reentryAllowed);
+    CHECK(v.open("a").checkIn(scanAt(v.code(0), t0() + 3h, "a"))->outcome == Outcome::AlreadyCheckedIn);
+}

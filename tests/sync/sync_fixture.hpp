@@ -109,6 +109,7 @@ public:
             CHECK(snap->inForce == server->inForce);
             CHECK(snap->duplicates == server->duplicates);
             CHECK(snap->checkins == server->checkins);
+            CHECK(snap->reentries == server->reentries);
         }
         return *server;
     }

@@ -337,6 +337,9 @@ ALTER TABLE checkins ADD COLUMN received_at INTEGER;
 ALTER TABLE attendees ADD COLUMN device_id TEXT;
 ALTER TABLE codes ADD COLUMN device_id TEXT;
 ALTER TABLE audit_log ADD COLUMN device_id TEXT;
+-- Re-entries (step 13) travel like check-ins: a log row that names the person and the check-in
+-- in force; stats count them wherever they were made.
+ALTER TABLE reentries ADD COLUMN device_id TEXT;
 -- The check-in in force is now the EARLIEST check-in (by at, then id) that no annul names
 -- (step 8), so logs merged from several machines need no order. Locally the log was linear,
 -- so the check-in in force stays the same.

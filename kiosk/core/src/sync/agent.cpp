@@ -65,6 +65,8 @@ CREATE TRIGGER IF NOT EXISTS sync_out_code_revoke AFTER UPDATE OF revoked_at, re
   BEGIN INSERT INTO sync_outbox(entity, row_id) VALUES ('code', new.id); END;
 CREATE TRIGGER IF NOT EXISTS sync_out_checkin AFTER INSERT ON checkins
   BEGIN INSERT INTO sync_outbox(entity, row_id) VALUES ('checkin', new.id); END;
+CREATE TRIGGER IF NOT EXISTS sync_out_reentry AFTER INSERT ON reentries
+  BEGIN INSERT INTO sync_outbox(entity, row_id) VALUES ('reentry', new.id); END;
 CREATE TRIGGER IF NOT EXISTS sync_out_refused_new AFTER INSERT ON refused_scans
   BEGIN INSERT INTO sync_outbox(entity, row_id) VALUES ('refused', new.id); END;
 CREATE TRIGGER IF NOT EXISTS sync_out_refused_resolve AFTER UPDATE OF resolved_at ON refused_scans
@@ -81,6 +83,7 @@ constexpr const char* kEnqueueOwnRows = R"sql(
 INSERT INTO sync_outbox(entity, row_id) SELECT 'attendee', id FROM attendees WHERE device_id IS NULL ORDER BY seq;
 INSERT INTO sync_outbox(entity, row_id) SELECT 'code', id FROM codes WHERE device_id IS NULL ORDER BY rowid;
 INSERT INTO sync_outbox(entity, row_id) SELECT 'checkin', id FROM checkins WHERE device_id IS NULL ORDER BY rowid;
+INSERT INTO sync_outbox(entity, row_id) SELECT 'reentry', id FROM reentries WHERE device_id IS NULL ORDER BY rowid;
 INSERT INTO sync_outbox(entity, row_id) SELECT 'refused', id FROM refused_scans WHERE device_id IS NULL ORDER BY rowid;
 INSERT INTO sync_outbox(entity, row_id) SELECT 'audit', id FROM audit_log WHERE device_id IS NULL ORDER BY rowid;
 INSERT INTO sync_outbox(entity, row_id) SELECT 'resolution', id FROM duplicate_resolutions WHERE device_id IS NULL;
@@ -334,7 +337,7 @@ struct Agent::State {
 
     struct Batch {
         int64_t upto = 0;
-        std::optional<std::vector<pg::Param>> event;       // 10 cols + public key hex
+        std::optional<std::vector<pg::Param>> event;       // 11 cols + public key hex
         std::map<std::string, std::vector<SyncRow>> rows;  // entity → cols…, device_id[, received ms]
         std::vector<SyncRow> extraAttendees;               // named by rows of the batch, not local yet
     };
@@ -364,13 +367,15 @@ struct Agent::State {
             auto r = pg->exec(
                 "SELECT id, name, venue, city, starts_at, ends_at, doors_open_at, doors_close_at, "
                 "default_language, "
-                "indico_host, encode(public_key, 'hex') FROM event WHERE server_seq > $1 AND server_seq <= "
+                "indico_host, reentry, encode(public_key, 'hex') FROM event WHERE server_seq > $1 AND "
+                "server_seq "
+                "<= "
                 "$2",
                 range, opt.deadline);
             if (!r) return r.error();
             if (r->size() > 0) {
                 std::vector<pg::Param> ev;
-                for (int i = 0; i < 11; ++i) ev.push_back(r->opt(0, i));
+                for (int i = 0; i < 12; ++i) ev.push_back(r->opt(0, i));
                 b.event = std::move(ev);
             }
         }
@@ -442,21 +447,22 @@ struct Agent::State {
             KIOSK_STMT(
                 st, m.conn,
                 "INSERT INTO event(id, name, venue, city, starts_at, ends_at, doors_open_at, doors_close_at, "
-                "default_language, indico_host, public_key, secret_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                "?8, "
-                "?9, ?10, ?11, X'')");
-            for (int i = 0; i < 10; ++i) st.bindOpt(i + 1, ev[i]);
-            const std::string key = fromHex(ev[10].value_or(""));
-            st.bindBlob(11, key.data(), static_cast<int>(key.size()));
+                "default_language, indico_host, reentry, public_key, secret_key) VALUES (?1, ?2, ?3, ?4, ?5, "
+                "?6, ?7, ?8, ?9, ?10, ?11, ?12, X'')");
+            for (int i = 0; i < 11; ++i) st.bindOpt(i + 1, ev[i]);
+            const std::string key = fromHex(ev[11].value_or(""));
+            st.bindBlob(12, key.data(), static_cast<int>(key.size()));
             st.step();
             if (st.failed()) return m.conn.error("write event");
             return {};
         }
-        KIOSK_STMT(st, m.conn,
-                   "UPDATE event SET name = ?2, venue = ?3, city = ?4, starts_at = ?5, ends_at = ?6, "
-                   "doors_open_at = "
-                   "?7, doors_close_at = ?8, default_language = ?9, indico_host = ?10 WHERE id = ?1");
-        for (int i = 0; i < 10; ++i) st.bindOpt(i + 1, ev[i]);
+        KIOSK_STMT(
+            st, m.conn,
+            "UPDATE event SET name = ?2, venue = ?3, city = ?4, starts_at = ?5, ends_at = ?6, "
+            "doors_open_at = "
+            "?7, doors_close_at = ?8, default_language = ?9, indico_host = ?10, reentry = ?11 WHERE id = "
+            "?1");
+        for (int i = 0; i < 11; ++i) st.bindOpt(i + 1, ev[i]);
         st.step();
         if (st.failed()) return m.conn.error("write event");
         return {};
@@ -722,6 +728,9 @@ Status Agent::run(const std::function<bool()>& stop) {
             s.nextConnect = Clock::now() + std::chrono::seconds(1);
         }
     }
+    // Stopped: the window's status line must not keep saying "online" (issue 11).
+    if (s.db)
+        if (auto r = s.markOnline(false, "the sync agent stopped"); !r) return r;
     return {};
 }
 

@@ -76,6 +76,12 @@ inline const std::vector<Entity>& entities() {
           {"code_id"},
           {"annuls"}},
          "ON CONFLICT DO NOTHING"},
+        // After the check-ins: a re-entry names the check-in in force at the time.
+        {"reentry",
+         "reentries",
+         "reentry",
+         {{"id"}, {"nonce"}, {"attendee_id"}, {"checkin_id"}, {"at", true}, {"kiosk"}, {"code_id"}},
+         "ON CONFLICT DO NOTHING"},
         {"refused",
          "refused_scans",
          "refused_scan",

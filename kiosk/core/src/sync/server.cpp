@@ -43,6 +43,7 @@ CREATE TABLE event (
   starts_at bigint NOT NULL DEFAULT 0, ends_at bigint NOT NULL DEFAULT 0,
   doors_open_at bigint NOT NULL DEFAULT 0, doors_close_at bigint NOT NULL DEFAULT 0,
   default_language text NOT NULL DEFAULT 'fr', indico_host text NOT NULL DEFAULT '',
+  reentry text NOT NULL DEFAULT 'refused' CHECK (reentry IN ('refused', 'allowed')),
   public_key bytea NOT NULL, server_seq bigint NOT NULL
 );
 -- The organiser's signing key: never readable by a device role.
@@ -72,6 +73,11 @@ CREATE TABLE checkin (
 CREATE INDEX checkin_attendee ON checkin(attendee_id, at, id);
 CREATE INDEX checkin_annuls ON checkin(annuls) WHERE annuls IS NOT NULL;
 CREATE INDEX checkin_device ON checkin(device_id);
+CREATE TABLE reentry (
+  id text COLLATE "C" PRIMARY KEY, nonce text NOT NULL UNIQUE, attendee_id text COLLATE "C" NOT NULL,
+  checkin_id text COLLATE "C" NOT NULL, at bigint NOT NULL, kiosk text NOT NULL, code_id text,
+  device_id text NOT NULL, server_seq bigint NOT NULL UNIQUE
+);
 CREATE TABLE refused_scan (
   id text COLLATE "C" PRIMARY KEY, nonce text NOT NULL UNIQUE, case_ref text NOT NULL, at bigint NOT NULL,
   kiosk text NOT NULL, outcome text NOT NULL, code_kind text NOT NULL, payload_escaped text NOT NULL,
@@ -109,12 +115,14 @@ END $$;
 CREATE TRIGGER attendee_feed BEFORE INSERT OR UPDATE ON attendee FOR EACH ROW EXECUTE FUNCTION kiosk_feed_row();
 CREATE TRIGGER code_feed BEFORE INSERT OR UPDATE ON code FOR EACH ROW EXECUTE FUNCTION kiosk_feed_row();
 CREATE TRIGGER checkin_feed BEFORE INSERT ON checkin FOR EACH ROW EXECUTE FUNCTION kiosk_feed_row();
+CREATE TRIGGER reentry_feed BEFORE INSERT ON reentry FOR EACH ROW EXECUTE FUNCTION kiosk_feed_row();
 CREATE TRIGGER refused_feed BEFORE INSERT OR UPDATE ON refused_scan FOR EACH ROW EXECUTE FUNCTION kiosk_feed_row();
 CREATE TRIGGER audit_feed BEFORE INSERT ON audit FOR EACH ROW EXECUTE FUNCTION kiosk_feed_row();
 CREATE TRIGGER resolution_feed BEFORE INSERT ON duplicate_resolution FOR EACH ROW EXECUTE FUNCTION kiosk_feed_row();
 CREATE FUNCTION kiosk_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN RAISE EXCEPTION 'the check-in log is append-only: annul instead'; END $$;
 CREATE TRIGGER checkin_append_only BEFORE UPDATE OR DELETE ON checkin FOR EACH ROW EXECUTE FUNCTION kiosk_append_only();
+CREATE TRIGGER reentry_append_only BEFORE UPDATE OR DELETE ON reentry FOR EACH ROW EXECUTE FUNCTION kiosk_append_only();
 -- The same two rules as every local file (kiosk/core/src/store/replication.cpp).
 CREATE VIEW in_force AS
 SELECT a.id AS attendee_id,
@@ -152,13 +160,13 @@ DO $$ BEGIN
 END $$;
 REVOKE ALL ON event_secret FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO kiosk_device;
-GRANT SELECT ON kiosk_schema, kiosk_meta, device, event, code, checkin, refused_scan, audit, duplicate_resolution,
+GRANT SELECT ON kiosk_schema, kiosk_meta, device, event, code, checkin, reentry, refused_scan, audit, duplicate_resolution,
   in_force, duplicate_pair TO kiosk_device;
 -- No e-mail addresses on the kiosks.
 GRANT SELECT (id, first_name, last_name, badge_name, organisation, category, ticket_type, working_group,
   language, status, external_source, external_id, created_at, updated_at, device_id, server_seq)
   ON attendee TO kiosk_device;
-GRANT INSERT ON attendee, code, checkin, refused_scan, audit, duplicate_resolution TO kiosk_device;
+GRANT INSERT ON attendee, code, checkin, reentry, refused_scan, audit, duplicate_resolution TO kiosk_device;
 GRANT UPDATE (first_name, last_name, badge_name, organisation, category, ticket_type, working_group, language,
   status, updated_at) ON attendee TO kiosk_device;
 GRANT UPDATE (revoked_at, revoked_reason) ON code TO kiosk_device;
@@ -292,20 +300,17 @@ Result<PublishReport> publish(Database& organiser, const std::string& conninfo) 
     evParams.push_back("\\x" + (*ev)->publicKeyHex);
     auto evr = c->exec(
         "INSERT INTO event(id, name, venue, city, starts_at, ends_at, doors_open_at, doors_close_at, "
-        "default_language, indico_host, public_key, server_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-        "$10, "
-        "$11::bytea, nextval('feed_seq')) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, venue = "
-        "EXCLUDED.venue, city = EXCLUDED.city, starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, "
-        "doors_open_at = EXCLUDED.doors_open_at, doors_close_at = EXCLUDED.doors_close_at, default_language "
-        "= "
-        "EXCLUDED.default_language, indico_host = EXCLUDED.indico_host, public_key = EXCLUDED.public_key, "
-        "server_seq = EXCLUDED.server_seq WHERE (event.name, event.venue, event.city, event.starts_at, "
-        "event.ends_at, event.doors_open_at, event.doors_close_at, event.default_language, "
-        "event.indico_host, "
-        "event.public_key) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.venue, EXCLUDED.city, "
-        "EXCLUDED.starts_at, "
-        "EXCLUDED.ends_at, EXCLUDED.doors_open_at, EXCLUDED.doors_close_at, EXCLUDED.default_language, "
-        "EXCLUDED.indico_host, EXCLUDED.public_key)",
+        "default_language, indico_host, reentry, public_key, server_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+        "$8, $9, $10, $11, $12::bytea, nextval('feed_seq')) ON CONFLICT (id) DO UPDATE SET name = "
+        "EXCLUDED.name, venue = EXCLUDED.venue, city = EXCLUDED.city, starts_at = EXCLUDED.starts_at, "
+        "ends_at = EXCLUDED.ends_at, doors_open_at = EXCLUDED.doors_open_at, doors_close_at = "
+        "EXCLUDED.doors_close_at, default_language = EXCLUDED.default_language, indico_host = "
+        "EXCLUDED.indico_host, reentry = EXCLUDED.reentry, public_key = EXCLUDED.public_key, server_seq = "
+        "EXCLUDED.server_seq WHERE (event.name, event.venue, event.city, event.starts_at, event.ends_at, "
+        "event.doors_open_at, event.doors_close_at, event.default_language, event.indico_host, "
+        "event.reentry, event.public_key) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.venue, EXCLUDED.city, "
+        "EXCLUDED.starts_at, EXCLUDED.ends_at, EXCLUDED.doors_open_at, EXCLUDED.doors_close_at, "
+        "EXCLUDED.default_language, EXCLUDED.indico_host, EXCLUDED.reentry, EXCLUDED.public_key)",
         evParams);
     if (!evr) return evr.error();
     if (auto s =
@@ -479,6 +484,9 @@ Result<Snapshot> snapshotOfServer(const std::string& conninfo) {
     auto n = c->exec("SELECT count(*) FROM checkin");
     if (!n) return n.error();
     s.checkins = n->i64(0, 0);
+    auto r = c->exec("SELECT count(*) FROM reentry");
+    if (!r) return r.error();
+    s.reentries = r->i64(0, 0);
     return s;
 }
 
@@ -499,6 +507,9 @@ Result<Snapshot> snapshotOf(const Database& db) {
     KIOSK_STMT(n, m.conn, "SELECT count(*) FROM checkins");
     if (n.step()) s.checkins = n.i64(0);
     if (n.failed()) return m.conn.error("snapshot");
+    KIOSK_STMT(r, m.conn, "SELECT count(*) FROM reentries");
+    if (r.step()) s.reentries = r.i64(0);
+    if (r.failed()) return m.conn.error("snapshot");
     return s;
 }
 

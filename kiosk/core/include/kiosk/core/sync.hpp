@@ -80,6 +80,7 @@ struct Snapshot {
     std::vector<std::pair<std::string, std::string>> inForce;     ///< sorted
     std::vector<std::pair<std::string, std::string>> duplicates;  ///< sorted
     int64_t checkins = 0;                                         ///< rows in the log
+    int64_t reentries = 0;                                        ///< rows in the re-entry log
     bool operator==(const Snapshot&) const = default;
 };
 Result<Snapshot> snapshotOf(const Database& db);
