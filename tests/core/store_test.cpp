@@ -441,6 +441,7 @@ constexpr const char* kUndoStep14 = KIOSK_UNDO_STEP14;
     "ALTER TABLE reentries DROP COLUMN device_id; DROP INDEX refused_case_ref; DROP INDEX "             \
     "refused_case_lookup; "                                                                             \
     "ALTER TABLE refused_scans DROP COLUMN device_id; DELETE FROM schema_migrations WHERE version = 15; "
+constexpr const char* kUndoStep15 = KIOSK_UNDO_STEP15;
 // Step 13 undone by hand: no re-entry setting, no re-entry log.
 #define KIOSK_UNDO_STEP13                                                                               \
     "DROP TABLE reentries; ALTER TABLE event DROP COLUMN reentry; DELETE FROM schema_migrations WHERE " \
@@ -922,7 +923,8 @@ TEST_CASE("store: the event's branding - colours checked, logo a PNG or JPEG, ke
 }
 
 TEST_CASE(
-    "store: a version 9 database gets erasure and retention when it is upgraded; its log stays append-only") {
+    "store: a version 9 database gets erasure and retention when it is upgraded - its log stays "
+    "append-only") {
     TempDb file;
     std::string id;
     {

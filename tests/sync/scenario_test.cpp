@@ -80,7 +80,7 @@ void restore(const std::string& copy, const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("S1: two kiosks apart scan the same 100 codes and 50 on one side; healed: 150 in, 100 pairs") {
+TEST_CASE("S1: two kiosks apart scan the same 100 codes and 50 on one side - healed: 150 in, 100 pairs") {
     Venue v("s1", 160);
     v.enroll("a");
     v.enroll("b");
@@ -310,7 +310,7 @@ TEST_CASE("S6: server stopped, then frozen, while the kiosk keeps checking in: n
 }
 
 TEST_CASE(
-    "S7: a walk-in registered at desk 1 is checked in at kiosk 2; an annul at the desk reaches everyone") {
+    "S7: a walk-in registered at desk 1 is checked in at kiosk 2 - an annul at the desk reaches everyone") {
     Venue v("s7", 10);
     v.enroll("desk1", sync::DeviceKind::Desk);
     v.enroll("k2");
@@ -354,15 +354,22 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "S8: re-entry allowed by the organiser reaches every kiosk; a re-entry at kiosk b travels, no arrival") {
+    "S8: the organiser's re-entry setting and badge rules reach every kiosk - a re-entry at b travels, no "
+    "arrival") {
     Venue v("s8", 5);
     {
-        // The organiser allows re-entry after the first publish; publishing again carries it.
+        // The organiser allows re-entry and gives speakers their own badge after the first
+        // publish; publishing again carries both.
         auto org = Database::open(v.organiserPath());
         REQUIRE(org.ok());
         Event e = *org->event().value();
         e.reentryAllowed = true;
         REQUIRE(org->setEvent(e).ok());
+        BadgeRuleChange speaker;
+        speaker.value = "speaker";
+        speaker.templateName = "speaker";
+        speaker.colour = "#c8553d";
+        REQUIRE(org->changeBadgeRules({speaker}, "organiser", t0()).ok());
         REQUIRE(sync::publish(*org, v.admin()).ok());
     }
     v.enroll("a");
@@ -370,6 +377,14 @@ TEST_CASE(
     v.sync("a");
     v.sync("b");
     CHECK(v.open("b").event().value()->reentryAllowed);
+    {
+        const auto rules = v.open("b").badgeRules().value();
+        REQUIRE(rules.size() == 1);
+        CHECK(rules[0].match == BadgeMatch::Category);
+        CHECK(rules[0].value == "speaker");
+        CHECK(rules[0].templateName == "speaker");
+        CHECK(rules[0].colour == "#c8553d");
+    }
     {
         auto a = v.open("a");
         REQUIRE(a.checkIn(scanAt(v.code(0), t0(), "a"))->outcome == Outcome::CheckedIn);
@@ -395,15 +410,20 @@ TEST_CASE(
     CHECK(snap.duplicates.empty());
 
     {
-        // Refused again by the organiser: the kiosks follow.
+        // Refused again and the speakers' rule removed by the organiser: the kiosks follow.
         auto org = Database::open(v.organiserPath());
         REQUIRE(org.ok());
         Event e = *org->event().value();
         e.reentryAllowed = false;
         REQUIRE(org->setEvent(e).ok());
+        BadgeRuleChange gone;
+        gone.value = "speaker";
+        gone.remove = true;
+        REQUIRE(org->changeBadgeRules({gone}, "organiser", t0()).ok());
         REQUIRE(sync::publish(*org, v.admin()).ok());
     }
     v.sync("a");
     CHECK_FALSE(v.open("a").event().value()->reentryAllowed);
+    CHECK(v.open("a").badgeRules().value().empty());
     CHECK(v.open("a").checkIn(scanAt(v.code(0), t0() + 3h, "a"))->outcome == Outcome::AlreadyCheckedIn);
 }

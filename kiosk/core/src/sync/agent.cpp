@@ -283,9 +283,9 @@ struct Agent::State {
                 std::vector<pg::Param> values;
                 values.reserve(rows->size());
                 for (const auto& r : *rows) values.push_back(r[col]);
-                params.push_back(pg::textArray(values));
+                params.emplace_back(pg::textArray(values));
             }
-            params.push_back(device);
+            params.emplace_back(device);
             static std::map<std::string, std::string> sqlCache;
             auto sql = sqlCache.find(e.name);
             if (sql == sqlCache.end()) sql = sqlCache.emplace(e.name, pushSql(e, e.onConflict)).first;
@@ -337,7 +337,7 @@ struct Agent::State {
 
     struct Batch {
         int64_t upto = 0;
-        std::optional<std::vector<pg::Param>> event;       // 11 cols + public key hex
+        std::optional<std::vector<pg::Param>> event;       // 12 cols + public key hex
         std::map<std::string, std::vector<SyncRow>> rows;  // entity → cols…, device_id[, received ms]
         std::vector<SyncRow> extraAttendees;               // named by rows of the batch, not local yet
     };
@@ -366,16 +366,14 @@ struct Agent::State {
         {
             auto r = pg->exec(
                 "SELECT id, name, venue, city, starts_at, ends_at, doors_open_at, doors_close_at, "
-                "default_language, "
-                "indico_host, reentry, encode(public_key, 'hex') FROM event WHERE server_seq > $1 AND "
-                "server_seq "
-                "<= "
-                "$2",
+                "default_language, indico_host, reentry, badge_rules, encode(public_key, 'hex') FROM event "
+                "WHERE server_seq > $1 AND server_seq <= $2",
                 range, opt.deadline);
             if (!r) return r.error();
             if (r->size() > 0) {
                 std::vector<pg::Param> ev;
-                for (int i = 0; i < 12; ++i) ev.push_back(r->opt(0, i));
+                ev.reserve(13);
+                for (int i = 0; i < 13; ++i) ev.push_back(r->opt(0, i));
                 b.event = std::move(ev);
             }
         }
@@ -413,7 +411,7 @@ struct Agent::State {
                 st.bind(1, id);
                 if (!st.step()) {
                     if (st.failed()) return m.conn.error("read attendees");
-                    missing.push_back(id);
+                    missing.emplace_back(id);
                 }
             }
         }
@@ -450,11 +448,11 @@ struct Agent::State {
                 "default_language, indico_host, reentry, public_key, secret_key) VALUES (?1, ?2, ?3, ?4, ?5, "
                 "?6, ?7, ?8, ?9, ?10, ?11, ?12, X'')");
             for (int i = 0; i < 11; ++i) st.bindOpt(i + 1, ev[i]);
-            const std::string key = fromHex(ev[11].value_or(""));
+            const std::string key = fromHex(ev[12].value_or(""));
             st.bindBlob(12, key.data(), static_cast<int>(key.size()));
             st.step();
             if (st.failed()) return m.conn.error("write event");
-            return {};
+            return applyBadgeRules(ev[11]);
         }
         KIOSK_STMT(
             st, m.conn,
@@ -465,6 +463,21 @@ struct Agent::State {
         for (int i = 0; i < 11; ++i) st.bindOpt(i + 1, ev[i]);
         st.step();
         if (st.failed()) return m.conn.error("write event");
+        return applyBadgeRules(ev[11]);
+    }
+
+    /// The organiser's badge rules replace this machine's whole (they travel with the event).
+    Status applyBadgeRules(const pg::Param& rules) {
+        auto& m = impl();
+        if (auto s = m.conn.exec("DELETE FROM badge_rules"); !s) return s;
+        KIOSK_STMT(st, m.conn,
+                   "INSERT INTO badge_rules(match, value, template, colour, role) SELECT "
+                   "json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), "
+                   "json_extract(value, '$[3]'), json_extract(value, '$[4]') FROM json_each(?1)");
+        const std::string json = rules.value_or("[]");
+        st.bind(1, json);
+        st.step();
+        if (st.failed()) return m.conn.error("write badge rules");
         return {};
     }
 

@@ -59,15 +59,18 @@ Result<std::optional<EventPayload>> readEvent(const Database& db) {
     KIOSK_STMT(
         st, m.conn,
         "SELECT id, name, venue, city, starts_at, ends_at, doors_open_at, doors_close_at, default_language, "
-        "indico_host, reentry, hex(public_key), hex(secret_key) FROM event LIMIT 1");
+        "indico_host, reentry, (SELECT json_group_array(json_array(match, value, template, colour, role)) "
+        "FROM (SELECT * FROM badge_rules ORDER BY match, value)), hex(public_key), hex(secret_key) FROM "
+        "event "
+        "LIMIT 1");
     if (!st.step()) {
         if (st.failed()) return m.conn.error("read event");
         return std::optional<EventPayload>{};
     }
     EventPayload p;
-    for (int i = 0; i < 11; ++i) p.cols.push_back(st.optText(i));
-    p.publicKeyHex = st.text(11);
-    p.secretKeyHex = st.text(12);
+    for (int i = 0; i < 12; ++i) p.cols.push_back(st.optText(i));
+    p.publicKeyHex = st.text(12);
+    p.secretKeyHex = st.text(13);
     return std::optional<EventPayload>(std::move(p));
 }
 

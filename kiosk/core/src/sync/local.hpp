@@ -27,7 +27,8 @@ Result<std::vector<SyncRow>> readByIds(const Database& db, const Entity& e,
 
 struct EventPayload {
     std::vector<pg::Param> cols;  ///< id, name, venue, city, starts_at, ends_at, doors_open_at,
-                                  ///< doors_close_at, default_language, indico_host, reentry
+                                  ///< doors_close_at, default_language, indico_host, reentry,
+                                  ///< badge_rules (a JSON array of [match, value, template, colour, role])
     std::string publicKeyHex;
     std::string secretKeyHex;  ///< "" on a device
 };

@@ -44,6 +44,8 @@ CREATE TABLE event (
   doors_open_at bigint NOT NULL DEFAULT 0, doors_close_at bigint NOT NULL DEFAULT 0,
   default_language text NOT NULL DEFAULT 'fr', indico_host text NOT NULL DEFAULT '',
   reentry text NOT NULL DEFAULT 'refused' CHECK (reentry IN ('refused', 'allowed')),
+  -- The organiser's badge per kind of attendee, whole: [[match, value, template, colour, role], …]
+  badge_rules text NOT NULL DEFAULT '[]',
   public_key bytea NOT NULL, server_seq bigint NOT NULL
 );
 -- The organiser's signing key: never readable by a device role.
@@ -297,20 +299,22 @@ Result<PublishReport> publish(Database& organiser, const std::string& conninfo) 
                                                  "': use a new server database for another event"};
     }
     std::vector<pg::Param> evParams = (*ev)->cols;
-    evParams.push_back("\\x" + (*ev)->publicKeyHex);
+    evParams.emplace_back("\\x" + (*ev)->publicKeyHex);
     auto evr = c->exec(
         "INSERT INTO event(id, name, venue, city, starts_at, ends_at, doors_open_at, doors_close_at, "
-        "default_language, indico_host, reentry, public_key, server_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-        "$8, $9, $10, $11, $12::bytea, nextval('feed_seq')) ON CONFLICT (id) DO UPDATE SET name = "
-        "EXCLUDED.name, venue = EXCLUDED.venue, city = EXCLUDED.city, starts_at = EXCLUDED.starts_at, "
+        "default_language, indico_host, reentry, badge_rules, public_key, server_seq) VALUES ($1, $2, $3, "
+        "$4, "
+        "$5, $6, $7, $8, $9, $10, $11, $12, $13::bytea, nextval('feed_seq')) ON CONFLICT (id) DO UPDATE SET "
+        "name = EXCLUDED.name, venue = EXCLUDED.venue, city = EXCLUDED.city, starts_at = EXCLUDED.starts_at, "
         "ends_at = EXCLUDED.ends_at, doors_open_at = EXCLUDED.doors_open_at, doors_close_at = "
         "EXCLUDED.doors_close_at, default_language = EXCLUDED.default_language, indico_host = "
-        "EXCLUDED.indico_host, reentry = EXCLUDED.reentry, public_key = EXCLUDED.public_key, server_seq = "
-        "EXCLUDED.server_seq WHERE (event.name, event.venue, event.city, event.starts_at, event.ends_at, "
-        "event.doors_open_at, event.doors_close_at, event.default_language, event.indico_host, "
-        "event.reentry, event.public_key) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.venue, EXCLUDED.city, "
-        "EXCLUDED.starts_at, EXCLUDED.ends_at, EXCLUDED.doors_open_at, EXCLUDED.doors_close_at, "
-        "EXCLUDED.default_language, EXCLUDED.indico_host, EXCLUDED.reentry, EXCLUDED.public_key)",
+        "EXCLUDED.indico_host, reentry = EXCLUDED.reentry, badge_rules = EXCLUDED.badge_rules, public_key = "
+        "EXCLUDED.public_key, server_seq = EXCLUDED.server_seq WHERE (event.name, event.venue, event.city, "
+        "event.starts_at, event.ends_at, event.doors_open_at, event.doors_close_at, event.default_language, "
+        "event.indico_host, event.reentry, event.badge_rules, event.public_key) IS DISTINCT FROM "
+        "(EXCLUDED.name, EXCLUDED.venue, EXCLUDED.city, EXCLUDED.starts_at, EXCLUDED.ends_at, "
+        "EXCLUDED.doors_open_at, EXCLUDED.doors_close_at, EXCLUDED.default_language, EXCLUDED.indico_host, "
+        "EXCLUDED.reentry, EXCLUDED.badge_rules, EXCLUDED.public_key)",
         evParams);
     if (!evr) return evr.error();
     if (auto s =
@@ -357,9 +361,9 @@ Result<PublishReport> publish(Database& organiser, const std::string& conninfo) 
                 std::vector<pg::Param> values;
                 values.reserve(to - from);
                 for (std::size_t i = from; i < to; ++i) values.push_back((*rows)[i][col]);
-                params.push_back(pg::textArray(values));
+                params.emplace_back(pg::textArray(values));
             }
-            params.push_back(std::string("organiser"));
+            params.emplace_back("organiser");
             auto r = c->exec(sql, params, std::chrono::seconds(120));
             if (!r) return r.error();
             rep.changedRows += std::strtoll(r->affected().c_str(), nullptr, 10);
