@@ -211,7 +211,7 @@ TEST_CASE("pin: a file carrying the demo's id with imported people does not beco
     CHECK_FALSE(db.event().value()->demo);
 }
 
-TEST_CASE("pin: each volunteer has their own PIN; the lock names who opened it") {
+TEST_CASE("pin: each volunteer has their own PIN - the lock names who opened it") {
     const std::string db = tempPath("volunteers");
     const std::string file = pinFileFor(db);
     REQUIRE(setPin(file, "2468").ok());  // the shared desk PIN

@@ -185,7 +185,8 @@ TEST_CASE("cli: annul / search and stats") {
 }
 
 TEST_CASE(
-    "cli: a full disk refuses the check-in with db.io and loses nothing; with room again it checks in once") {
+    "cli: a full disk refuses the check-in with db.io and loses nothing - with room again it checks in "
+    "once") {
     DemoDb d;
     const std::string payload = d.codes[0][2];
     // RLIMIT_FSIZE stands in for a full disk (files may not grow past 16 KiB). A connection held

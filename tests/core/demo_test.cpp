@@ -64,7 +64,7 @@ TEST_CASE("demo: 100 registered people with their own codes, speakers, groups an
         CHECK_MESSAGE(names.count(n) == 1, n);
 }
 
-TEST_CASE("demo: a scan now checks in; before and after the doors window it does not") {
+TEST_CASE("demo: a scan now checks in - before and after the doors window it does not") {
     TempDb tmp;
     Database db = tmp.open();
     const TimePoint now = at("2026-11-27T14:07:31Z");

@@ -309,7 +309,7 @@ TEST_CASE("desk core: 'check in' on a case checks the person in with a badge and
     CHECK(ev.db.refusedScans(true, 10).value().empty());
 }
 
-TEST_CASE("desk core: a case naming nobody can only be closed; reprint closes with a reprint") {
+TEST_CASE("desk core: a case naming nobody can only be closed - reprint closes with a reprint") {
     DeskEvent ev;
     const auto unknown = ev.db.checkIn(scan("not-a-ticket")).value();
     REQUIRE(unknown.outcome == Outcome::UnknownCode);

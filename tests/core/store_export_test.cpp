@@ -10,7 +10,7 @@
 using namespace kiosk::core;
 using namespace kiosk::core::test;
 
-TEST_CASE("export: a UTF-8 BOM first, names intact, formulas after ';' neutralised") {
+TEST_CASE("export: a UTF-8 BOM first, names intact, formulas after a semicolon neutralised") {
     TempDb file;
     Database db = file.open();
     REQUIRE(db.setEvent(testEvent()).ok());

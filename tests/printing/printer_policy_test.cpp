@@ -102,7 +102,7 @@ TEST_CASE("policy: a job older than expireAfter is never printed by itself") {
     CHECK(policy().decide(job("c", "entrance-2", kNow - 1h), ready(), kNow).action == PendingAction::NotMine);
 }
 
-TEST_CASE("policy: only pending jobs are sent; held ones are the desk's") {
+TEST_CASE("policy: only pending jobs are sent - held ones are the desk's") {
     auto held = job("a", "entrance-1", kNow);
     held.state = PrintJobState::Held;
     CHECK(policy().decide(held, ready(), kNow).action == PendingAction::NotMine);

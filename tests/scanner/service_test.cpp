@@ -83,7 +83,7 @@ TEST_CASE("frame sequence: a code held over many frames is one scan, and again a
     CHECK(events[1].time - events[0].time > 300ms);
 }
 
-TEST_CASE("frame sequence: preview is RGBA, downscaled, copied only when new; health reports the state") {
+TEST_CASE("frame sequence: preview is RGBA, downscaled, copied only when new - health reports the state") {
     TempDir dir("preview");
     Image code = renderCode("1234567890123456789001", {5}, 1280, 720);
     for (int k = 0; k < 4; ++k) writeFrame(dir.path, k, code);

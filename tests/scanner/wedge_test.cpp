@@ -219,7 +219,7 @@ TEST_CASE("layout repair leaves text alone unless only the repaired form fits") 
     CHECK(repairKeyboardLayout(garbled) == signedCode);
 }
 
-TEST_CASE("debouncer: a code held for two seconds is one scan; back after an absence it is another") {
+TEST_CASE("debouncer: a code held for two seconds is one scan - back after an absence it is another") {
     Debouncer d(1500ms);
     SteadyTime t{};
     int scans = 0;

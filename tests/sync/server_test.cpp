@@ -48,7 +48,7 @@ TEST_CASE("server init is idempotent and a newer server schema is refused") {
     CHECK(out.find("newer kiosk") != std::string::npos);
 }
 
-TEST_CASE("a kiosk's first sync fills its empty file; it holds the public key only and no e-mail") {
+TEST_CASE("a kiosk's first sync fills its empty file - it holds the public key only and no e-mail") {
     Venue v("boot_t", 50);
     v.enroll("a");
     const auto rep = v.sync("a");

@@ -141,7 +141,7 @@ nlohmann::json status(ui::KioskApp& app) {
 
 }  // namespace
 
-TEST_CASE("app: a wedge scan checks the attendee in and the welcome shows; a repeat goes to the desk") {
+TEST_CASE("app: a wedge scan checks the attendee in and the welcome shows - a repeat goes to the desk") {
     Fixture f;
     HeadlessBackend b;
     auto app = f.makeApp();
@@ -263,7 +263,7 @@ std::string pinVerdict(ui::KioskApp& app, HeadlessBackend& b, const std::string&
     return "timeout";
 }
 
-TEST_CASE("app: Escape does not leave attendee mode; a wrong PIN never opens the desk") {
+TEST_CASE("app: Escape does not leave attendee mode - a wrong PIN never opens the desk") {
     Fixture f;
     REQUIRE(core::setPin(core::pinFileFor(f.tmp.path), "4321").ok());
     HeadlessBackend b;

@@ -30,7 +30,7 @@ std::string type(OnScreenKeyboard& k, std::initializer_list<const char*> labels)
 
 }  // namespace
 
-TEST_CASE("keyboard: auto shows it until a real keyboard is used; on and off are what they say") {
+TEST_CASE("keyboard: auto shows it until a real keyboard is used - on and off are what they say") {
     OnScreenKeyboard k;
     CHECK(k.setting() == KeyboardSetting::Auto);
     CHECK(k.shown());
@@ -89,7 +89,7 @@ TEST_CASE("keyboard: the accents layer types the letters names have, in both cas
     CHECK(k.layer() == OnScreenKeyboard::Layer::Letters);
 }
 
-TEST_CASE("keyboard: AZERTY for a French desk, QWERTY for Dutch and English; same keys in every row count") {
+TEST_CASE("keyboard: AZERTY for a French desk, QWERTY for Dutch and English - same keys in every row count") {
     OnScreenKeyboard k;
     const auto fr = k.rows(core::Language::Fr);
     const auto en = k.rows(core::Language::En);

@@ -54,7 +54,7 @@ TEST_CASE("sound: with a device the tones are written on the player's thread, pl
 }
 
 TEST_CASE(
-    "sound: the machine's own device, whatever it is, neither blocks nor crashes; destruction is quick") {
+    "sound: the machine's own device, whatever it is, neither blocks nor crashes - destruction is quick") {
     const auto start = Clock::now();
     {
         SoundPlayer p;  // "default": a sound server, a card, or nothing at all on a build machine

@@ -124,7 +124,7 @@ TEST_CASE("xvfb: an unknown code leads to the help-desk message with a case refe
     CHECK((*refused)[0].caseRef == ref);
 }
 
-TEST_CASE("xvfb: a full disk at the door sends the attendee to the desk and says so; nothing half-saved") {
+TEST_CASE("xvfb: a full disk at the door sends the attendee to the desk and says so - nothing half-saved") {
     // RLIMIT_FSIZE stands in for a full disk: files may not grow past 16 KiB. The test holds a
     // connection open so that the 32 KiB shared-memory file already exists; the kiosk starts, but
     // saving a check-in needs more WAL than there is room for.

@@ -221,7 +221,7 @@ TEST_CASE("pretix_sig1 not in the list: a repeated nonce returns the same arriva
     CHECK(f.db.refusedScans(false, 10).value().size() == 1);
 }
 
-TEST_CASE("pretix_sig1 not in the list: its own window and the doors still apply; nobody is created") {
+TEST_CASE("pretix_sig1 not in the list: its own window and the doors still apply - nobody is created") {
     Fixture f;
     const std::string later = f.first.sign(ticket("seedLATER", unix("2018-03-16T14:00:00Z")));
     CHECK(f.check(later).outcome == Outcome::TicketNotYetValid);
@@ -314,7 +314,7 @@ TEST_CASE("addRevokedSecrets: signed codes revoked in or out of the list, import
     CHECK(f.db.audit(10).value().size() >= 1);
 }
 
-TEST_CASE("cli: kiosk import --revoked reads pretix's list; re-importing the export keeps codes revoked") {
+TEST_CASE("cli: kiosk import --revoked reads pretix's list - re-importing the export keeps codes revoked") {
     TempDb file;
     int status = -1;
     runKiosk("event --db '" + file.path() + "' --name 'Conf'", status);

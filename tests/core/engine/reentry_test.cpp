@@ -44,7 +44,7 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("reentry: the event's setting is stored; refused unless the organiser allows it") {
+TEST_CASE("reentry: the event's setting is stored - refused unless the organiser allows it") {
     Fixture f(false);
     CHECK_FALSE(f.db.event().value()->reentryAllowed);
     f.check(scan(f.code));
@@ -119,7 +119,7 @@ TEST_CASE("reentry: a repeated nonce is answered as the same re-entry and writes
 }
 
 TEST_CASE(
-    "reentry: the other checks still come first — doors, revoked, cancelled; after an annul it is an "
+    "reentry: the other checks still come first — doors, revoked, cancelled - after an annul it is an "
     "arrival again") {
     Fixture f(true);
     f.check(scan(f.code));

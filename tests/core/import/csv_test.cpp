@@ -240,7 +240,8 @@ TEST_CASE("csv writer: Python's csv module reads the neutralised text back") {
     std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("csv writer: a formula after a ';' or ',' inside a cell is neutralised for both separators") {
+TEST_CASE(
+    "csv writer: a formula after a a semicolon or ',' inside a cell is neutralised for both separators") {
     // A comma file opened by a ';' Excel (Belgium, France) and the other way round.
     CHECK(csv::neutralizeFormula("Acme;=HYPERLINK(\"http://x\")") == "Acme;'=HYPERLINK(\"http://x\")");
     CHECK(csv::neutralizeFormula("Acme,=1+1") == "Acme,'=1+1");

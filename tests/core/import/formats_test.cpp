@@ -92,7 +92,7 @@ TEST_CASE("pretix order positions, German, semicolons: duplicated Firma by name 
     CHECK(kim.attendee.language == Language::En);
 }
 
-TEST_CASE("pretix order positions, English, two Company columns; Status canceled; locale") {
+TEST_CASE("pretix order positions, English, two Company columns - Status canceled - locale") {
     const std::string data =
         "Event slug,Order code,Position ID,Status,Email,Product,Variation,Price,Attendee name,"
         "Attendee name: Given name,Attendee name: Family name,Attendee email,Company,Address,Ticket secret,"
@@ -153,7 +153,7 @@ TEST_CASE("pretix: bad status, missing order code and missing name are rejected 
     CHECK(rejectionAt(b, 5).find("missing name") != std::string::npos);
 }
 
-TEST_CASE("Eventbrite US with BOM and Barcode #; only Attending/Checked In may enter") {
+TEST_CASE("Eventbrite US with BOM and Barcode # - only Attending/Checked In may enter") {
     const auto b = parseFileOk("eventbrite_us.csv");
     CHECK(b.detected == ImportFormat::Eventbrite);
     CHECK(b.source == "eventbrite");
@@ -252,7 +252,7 @@ TEST_CASE("generic CSV: every column, several codes, cancelled, identity without
     CHECK(n.attendee.externalId == "name:nadia|haddad|");
 }
 
-TEST_CASE("generic CSV: bad status and bad language are rejected; hand-made headers work") {
+TEST_CASE("generic CSV: bad status and bad language are rejected - hand-made headers work") {
     const std::string data =
         "Prénom;Nom;Organisation;Langue;Status\n"
         "Élodie;Martin;Médecins du Monde;Français;\n"

@@ -163,7 +163,7 @@ TEST_CASE("Eventbrite without barcode column: a scanned barcode starting with or
     CHECK(scan(db, "9999999999778899001", kT0) == Outcome::UnknownCode);
 }
 
-TEST_CASE("hostile rows never reach the database; SQL text is stored as text") {
+TEST_CASE("hostile rows never reach the database - SQL text is stored as text") {
     TempDir dir;
     auto db = openDb(dir.file("event.db"));
     const std::string data = std::string("first_name,last_name,external_id\n") +

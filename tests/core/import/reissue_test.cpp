@@ -111,7 +111,7 @@ TEST_CASE("a re-issued pretix secret revokes the old one: its scan says revoked,
     CHECK(scan(db, "10012001002").outcome == Outcome::CheckedIn);
 }
 
-TEST_CASE("people missing from a complete re-export are reported; revokeMissing cancels them") {
+TEST_CASE("people missing from a complete re-export are reported - revokeMissing cancels them") {
     TempDir dir;
     auto db = openDb(dir.file("event.db"));
     const std::string v1 = std::string(kHeader) +
