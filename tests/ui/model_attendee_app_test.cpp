@@ -1,6 +1,6 @@
 // The whole KioskApp without a window: a headless Backend runs real frames (ImGui draws, nothing
 // is rasterised), a real database in a temp file, the real ScanService fed by wedge keystrokes.
-#include "../../kiosk/ui/src/font_loader.hpp"
+#include <kiosk/ui/font_loader.hpp>
 #include "ui_test_event.hpp"
 
 #include <doctest/doctest.h>

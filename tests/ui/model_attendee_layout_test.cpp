@@ -1,10 +1,10 @@
 // The public screen's layout with the real fonts, headless: with large text at 1280×720 and a
 // long event name, the idle screen's text stays above the status line.
-#include "../../kiosk/ui/src/attendee_model.hpp"
-#include "../../kiosk/ui/src/attendee_screen.hpp"
-#include "../../kiosk/ui/src/font_loader.hpp"
-#include "../../kiosk/ui/src/strings.hpp"
-#include "../../kiosk/ui/src/theme.hpp"
+#include <kiosk/ui/attendee_model.hpp>
+#include <kiosk/ui/attendee_screen.hpp>
+#include <kiosk/ui/font_loader.hpp>
+#include <kiosk/ui/strings.hpp>
+#include <kiosk/ui/theme.hpp>
 
 #include <doctest/doctest.h>
 

@@ -1,7 +1,7 @@
 // The public screen's model, one case per check-in outcome: what it shows (icon tone, word,
 // headline, reference) and what it must never show (surname, e-mail, organisation).
-#include "../../kiosk/ui/src/attendee_model.hpp"
-#include "../../kiosk/ui/src/strings.hpp"
+#include <kiosk/ui/attendee_model.hpp>
+#include <kiosk/ui/strings.hpp>
 
 #include <doctest/doctest.h>
 

@@ -1,8 +1,8 @@
 // The organiser dashboard's numbers from a seeded database, and no names anywhere in it.
-#include "../../kiosk/ui/src/dashboard_controller.hpp"
-#include "../../kiosk/ui/src/dashboard_screen.hpp"
-#include "../../kiosk/ui/src/font_loader.hpp"
-#include "../../kiosk/ui/src/strings.hpp"
+#include <kiosk/ui/dashboard_controller.hpp>
+#include <kiosk/ui/dashboard_screen.hpp>
+#include <kiosk/ui/font_loader.hpp>
+#include <kiosk/ui/strings.hpp>
 
 #include <doctest/doctest.h>
 #include <imgui.h>

@@ -1,8 +1,8 @@
 // The help desk without a window: intents in, database changes out (DeskController), and the
 // screen's widgets pushing the right intents (drawDesk under a headless ImGui context).
-#include "../../kiosk/ui/src/desk_controller.hpp"
-#include "../../kiosk/ui/src/desk_screen.hpp"
-#include "../../kiosk/ui/src/strings.hpp"
+#include <kiosk/ui/desk_controller.hpp>
+#include <kiosk/ui/desk_screen.hpp>
+#include <kiosk/ui/strings.hpp>
 
 #include <doctest/doctest.h>
 #include <imgui.h>

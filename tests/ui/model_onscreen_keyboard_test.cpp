@@ -1,6 +1,6 @@
 // The desk's on-screen keyboard as the app owns it (issue 9: a desk usable on a touch-only
 // machine): when it shows, what each key types, Shift, the accents layer, the layouts.
-#include "../../kiosk/ui/src/onscreen_keyboard.hpp"
+#include <kiosk/ui/onscreen_keyboard.hpp>
 
 #include <doctest/doctest.h>
 

@@ -1,6 +1,6 @@
 // The PIN gate facing the public: a refused PIN file is named in the language on screen.
-#include "../../kiosk/ui/src/pin_gate.hpp"
-#include "../../kiosk/ui/src/strings.hpp"
+#include <kiosk/ui/pin_gate.hpp>
+#include <kiosk/ui/strings.hpp>
 
 #include <kiosk/core/access.hpp>
 

@@ -1,7 +1,7 @@
 // Result sounds through ALSA (issue 9): play() never blocks the frame, a machine without a sound
 // device stays silent without crashing, and with a device ("null": ALSA's sink that discards)
 // the tones are really written.
-#include "../../kiosk/ui/src/sound.hpp"
+#include <kiosk/ui/sound.hpp>
 
 #include <doctest/doctest.h>
 

@@ -1,6 +1,6 @@
 // The PIN pad's typing guard: a person's keys come through in order, a scanner's burst (and its
 // Enter) does not (issue 9: a scan arriving while the PIN pad is open is not typed into the PIN).
-#include "../../kiosk/ui/src/typing_guard.hpp"
+#include <kiosk/ui/typing_guard.hpp>
 
 #include <doctest/doctest.h>
 

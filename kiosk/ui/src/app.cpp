@@ -14,21 +14,21 @@
 #include <kiosk/scanner.hpp>
 #include <kiosk/ui.hpp>
 
+#include <kiosk/ui/dashboard_controller.hpp>
+#include <kiosk/ui/dashboard_screen.hpp>
+#include <kiosk/ui/desk_controller.hpp>
+#include <kiosk/ui/desk_screen.hpp>
+#include <kiosk/ui/font_loader.hpp>
+#include <kiosk/ui/intents.hpp>
+#include <kiosk/ui/onscreen_keyboard.hpp>
+#include <kiosk/ui/pin_gate.hpp>
+#include <kiosk/ui/shell_context.hpp>
+#include <kiosk/ui/strings.hpp>
+#include <kiosk/ui/theme.hpp>
+#include <kiosk/ui/typing_guard.hpp>
 #include "attendee_controller.hpp"
-#include "dashboard_controller.hpp"
-#include "dashboard_screen.hpp"
-#include "desk_controller.hpp"
-#include "desk_screen.hpp"
-#include "font_loader.hpp"
 #include "frame_stats.hpp"
-#include "intents.hpp"
 #include "keyboard_screen.hpp"
-#include "onscreen_keyboard.hpp"
-#include "pin_gate.hpp"
-#include "shell_context.hpp"
-#include "strings.hpp"
-#include "theme.hpp"
-#include "typing_guard.hpp"
 
 #include <imgui.h>
 #include <imgui_internal.h>  // the on-screen keyboard gives the focus back to the text field

@@ -2,8 +2,8 @@
 
 #include <kiosk/core/log.hpp>
 
-#include "desk_model.hpp"  // formatLocalTime
-#include "font_loader.hpp"
+#include <kiosk/ui/desk_model.hpp>  // formatLocalTime
+#include <kiosk/ui/font_loader.hpp>
 
 #include <kiosk/printing/printer.hpp>
 #include <kiosk/ui.hpp>

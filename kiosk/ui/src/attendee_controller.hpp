@@ -3,12 +3,12 @@
 // result sounds, the camera preview and the organiser's status line. The shell routes scans and
 // the attendee intents here and calls draw() in attendee mode; everything it keeps is its own.
 #include <kiosk/core/checkin_worker.hpp>
-#include "attendee_model.hpp"
-#include "attendee_screen.hpp"
+#include <kiosk/ui/attendee_model.hpp>
+#include <kiosk/ui/attendee_screen.hpp>
+#include <kiosk/ui/intents.hpp>
+#include <kiosk/ui/shell_context.hpp>
+#include <kiosk/ui/sound.hpp>
 #include "frame_stats.hpp"
-#include "intents.hpp"
-#include "shell_context.hpp"
-#include "sound.hpp"
 
 #include <kiosk/scanner.hpp>
 

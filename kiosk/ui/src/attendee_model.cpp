@@ -1,4 +1,4 @@
-#include "attendee_model.hpp"
+#include <kiosk/ui/attendee_model.hpp>
 
 namespace kiosk::ui {
 

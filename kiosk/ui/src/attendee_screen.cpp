@@ -1,6 +1,6 @@
-#include "attendee_screen.hpp"
+#include <kiosk/ui/attendee_screen.hpp>
 
-#include "theme.hpp"
+#include <kiosk/ui/theme.hpp>
 
 #include <algorithm>
 

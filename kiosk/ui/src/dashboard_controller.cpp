@@ -1,4 +1,4 @@
-#include "dashboard_controller.hpp"
+#include <kiosk/ui/dashboard_controller.hpp>
 
 #include <algorithm>
 #include <utility>

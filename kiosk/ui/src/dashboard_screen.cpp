@@ -1,6 +1,6 @@
 // Sections: header · headcount · arrivals chart · group bars · activity and health.
 // Sizes are fractions of the screen so the same layout reads at 1280×720 and at 4K.
-#include "dashboard_screen.hpp"
+#include <kiosk/ui/dashboard_screen.hpp>
 
 #include "desk_widgets.hpp"
 

@@ -1,6 +1,6 @@
-#include "desk_controller.hpp"
+#include <kiosk/ui/desk_controller.hpp>
 
-#include "strings.hpp"
+#include <kiosk/ui/strings.hpp>
 
 #include <kiosk/core/access.hpp>
 #include <kiosk/core/log.hpp>

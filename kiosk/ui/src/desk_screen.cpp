@@ -1,6 +1,6 @@
 // Sections: frame (top bar, navigation, notice, footer) · search · attendee · walk-in · queue ·
 // settings. Every button pushes an intent; DeskController acts after the frame.
-#include "desk_screen.hpp"
+#include <kiosk/ui/desk_screen.hpp>
 
 #include "desk_widgets.hpp"
 

@@ -1,7 +1,7 @@
 #pragma once
 // Small drawing helpers shared by the desk and the dashboard screens (E2). ImGui only; no state.
-#include "desk_model.hpp"
-#include "fonts.hpp"
+#include <kiosk/ui/desk_model.hpp>
+#include <kiosk/ui/fonts.hpp>
 
 #include <imgui.h>
 

@@ -1,4 +1,4 @@
-#include "font_loader.hpp"
+#include <kiosk/ui/font_loader.hpp>
 
 #include <kiosk/core/text.hpp>
 

@@ -1,6 +1,6 @@
 #include "keyboard_screen.hpp"
 
-#include "theme.hpp"
+#include <kiosk/ui/theme.hpp>
 
 #include <imgui.h>
 

@@ -1,9 +1,9 @@
 #pragma once
 // The on-screen keyboard's widget: draws the keys the OnScreenKeyboard lays out across the
 // bottom of the screen and pushes OskKey. It keeps nothing: shift, layer and fold are the app's.
-#include "fonts.hpp"
-#include "intents.hpp"
-#include "onscreen_keyboard.hpp"
+#include <kiosk/ui/fonts.hpp>
+#include <kiosk/ui/intents.hpp>
+#include <kiosk/ui/onscreen_keyboard.hpp>
 
 #include <string>
 #include <vector>

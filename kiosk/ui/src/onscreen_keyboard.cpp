@@ -1,4 +1,4 @@
-#include "onscreen_keyboard.hpp"
+#include <kiosk/ui/onscreen_keyboard.hpp>
 
 #include <utility>
 

@@ -1,4 +1,4 @@
-#include "pin_gate.hpp"
+#include <kiosk/ui/pin_gate.hpp>
 
 #include <kiosk/core/log.hpp>
 

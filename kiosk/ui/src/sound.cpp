@@ -1,4 +1,4 @@
-#include "sound.hpp"
+#include <kiosk/ui/sound.hpp>
 
 #include <alsa/asoundlib.h>
 

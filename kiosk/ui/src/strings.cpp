@@ -1,4 +1,4 @@
-#include "strings.hpp"
+#include <kiosk/ui/strings.hpp>
 
 #include <nlohmann/json.hpp>
 

@@ -1,4 +1,4 @@
-#include "theme.hpp"
+#include <kiosk/ui/theme.hpp>
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "typing_guard.hpp"
+#include <kiosk/ui/typing_guard.hpp>
 
 #include <utility>
 

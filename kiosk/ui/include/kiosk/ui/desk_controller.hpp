@@ -7,9 +7,9 @@
 // next refresh(); meanwhile the model says `busy` and the screen shows it.
 // Reads are short SQLite queries on the UI thread, run only when something changed or every
 // kRefreshEvery; their duration is measured and shown in the desk's footer.
-#include "desk_model.hpp"
-#include "intents.hpp"
-#include "shell_context.hpp"
+#include <kiosk/ui/desk_model.hpp>
+#include <kiosk/ui/intents.hpp>
+#include <kiosk/ui/shell_context.hpp>
 
 #include <kiosk/core/database_worker.hpp>
 

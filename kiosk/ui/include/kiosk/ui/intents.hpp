@@ -6,9 +6,9 @@
 // Ownership: the shell (E1) owns this file. Desk / dashboard (E2) may append their own intent
 // structs at the end of the variant; keep each struct a plain value (copyable, no pointers into
 // models that die with the frame).
-#include "desk_intents.hpp"  // E2: the help desk's own intents
+#include <kiosk/ui/desk_intents.hpp>  // E2: the help desk's own intents
 
-#include "desk_intents.hpp"
+#include <kiosk/ui/desk_intents.hpp>
 
 #include <kiosk/core/desk.hpp>
 #include <kiosk/core/types.hpp>

@@ -2,8 +2,8 @@
 // The help-desk screen (volunteers, behind the PIN): search, attendee detail and actions, walk-in
 // registration, the queue of cases from the kiosks, and the PIN change. Draws the model and
 // pushes intents; never touches the database.
-#include "desk_model.hpp"
-#include "intents.hpp"
+#include <kiosk/ui/desk_model.hpp>
+#include <kiosk/ui/intents.hpp>
 
 namespace kiosk::ui {
 

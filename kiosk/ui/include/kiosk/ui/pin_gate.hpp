@@ -4,8 +4,8 @@
 // thread (~0.1 s per volunteer) with the lockout kept in the PIN file (core::checkPinRecorded),
 // polled once per frame. The shell asks it whether the desk may open; it never changes the mode
 // itself.
-#include "attendee_screen.hpp"
-#include "strings.hpp"
+#include <kiosk/ui/attendee_screen.hpp>
+#include <kiosk/ui/strings.hpp>
 
 #include <kiosk/core/access.hpp>
 

@@ -2,8 +2,8 @@
 // The organiser dashboard's model: numbers only. It is shown on a second screen in a public room,
 // so nothing in it identifies a person: no names, no attendee ids, no payloads (enforced by the
 // types below and by tests/ui/model_dashboard_test.cpp).
-#include "desk_model.hpp"  // ScreenEnv, formatLocalTime
-#include "shell_context.hpp"
+#include <kiosk/ui/desk_model.hpp>  // ScreenEnv, formatLocalTime
+#include <kiosk/ui/shell_context.hpp>
 
 #include <kiosk/core.hpp>
 

@@ -1,7 +1,7 @@
 #pragma once
 // Colours, icons and the touch-sized button shared by the screens. Every result is told three
 // ways at once — icon shape, word, colour — so it reads without colour vision and without text.
-#include "attendee_model.hpp"
+#include <kiosk/ui/attendee_model.hpp>
 
 #include <imgui.h>
 

@@ -1,8 +1,8 @@
 #pragma once
 // What the shell hands to the screens' controllers (desk, dashboard) each frame. Everything here
 // belongs to KioskApp and lives as long as it does; controllers keep no copies of the pointers.
-#include "fonts.hpp"
-#include "strings.hpp"
+#include <kiosk/ui/fonts.hpp>
+#include <kiosk/ui/strings.hpp>
 
 #include <kiosk/core.hpp>
 

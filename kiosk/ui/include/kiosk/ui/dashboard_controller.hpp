@@ -1,9 +1,9 @@
 #pragma once
 // Keeps the dashboard model fresh: one rebuild per kRefreshEvery (a handful of short SQLite reads,
 // timed and shown), health copied from the shell every frame.
-#include "dashboard_model.hpp"
-#include "intents.hpp"
-#include "shell_context.hpp"
+#include <kiosk/ui/dashboard_model.hpp>
+#include <kiosk/ui/intents.hpp>
+#include <kiosk/ui/shell_context.hpp>
 
 #include <chrono>
 

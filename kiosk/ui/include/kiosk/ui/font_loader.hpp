@@ -8,7 +8,7 @@
 // name with a new letter is about to be drawn (request(): the shell rebuilds the atlas before
 // that frame, so a walk-in or an imported "Dvořák" is drawn in the large font at once). A letter
 // no font file has is drawn with the body font (hasAllGlyphs) — never a "?".
-#include "fonts.hpp"
+#include <kiosk/ui/fonts.hpp>
 
 #include <imgui.h>
 #include <kiosk/core/utf8.hpp>

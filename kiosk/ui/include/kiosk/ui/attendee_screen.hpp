@@ -1,8 +1,8 @@
 #pragma once
 // The public screen (idle, welcome, help desk) and the PIN pad that guards the way out of it.
-#include "attendee_model.hpp"
-#include "fonts.hpp"
-#include "intents.hpp"
+#include <kiosk/ui/attendee_model.hpp>
+#include <kiosk/ui/fonts.hpp>
+#include <kiosk/ui/intents.hpp>
 
 #include <imgui.h>
 

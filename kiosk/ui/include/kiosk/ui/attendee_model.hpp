@@ -3,7 +3,7 @@
 // Privacy by construction: from a check-in result only the first name and the working group of a
 // *successful* check-in are copied in; every other outcome keeps nothing but the reason code and
 // the case reference. A surname, e-mail or list can therefore never reach the public screen.
-#include "strings.hpp"
+#include <kiosk/ui/strings.hpp>
 
 #include <kiosk/core/types.hpp>
 

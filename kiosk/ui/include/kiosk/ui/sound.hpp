@@ -4,7 +4,7 @@
 // only hands the tone over: the frame never waits on the sound device, and a machine without
 // one (no card, no permission, no server) stays silent and the status line says "no audio".
 // Earlier versions started `paplay`/`aplay`, which a machine built by scripts/setup did not have.
-#include "attendee_model.hpp"
+#include <kiosk/ui/attendee_model.hpp>
 
 #include <atomic>
 #include <condition_variable>

@@ -4,7 +4,7 @@
 // widget (drawKeyboard) draws rows() and pushes PressKey; the shell hands the typed text to the
 // text field that had the focus. Shown always (`on`), never (`off`), or — `auto` — until someone
 // types on a real keyboard (the PIN included), which tells that the machine has one.
-#include "intents.hpp"
+#include <kiosk/ui/intents.hpp>
 
 #include <kiosk/core/types.hpp>
 #include <kiosk/ui.hpp>  // KeyboardSetting

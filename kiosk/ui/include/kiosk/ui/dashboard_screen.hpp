@@ -1,8 +1,8 @@
 #pragma once
 // The organiser dashboard: a headcount readable across a room, arrivals per 5 minutes, the
 // balance of categories and working groups, recent activity without names, printer and camera.
-#include "dashboard_model.hpp"
-#include "intents.hpp"
+#include <kiosk/ui/dashboard_model.hpp>
+#include <kiosk/ui/intents.hpp>
 
 namespace kiosk::ui {
 

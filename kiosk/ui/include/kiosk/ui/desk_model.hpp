@@ -2,7 +2,7 @@
 // What the help-desk screen draws: a plain value rebuilt by DeskController from the database.
 // The desk is private to volunteers (behind the PIN), so names and payloads appear here; the
 // dashboard model (dashboard_model.hpp) carries none.
-#include "intents.hpp"
+#include <kiosk/ui/intents.hpp>
 
 #include <kiosk/core.hpp>
 
