@@ -1,4 +1,4 @@
-#include "csv.hpp"
+#include <kiosk/core/csv.hpp>
 
 #include <kiosk/core/utf8.hpp>
 

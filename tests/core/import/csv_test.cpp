@@ -1,6 +1,6 @@
 // The CSV layer: RFC 4180 reader (quoting, delimiters, line endings, damaged rows) and the
 // formula-neutralising writer, read back by our reader and by Python's csv module.
-#include "csv.hpp"
+#include <kiosk/core/csv.hpp>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>

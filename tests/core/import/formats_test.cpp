@@ -1,8 +1,6 @@
 // Every import format and alias table: pretix (check-in list, order positions, EN/DE, commas,
 // Excel-style, semicolons, duplicated Company), Eventbrite (US, UK, newer, Italian, BOM) and the
 // generic CSV; detection and the explicit override.
-#include "import/import_detail.hpp"
-
 #include <kiosk/core.hpp>
 
 #include <doctest/doctest.h>
@@ -310,36 +308,53 @@ TEST_CASE("duplicate external ids in one file: the second row is rejected") {
 }
 
 TEST_CASE("name splitting, categories and languages") {
-    std::string f, l;
-    import::splitFullName("Jean-Pierre Van den Bossche", f, l);
-    CHECK(f == "Jean-Pierre");
-    CHECK(l == "Van den Bossche");
-    import::splitFullName("Ana Maria da Silva", f, l);
-    CHECK(f == "Ana Maria");
-    CHECK(l == "da Silva");
-    import::splitFullName("Zoë Dvořák", f, l);
-    CHECK(f == "Zoë");
-    CHECK(l == "Dvořák");
-    import::splitFullName("Madonna", f, l);
-    CHECK(f == "Madonna");
-    CHECK(l.empty());
-    import::splitFullName("Jan De", f, l);  // a particle as last word is a surname ("De")
-    CHECK(l == "De");
+    // One-column names are split as the generic CSV (and Eventbrite, Indico, pretix without
+    // name parts) import them.
+    const auto names =
+        parseOk("name\nJean-Pierre Van den Bossche\nAna Maria da Silva\nZoë Dvořák\nMadonna\nJan De\n",
+                ImportFormat::Generic);
+    CHECK(names.rejected.empty());
+    CHECK(rowAt(names, 2).attendee.firstName == "Jean-Pierre");
+    CHECK(rowAt(names, 2).attendee.lastName == "Van den Bossche");
+    CHECK(rowAt(names, 3).attendee.firstName == "Ana Maria");
+    CHECK(rowAt(names, 3).attendee.lastName == "da Silva");
+    CHECK(rowAt(names, 4).attendee.firstName == "Zoë");
+    CHECK(rowAt(names, 4).attendee.lastName == "Dvořák");
+    CHECK(rowAt(names, 5).attendee.firstName == "Madonna");
+    CHECK(rowAt(names, 5).attendee.lastName.empty());
+    CHECK(rowAt(names, 6).attendee.lastName == "De");  // a particle as last word is a surname ("De")
 
-    CHECK(import::categoryFromProduct("Ticket orateur·rice") == "speaker");
-    CHECK(import::categoryFromProduct("Spreker") == "speaker");
-    CHECK(import::categoryFromProduct("Bénévole") == "staff");
-    CHECK(import::categoryFromProduct("Vrijwilliger") == "staff");
-    CHECK(import::categoryFromProduct("Presse / Pers") == "press");
-    CHECK(import::categoryFromProduct("Personal ticket") == "participant");  // "pers" is a word, not a prefix
-    CHECK(import::categoryFromProduct("") == "participant");
+    // The category comes from pretix's product name (keywords in FR, NL, EN, DE).
+    const auto products = parseOk(
+        "Order code,Attendee name,Product,Secret\n"
+        "A1,Ann One,Ticket orateur·rice,s1\n"
+        "A2,Bob Two,Spreker,s2\n"
+        "A3,Cis Three,Bénévole,s3\n"
+        "A4,Dirk Four,Vrijwilliger,s4\n"
+        "A5,Eva Five,Presse / Pers,s5\n"
+        "A6,Fien Six,Personal ticket,s6\n"
+        "A7,Gert Seven,,s7\n",
+        ImportFormat::Pretix);
+    CHECK(products.rejected.empty());
+    CHECK(rowAt(products, 2).attendee.category == "speaker");
+    CHECK(rowAt(products, 3).attendee.category == "speaker");
+    CHECK(rowAt(products, 4).attendee.category == "staff");
+    CHECK(rowAt(products, 5).attendee.category == "staff");
+    CHECK(rowAt(products, 6).attendee.category == "press");
+    CHECK(rowAt(products, 7).attendee.category == "participant");  // "pers" is a word, not a prefix
+    CHECK(rowAt(products, 8).attendee.category == "participant");
 
-    CHECK(import::languageFromText("nl-BE") == Language::Nl);
-    CHECK(import::languageFromText("Nederlands") == Language::Nl);
-    CHECK(import::languageFromText("anglais") == Language::En);
-    CHECK(import::languageFromText("de") == Language::En);
-    CHECK_FALSE(import::languageFromText("").has_value());
-    CHECK_FALSE(import::languageFromText("whatever").has_value());
+    // Languages from a locale or a language name; an unknown one is refused by the generic CSV.
+    const auto langs = parseOk(
+        "name,language\nA One,nl-BE\nB Two,Nederlands\nC Three,anglais\nD Four,de\nE Five,\nF Six,whatever\n",
+        ImportFormat::Generic);
+    CHECK(rowAt(langs, 2).attendee.language == Language::Nl);
+    CHECK(rowAt(langs, 3).attendee.language == Language::Nl);
+    CHECK(rowAt(langs, 4).attendee.language == Language::En);
+    CHECK(rowAt(langs, 5).attendee.language == Language::En);
+    CHECK(rowAt(langs, 5).languageGiven);
+    CHECK_FALSE(rowAt(langs, 6).languageGiven);
+    CHECK(rejectionAt(langs, 7).find("bad language 'whatever'") == 0);
 }
 
 TEST_CASE("blank and padding rows are skipped silently, line numbers stay physical") {

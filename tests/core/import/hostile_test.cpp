@@ -1,7 +1,6 @@
 // Hostile CSV corpus: SQL text, NUL bytes, control characters, bidi overrides, invalid UTF-8,
 // 1 MB fields, unbalanced quotes, CR-only lines. Every damaged row gets a clear reason with its
 // line; good rows around it still import; nothing crashes, in any format.
-#include "import/import_detail.hpp"
 
 #include <kiosk/core.hpp>
 
@@ -40,7 +39,7 @@ TEST_CASE("hostile generic CSV: each bad row is rejected with line and reason, g
         "\"Never,closed,,h8\n"                                               // 9 unbalanced quote
         "=HYPERLINK(\"\"x\"\"),Formula,,h9\n"                                // 10 formula text: data
         "Tab\tIn,Name,,h10\n"                                                // 11 TAB becomes a space
-        + std::string(kiosk::core::import::kMaxValueBytes + 5, 'L') +
+        + std::string(kiosk::core::kMaxImportValueBytes + 5, 'L') +
         ",Long,,h11\n"         // 12 over-long name
         "Good,Person,,h12\n";  // 13
     auto r = parseExport(data);

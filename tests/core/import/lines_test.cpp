@@ -3,7 +3,7 @@
 // with its line number and reason, or blank. Also: files over the size limit are refused from
 // their size, Windows-1252 files are read, and pretix rows without an attendee name take the
 // invoice name.
-#include "csv.hpp"
+#include <kiosk/core/csv.hpp>
 
 #include <kiosk/core.hpp>
 

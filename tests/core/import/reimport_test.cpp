@@ -1,7 +1,7 @@
 // Re-import semantics against a real database file (parseExport → Database::applyImport), the
 // Eventbrite prefix fallback end to end, the `kiosk import` / `kiosk export` command line, and
 // the exported arrivals read back by Python's csv module.
-#include "csv.hpp"
+#include <kiosk/core/csv.hpp>
 
 #include "import_test_util.hpp"
 

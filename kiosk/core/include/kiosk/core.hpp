@@ -7,6 +7,7 @@
 #include <kiosk/core/result.hpp>
 #include <kiosk/core/types.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -31,6 +32,10 @@ std::string escapeForDisplay(std::string_view raw);
 // Import
 
 enum class ImportFormat { Auto, Pretix, Eventbrite, Generic, Indico };
+
+/// Longest value an import accepts in an attendee field (name, e-mail, code…), in bytes: a row
+/// with a longer one is rejected ("value too long", docs/import.md) instead of reaching badges.
+inline constexpr std::size_t kMaxImportValueBytes = 1024;
 
 struct ImportRow {                   ///< one attendee as read from an export
     int line = 0;                    ///< 1-based line number in the file (first data line is 2)

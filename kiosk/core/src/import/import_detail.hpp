@@ -1,6 +1,6 @@
 #pragma once
 // Internals shared by the importers (src/import/*.cpp). Not part of the facade.
-#include "csv.hpp"
+#include <kiosk/core/csv.hpp>
 
 #include <kiosk/core.hpp>
 
@@ -14,9 +14,9 @@
 
 namespace kiosk::core::import {
 
-/// Longest value we accept in an attendee field (names, e-mail, codes…). Larger values are not
-/// names; they reject the row instead of reaching badges and screens.
-inline constexpr std::size_t kMaxValueBytes = 1024;
+/// Longest value we accept in an attendee field (kMaxImportValueBytes, public). Larger values are
+/// not names; they reject the row instead of reaching badges and screens.
+inline constexpr std::size_t kMaxValueBytes = kMaxImportValueBytes;
 
 /// Header text as compared with the alias tables: white space trimmed (also NBSP) and collapsed,
 /// ASCII lower-cased, a stray BOM removed. Non-ASCII letters are kept as they are.

@@ -1,8 +1,8 @@
 // Read-side reports (stats, audit, the arrivals export) and the print outbox.
-#include "csv.hpp"
 #include "store/database_impl.hpp"
 #include "util_ids.hpp"
 
+#include <kiosk/core/csv.hpp>
 #include <kiosk/core/file.hpp>
 
 #include <cstdio>

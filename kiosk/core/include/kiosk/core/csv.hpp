@@ -1,5 +1,10 @@
 #pragma once
-// CSV layer of kiosk::core (internal header, not part of the facade).
+// kiosk::core's CSV layer, public: the one RFC 4180 reader and formula-safe writer of the kiosk.
+// The importers read every CSV export with CsvReader, the arrivals export writes with CsvWriter,
+// and anything else that writes or reads a .csv (a new export, a script's test, the tests reading
+// an export back) uses them too rather than quoting by hand. Its contract (quoting, delimiters,
+// line numbers, damaged records, CSV-injection neutralisation) is tested cell by cell in
+// tests/core/import/csv_test.cpp.
 //
 // Writer API (used by the arrivals export):
 //   std::string neutralizeFormula(std::string_view cell)
