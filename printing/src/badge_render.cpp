@@ -364,6 +364,38 @@ core::Result<RenderedPdf> BadgeRenderer::renderBadge(const BadgeContent& content
     return out;
 }
 
+core::Result<BadgeTextLayout> BadgeRenderer::layoutText(const BadgeContent& content,
+                                                        const BadgeTemplate& tpl) {
+    auto fonts = m_impl->fontsFor(tpl.fontFamily);
+    if (!fonts) return fonts.error();
+    BadgeTextLayout out;
+    auto layout = layoutBadge(**fonts, tpl, content, out.warnings);
+    if (!layout) return layout.error();
+    for (std::size_t i = 0; i < layout->blocks.size(); ++i) {
+        const auto& b = layout->blocks[i];
+        if (!b) continue;
+        TextLayout t;
+        t.element = i;
+        t.sizePt = b->size;
+        t.lineHeightPt = b->lineHeight;
+        t.ascentPt = b->ascent;
+        t.descentPt = b->descent;
+        t.shrunk = b->shrunk;
+        t.truncated = b->truncated;
+        t.dropped = encodeUtf8(b->dropped);
+        for (const Line& l : b->lines) {
+            TextLine line;
+            line.widthPt = l.width;
+            for (const Run& r : l.runs)
+                line.runs.push_back(
+                    {encodeUtf8(r.text), r.face >= 0 ? (*fonts)->path(r.face) : std::string{}, r.width});
+            t.lines.push_back(std::move(line));
+        }
+        out.texts.push_back(std::move(t));
+    }
+    return out;
+}
+
 core::Result<RenderedPdf> BadgeRenderer::renderSheets(const std::vector<BadgeContent>& contents,
                                                       const BadgeTemplate& tpl, SheetLayout sheet) {
     auto fonts = m_impl->fontsFor(tpl.fontFamily);

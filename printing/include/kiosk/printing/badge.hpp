@@ -13,6 +13,7 @@
 #include <kiosk/core.hpp>
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -140,6 +141,38 @@ struct RenderedPdf {
     std::string templateName;          ///< the template a badge was drawn with
 };
 
+/// A run of a laid-out line: characters drawn with one font.
+struct TextRun {
+    std::string text;      ///< UTF-8, as drawn (composed; a cut line ends in "…")
+    std::string fontFile;  ///< the TrueType file the run is drawn with
+    double widthPt = 0;
+};
+struct TextLine {
+    std::vector<TextRun> runs;
+    double widthPt = 0;
+};
+/// One text element of a template as the renderer lays it out for one attendee, auto-fit applied
+/// (shrink, then two lines with the family name whole, then an ellipsis). The block is drawn
+/// ascentPt + descentPt + (lines - 1) × lineHeightPt high, inside the element's box.
+struct TextLayout {
+    std::size_t element = 0;  ///< index in BadgeTemplate::elements
+    std::vector<TextLine> lines;
+    double sizePt = 0;  ///< font size after shrinking
+    double lineHeightPt = 0;
+    double ascentPt = 0;   ///< above the first baseline
+    double descentPt = 0;  ///< below the last baseline (positive)
+    bool shrunk = false;
+    bool truncated = false;
+    std::string dropped;  ///< UTF-8: the characters no font or policy allowed, left out
+};
+/// What renderBadge would put on the badge's text elements, without making a PDF: lets the desk
+/// see whether a badge name is shrunk, cut or loses characters before it prints, and tests check
+/// the layout without libharu.
+struct BadgeTextLayout {
+    std::vector<TextLayout> texts;        ///< the text elements that have text, in template order
+    std::vector<RenderWarning> warnings;  ///< as renderBadge reports them
+};
+
 /// A4 sheets for pre-printing: 4×A6 (2×2) or 8×A7 (2×4), with cut marks. Badges are scaled
 /// down uniformly when the template is larger than a cell.
 enum class SheetLayout { A4_4xA6, A4_8xA7 };
@@ -160,6 +193,8 @@ public:
     core::Result<BadgeTemplate> templateFor(const BadgeContent& content, const std::string& defaultTemplate);
     /// One badge, one page. Errors: "pdf.*" (libharu), "font.missing".
     core::Result<RenderedPdf> renderBadge(const BadgeContent& content, const BadgeTemplate& tpl);
+    /// The text layout of renderBadge(content, tpl), without drawing. Errors: "font.missing".
+    core::Result<BadgeTextLayout> layoutText(const BadgeContent& content, const BadgeTemplate& tpl);
     /// All badges on A4 sheets with cut marks.
     core::Result<RenderedPdf> renderSheets(const std::vector<BadgeContent>& contents,
                                            const BadgeTemplate& tpl, SheetLayout layout);
