@@ -513,7 +513,9 @@ TEST_CASE("store: print outbox is idempotent per check-in and kind / reprints ar
     CHECK(job.id == again.id);
     CHECK(job.state == PrintJobState::Pending);
     CHECK(job.machine == "entrance-1");
-    CHECK(db.printJobs({.state = PrintJobState::Pending}).value().size() == 1);
+    CHECK(db.printJobs({.state = PrintJobState::Pending, .machine = {}, .attendeeId = {}, .limit = 1000})
+              .value()
+              .size() == 1);
 
     REQUIRE(db.advancePrintJob(job.id, PrintStep::attempt("badges", kDuringDoors + std::chrono::seconds(1)))
                 .ok());
@@ -526,7 +528,9 @@ TEST_CASE("store: print outbox is idempotent per check-in and kind / reprints ar
     CHECK(read.printer == "badges");
     CHECK(read.attempts == 1);
     CHECK(read.updatedAt == kDuringDoors + std::chrono::seconds(2));
-    CHECK(db.printJobs({.state = PrintJobState::Pending}).value().empty());
+    CHECK(db.printJobs({.state = PrintJobState::Pending, .machine = {}, .attendeeId = {}, .limit = 1000})
+              .value()
+              .empty());
 
     CHECK(db.reprintCount(a.id).value() == 0);
     const auto re1 = db.enqueuePrint(a.id, "", PrintJobKind::Reprint, "desk", "marie", kDuringDoors).value();
@@ -733,7 +737,9 @@ TEST_CASE(
     CHECK(p.errorCode.empty());
     CHECK(p.errorText.empty());
     CHECK(db.printJob(reprint).value().value().machine.empty());  // no check-in: no machine known
-    CHECK(db.printJobs({.state = std::nullopt, .machine = "entrance-2"}).value().size() == 2);
+    CHECK(db.printJobs({.state = std::nullopt, .machine = "entrance-2", .attendeeId = {}, .limit = 1000})
+              .value()
+              .size() == 2);
     CHECK(queryText(file.path(),
                     "SELECT count(*) FROM pragma_table_info('print_jobs') WHERE name = 'last_error'") ==
           "0\n");

@@ -59,7 +59,7 @@ TEST_CASE("printer: kiosk print prints once, refuses a silent second print, repr
 
     auto db = kiosk::core::Database::open(t.path, kiosk::core::Database::Mode::OpenExisting);
     REQUIRE(db.ok());
-    auto jobs = db->printJobs({.limit = 100});
+    auto jobs = db->printJobs({.state = {}, .machine = {}, .attendeeId = {}, .limit = 100});
     REQUIRE(jobs.ok());
     REQUIRE(jobs->size() == 1);
     const auto badge = jobs->front();
@@ -73,7 +73,7 @@ TEST_CASE("printer: kiosk print prints once, refuses a silent second print, repr
     auto count = db->reprintCount(t.person.id);
     REQUIRE(count.ok());
     CHECK(*count == 1);
-    jobs = db->printJobs({.limit = 100});
+    jobs = db->printJobs({.state = {}, .machine = {}, .attendeeId = {}, .limit = 100});
     REQUIRE(jobs.ok());
     CHECK(jobs->size() == 2);
     for (const auto& j : *jobs) CHECK(outputsFor(kiosk::printing::jobTitle(j.id)).size() == 1);
@@ -90,7 +90,8 @@ TEST_CASE("printer: kiosk print on a vanished queue holds the badge and says whe
     CHECK(r.out.find("help desk") != std::string::npos);
     auto db = kiosk::core::Database::open(t.path, kiosk::core::Database::Mode::OpenExisting);
     REQUIRE(db.ok());
-    auto held = db->printJobs({.state = kiosk::core::PrintJobState::Held, .limit = 10});
+    auto held = db->printJobs(
+        {.state = kiosk::core::PrintJobState::Held, .machine = {}, .attendeeId = {}, .limit = 10});
     REQUIRE(held.ok());
     CHECK(held->size() == 1);
 }

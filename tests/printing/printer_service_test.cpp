@@ -63,7 +63,7 @@ TEST_CASE("printer: a checked-in attendee's badge prints once and carries their 
     service.submitBadge(t.person.id, t.checkinId);
     std::this_thread::sleep_for(1500ms);
     (void)service.poll();
-    auto all = t.db->printJobs({.limit = 100});
+    auto all = t.db->printJobs({.state = {}, .machine = {}, .attendeeId = {}, .limit = 100});
     REQUIRE(all.ok());
     CHECK(all->size() == 1);
     CHECK(outputsFor(kiosk::printing::jobTitle(job.id)).size() == 1);

@@ -104,7 +104,7 @@ struct DeskFixture {
     std::vector<core::CheckinRecord> history(const core::Attendee& a) { return *db.history(a.id); }
     std::vector<core::PrintJob> jobsOf(const core::Attendee& a) {
         std::vector<core::PrintJob> out;
-        const auto all = db.printJobs({.limit = 1000});
+        const auto all = db.printJobs({.state = {}, .machine = {}, .attendeeId = {}, .limit = 1000});
         for (const auto& j : *all)
             if (j.attendeeId == a.id) out.push_back(j);
         return out;

@@ -284,7 +284,7 @@ TEST_CASE("xvfb: with a CUPS printer the welcome follows the badge, printed exac
     // The badge job row exists at once and CUPS accepts it within seconds.
     auto jobState = [&]() -> std::string {
         auto d = core::Database::open(ev.db, core::Database::Mode::OpenExisting);
-        auto jobs = d->printJobs({.limit = 10});
+        auto jobs = d->printJobs({.state = {}, .machine = {}, .attendeeId = {}, .limit = 10});
         if (!jobs.ok() || jobs->empty()) return "";
         return std::string(core::stateName((*jobs)[0].state)) + ":" + std::to_string(jobs->size()) + ":" +
                (*jobs)[0].attendeeId;

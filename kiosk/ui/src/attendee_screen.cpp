@@ -274,9 +274,10 @@ void drawLock(const LockView& v, IntentSink& sink) {
 
     theme::centredText(v.title, v.fonts ? v.fonts->title : nullptr, theme::kText, avail.x);
     theme::centredText(v.prompt, nullptr, theme::kMuted, avail.x);
+    // One "● " per digit typed; a lone space keeps the row's height before the first.
     std::string dots;
+    if (v.digits == 0) dots.push_back(' ');
     for (std::size_t i = 0; i < v.digits; ++i) dots += "\xE2\x97\x8F ";  // ●
-    if (dots.empty()) dots = " ";
     theme::centredText(dots, v.fonts ? v.fonts->title : nullptr, theme::kText, avail.x);
     theme::centredText(v.message.empty() ? std::string(" ") : v.message, nullptr,
                        v.messageIsError ? theme::kRefused : theme::kMuted, avail.x);
