@@ -120,8 +120,7 @@ TEST_CASE("store: hostile payloads are refused or unknown / logged escaped / sch
         std::string(1, '\0'),
         "\x1b[31mred\x1b[0m",
         "\x1b]0;pwned\x07",
-        "\xef\xbb\xbf"
-        "abcdefghjkmnpq",
+        std::string("\xef\xbb\xbf") + "abcdefghjkmnpq",  // a BOM, then a code
         "\xc3\x28",
         "\xed\xa0\x80",
         "\xf8\x88\x80\x80\x80",
@@ -791,6 +790,7 @@ TEST_CASE("store: backupTo writes a checked copy while another connection keeps 
     Database db = file.open();
     REQUIRE(db.setEvent(testEvent()).ok());
     std::vector<std::string> codes;
+    codes.reserve(20);
     for (int i = 0; i < 20; ++i)
         codes.push_back(
             db.primaryCode(db.addAttendee(person("P" + std::to_string(i), "Q"), "t").value().id).value());
@@ -825,6 +825,7 @@ TEST_CASE("store: overview counts badges, open cases and recent activity from on
     Database db = file.open();
     REQUIRE(db.setEvent(testEvent()).ok());
     std::vector<std::string> ids;
+    ids.reserve(5);
     for (int i = 0; i < 5; ++i)
         ids.push_back(db.addAttendee(person("P" + std::to_string(i), "Q"), "t").value().id);
     for (int i = 0; i < 4; ++i) {

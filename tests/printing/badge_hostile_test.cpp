@@ -216,7 +216,7 @@ TEST_CASE("5000 hostile names: no libharu error - glyphs exist - inside the box 
             std::string want;
             for (char ch : drawn)
                 if (ch != ' ') want.push_back(ch);
-            if (want.find("\xCC") == std::string::npos && want.find("\xCD") == std::string::npos)  // no marks
+            if (want.find('\xCC') == std::string::npos && want.find('\xCD') == std::string::npos)  // no marks
                 CHECK_MESSAGE(got == want, "drawn " << drawn << " extracted " << text);
         }
     }

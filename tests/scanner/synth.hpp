@@ -151,6 +151,7 @@ inline Image renderClutter(Clutter kind, int w, int h, unsigned seed) {
         case Clutter::Blobs: {
             // Smooth random shapes: a "photo of nothing" (a hand, a face, a wall).
             std::vector<std::array<double, 4>> blobs;
+            blobs.reserve(12);
             std::uniform_real_distribution<double> u(0, 1);
             for (int i = 0; i < 12; ++i)
                 blobs.push_back({u(rng) * w, u(rng) * h, 30 + u(rng) * 200, u(rng) * 160 - 80});

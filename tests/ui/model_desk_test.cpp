@@ -96,7 +96,7 @@ struct DeskFixture {
     ~DeskFixture() { std::filesystem::remove_all(dir); }
 
     /// Acts on the intent and waits for the write on the desk's worker to be applied.
-    bool handle(Intent i) {
+    bool handle(const Intent& i) {
         const bool handled = desk.handle(i, ctx);
         REQUIRE(desk.settle(ctx, 30s));
         return handled;

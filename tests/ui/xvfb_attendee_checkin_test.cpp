@@ -51,8 +51,8 @@ struct Event {
 
 /// Starts the kiosk on `x` and waits for its idle screen.
 test::Process startKiosk(test::Xvfb& x, const Event& ev, const std::string& name,
-                         std::vector<std::string> extra = {}, std::vector<std::string> env = {},
-                         std::vector<std::string> prefix = {}) {
+                         std::vector<std::string> extra = {}, const std::vector<std::string>& env = {},
+                         const std::vector<std::string>& prefix = {}) {
     std::vector<std::string> argv = prefix;
     const std::vector<std::string> kiosk = {
         KIOSK_EXE,       "run",           "--db",         ev.db,          "--kiosk",           name,

@@ -362,6 +362,7 @@ TEST_CASE("a check-in during an import waits for one short transaction, not for 
     importer.join();
     // The same scan with nothing else running: its own fsync and work, for comparison.
     std::vector<double> alone;
+    alone.reserve(10);
     for (int i = 0; i < 10; ++i) alone.push_back(timedScan());
     std::sort(alone.begin(), alone.end());
     REQUIRE(sum);

@@ -7,12 +7,12 @@
 
 #include <doctest/doctest.h>
 
-#include <signal.h>
 #include <sys/wait.h>
-#include <time.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
+#include <ctime>
 #include <map>
 #include <random>
 #include <set>
@@ -69,7 +69,7 @@ void crashSchedule(bool badges) {
         std::vector<std::string> args{"--db",           seeded.dbPath,       "--codes",
                                       seeded.codesPath, "--kiosk",           "crash-" + std::to_string(runs),
                                       "--from",         std::to_string(next)};
-        if (badges) args.push_back("--badge");
+        if (badges) args.emplace_back("--badge");
         auto child = stress::spawnWorker(args);
         std::string buffer;
         const int mode = pick(rng);
