@@ -1,5 +1,6 @@
 #pragma once
-// Internals of the badge renderer, shared by the badge_*.cpp files and the white-box tests.
+// Internals of the badge renderer, shared by the badge_*.cpp files (tests use the public
+// BadgeRenderer::layoutText instead; this header exposes libharu types).
 //
 // Sections: text (UTF-8, composition, coverage policy) · fonts (chains, metrics, subsets) ·
 // layout (auto-fit) · pdf (libharu document wrapper) · qr.
