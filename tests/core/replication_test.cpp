@@ -5,6 +5,9 @@
 
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <string>
 
@@ -120,4 +123,99 @@ TEST_CASE("duplicates: annulling one at the desk resolves the pair and the perso
     // The other kiosk's check-in is in force now: the person is still in, counted once.
     CHECK(sqlText(p.file.path(), "SELECT current_checkin_id FROM attendees") == p.there + "\n");
     CHECK(p.db.stats().value().checkedIn == 1);
+}
+
+TEST_CASE("duplicates: 'annul one' annuls the check-in the desk chose, either of the pair") {
+    SUBCASE("the later one: the earlier stays in force") {
+        Pair p;
+        const auto annul = p.db.deskAnnulCheckin(p.there, "duplicate of check-in " + p.here, kDeskAmina);
+        REQUIRE(annul.ok());
+        CHECK(annul.value().annuls == p.there);
+        CHECK(annul.value().attendeeId == p.attendeeId);
+        CHECK(sqlText(p.file.path(), "SELECT current_checkin_id FROM attendees") == p.here + "\n");
+        CHECK(p.db.duplicates(true).value().empty());
+        CHECK(p.db.stats().value().checkedIn == 1);
+        CHECK(sqlText(p.file.path(), "SELECT actor FROM audit_log WHERE action = 'checkin.annul'") ==
+              "desk:Amina\n");
+        // Annulled once: a second desk pressing the same button is told, nothing written twice.
+        CHECK(p.db.deskAnnulCheckin(p.there, "again", kDeskAmina).error().code == "checkin.already_annulled");
+        CHECK(sqlText(p.file.path(), "SELECT count(*) FROM checkins WHERE action = 'annul'") == "1\n");
+    }
+    SUBCASE("the earlier one: the other kiosk's check-in is in force") {
+        Pair p;
+        REQUIRE(p.db.deskAnnulCheckin(p.here, "scanned by mistake", kDeskAmina).ok());
+        CHECK(sqlText(p.file.path(), "SELECT current_checkin_id FROM attendees") == p.there + "\n");
+        CHECK(p.db.stats().value().checkedIn == 1);
+    }
+    SUBCASE("refused: no reason, no actor, an unknown id, an annul row's id") {
+        Pair p;
+        CHECK(p.db.deskAnnulCheckin(p.there, "  ", kDeskAmina).error().code == "annul.no_reason");
+        CHECK(p.db.deskAnnulCheckin(p.there, "x", {"desk-1", "", kDeskAmina.at}).error().code ==
+              "annul.no_actor");
+        CHECK(p.db.deskAnnulCheckin("nope", "x", kDeskAmina).error().code == "checkin.not_found");
+        const auto annul = p.db.deskAnnulCheckin(p.there, "x", kDeskAmina).value();
+        CHECK(p.db.deskAnnulCheckin(annul.id, "x", kDeskAmina).error().code == "checkin.not_found");
+        CHECK(sqlText(p.file.path(), "SELECT count(*) FROM checkins WHERE action = 'annul'") == "1\n");
+    }
+}
+
+TEST_CASE("duplicates: the dashboard's overview counts the open pairs") {
+    Pair p;
+    CHECK(p.db.overview(5).value().openDuplicates == 1);
+    REQUIRE(p.db.resolveDuplicate(p.there, p.here, kDeskAmina.actor, "fine", kDeskAmina.at).ok());
+    CHECK(p.db.overview(5).value().openDuplicates == 0);
+}
+
+TEST_CASE("sync status: a file whose agent is gone is offline, whatever the agent last wrote") {
+    // What a SIGKILLed agent leaves: "online" in the file and no process holding <db>.sync.
+    TempDb file;
+    Database db = file.open();
+    REQUIRE(db.setEvent(testEvent()).ok());
+    sqlText(file.path(),
+            "INSERT INTO sync_state(key, value) VALUES ('device', 'k1'), ('online', '1'), "
+            "('last_sync_at', '" +
+                std::to_string(ms(kDuringDoors)) +
+                "'), ('machines', '[[\"d1\",\"dashboard\",true,0],[\"k1\",\"kiosk\",true,0],"
+                "[\"k2\",\"kiosk\",false," +
+                std::to_string(ms(kDuringDoors - 3min)) + "],[\"k3\",\"kiosk\",null,0], \"junk\"]')");
+    auto s = db.syncStatus().value();
+    CHECK(s.attached);
+    CHECK_FALSE(s.agentRunning);
+    CHECK_FALSE(s.online);
+    CHECK(s.offlineSince == kDuringDoors);  // the last moment it was known in touch
+    CHECK(s.lastError.find("not running") != std::string::npos);
+    REQUIRE(s.machines.size() == 4);  // the junk entry is skipped
+    CHECK(s.machines[0].name == "d1");
+    CHECK(s.machines[0].kind == "dashboard");
+    CHECK(s.machines[0].online);
+    CHECK(s.machines[2].name == "k2");
+    CHECK_FALSE(s.machines[2].online);
+    CHECK(s.machines[2].lastSeenAt == kDuringDoors - 3min);
+    CHECK_FALSE(s.machines[3].online);
+    CHECK_FALSE(s.machines[3].lastSeenAt.has_value());  // enrolled, never connected
+
+    // While a process holds the agent's lock (what `kiosk sync` does), the file's word stands.
+    {
+        const int fd = ::open((file.path() + ".sync").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        REQUIRE(fd >= 0);
+        struct flock l {};
+        l.l_type = F_WRLCK;
+        l.l_whence = SEEK_SET;
+        l.l_len = 1;
+        REQUIRE(::fcntl(fd, F_OFD_SETLK, &l) == 0);
+        s = db.syncStatus().value();
+        CHECK(s.agentRunning);
+        CHECK(s.online);
+        CHECK(s.lastError.empty());
+        ::close(fd);  // the kernel drops the lock with the descriptor, as when the agent dies
+    }
+    CHECK_FALSE(db.syncStatus().value().online);
+}
+
+TEST_CASE("duplicates: a pair already resolved is refused, nothing written twice") {
+    Pair p;
+    REQUIRE(p.db.resolveDuplicate(p.there, p.here, kDeskAmina.actor, "fine", kDeskAmina.at).ok());
+    CHECK(p.db.resolveDuplicate(p.there, p.here, kDeskAmina.actor, "fine", kDeskAmina.at).error().code ==
+          "duplicate.already_resolved");
+    CHECK(sqlText(p.file.path(), "SELECT count(*) FROM duplicate_resolutions") == "1\n");
 }

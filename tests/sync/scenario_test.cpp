@@ -8,7 +8,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <thread>
 
 using namespace kiosk::test;
@@ -54,6 +56,12 @@ public:
         ::waitpid(m_pid, &st, 0);
         m_pid = 0;
         return -1;
+    }
+    /// SIGKILL: the agent gets no last word (what a power cut of the process or the OOM killer does).
+    void kill() {
+        ::kill(m_pid, SIGKILL);
+        ::waitpid(m_pid, nullptr, 0);
+        m_pid = 0;
     }
     ~AgentProcess() {
         if (m_pid > 0) stop();
@@ -426,4 +434,66 @@ TEST_CASE(
     CHECK_FALSE(v.open("a").event().value()->reentryAllowed);
     CHECK(v.open("a").badgeRules().value().empty());
     CHECK(v.open("a").checkIn(scanAt(v.code(0), t0() + 3h, "a"))->outcome == Outcome::AlreadyCheckedIn);
+}
+
+TEST_CASE(
+    "S9: which machines are offline and since when reaches every file - a killed agent's file says offline "
+    "at once") {
+    Venue v("s8", 10);
+    v.enroll("a");
+    v.enroll("d", sync::DeviceKind::Dashboard);
+    v.enroll("never");  // enrolled, its machine never came
+    v.sync("a");
+    v.sync("d");
+    AgentProcess agentA(v, "a");
+    AgentProcess agentD(v, "d");
+    auto a = v.open("a");
+    auto d = v.open("d");
+    auto machine = [&](const std::string& name) -> std::optional<MachineStatus> {
+        auto st = d.syncStatus();
+        REQUIRE(st.ok());
+        for (const auto& m : st->machines)
+            if (m.name == name) return m;
+        return std::nullopt;
+    };
+    REQUIRE(waitFor([&] { return a.syncStatus()->online && d.syncStatus()->online; }, 15s) >= 0);
+    REQUIRE(waitFor([&] { return machine("a") && machine("a")->online; }, 15s) >= 0);
+    REQUIRE(machine("never"));
+    CHECK_FALSE(machine("never")->online);
+    CHECK_FALSE(machine("never")->lastSeenAt.has_value());
+    CHECK(a.syncStatus()->agentRunning);
+
+    // One agent per file: a second one on a's file is refused, and says why.
+    const std::string second = std::string(KIOSK_EXE) + " sync --once --db '" + v.path("a") +
+                               "' --server \"" + v.conn("a") + "\" --device a 2>&1";
+    std::string out;
+    if (FILE* p = ::popen(second.c_str(), "r")) {
+        char buf[512];
+        while (std::fgets(buf, sizeof buf, p)) out += buf;
+        const int st = ::pclose(p);
+        CHECK(WIFEXITED(st));
+        CHECK(WEXITSTATUS(st) != 0);
+    }
+    CHECK(out.find("already running") != std::string::npos);
+
+    // a's agent is killed: a's own file says offline at once (its lock went with the process),
+    // though the agent's last word in it was "online".
+    const TimePoint killedAt = nowUtc();
+    agentA.kill();
+    auto st = a.syncStatus();
+    REQUIRE(st.ok());
+    CHECK_FALSE(st->agentRunning);
+    CHECK_FALSE(st->online);
+    CHECK(st->offlineSince <= killedAt);
+    CHECK(st->lastError.find("not running") != std::string::npos);
+    // The dashboard machine learns that a is offline, and since when, once the server stops
+    // hearing from it (15 s without a hello).
+    const double noticed = waitFor([&] { return machine("a") && !machine("a")->online; }, 30s);
+    MESSAGE("d saw a offline " << noticed << " s after a's agent was killed");
+    CHECK(noticed >= 0);
+    REQUIRE(machine("a"));
+    REQUIRE(machine("a")->lastSeenAt.has_value());
+    CHECK(*machine("a")->lastSeenAt <= killedAt + 1s);
+    CHECK(*machine("a")->lastSeenAt >= killedAt - 5s);
+    CHECK(agentD.stop() == 0);
 }

@@ -5,6 +5,9 @@
 
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <kiosk/core.hpp>
 #include <kiosk/core/access.hpp>
 #include <kiosk/printing/printer.hpp>
@@ -652,6 +655,14 @@ TEST_CASE(
         CHECK(line.find(online) == std::string::npos);
 
         // The agent reached the server and sent everything: the line follows within a health tick.
+        // An agent runs on the file: it holds <db>.sync's lock, as `kiosk sync` does.
+        const int agentLock = ::open((f.tmp.path + ".sync").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        REQUIRE(agentLock >= 0);
+        struct flock l {};
+        l.l_type = F_WRLCK;
+        l.l_whence = SEEK_SET;
+        l.l_len = 1;
+        REQUIRE(::fcntl(agentLock, F_OFD_SETLK, &l) == 0);
         sql("UPDATE sync_state SET value = '1' WHERE key = 'online'; DELETE FROM sync_outbox");
         const auto until = std::chrono::steady_clock::now() + 3s;
         std::string now;
@@ -664,5 +675,18 @@ TEST_CASE(
         CHECK(now.find("  ·  " + online) != std::string::npos);
         CHECK(now.find("hors ligne") == std::string::npos);
         CHECK(now.find("à envoyer") == std::string::npos);
+
+        // The agent is killed (SIGKILL: no last word in the file, "online" stays there): the
+        // kernel drops its lock and the line says offline within a health tick.
+        ::close(agentLock);
+        const auto until2 = std::chrono::steady_clock::now() + 3s;
+        while (std::chrono::steady_clock::now() < until2) {
+            app->runFrame(b);
+            now = status(*app)["statusLine"];
+            if (now.find("hors ligne") != std::string::npos) break;
+            std::this_thread::sleep_for(20ms);
+        }
+        CHECK(now.find("hors ligne depuis") != std::string::npos);
+        CHECK(now.find("  ·  " + online) == std::string::npos);
     }
 }

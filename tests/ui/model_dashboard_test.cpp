@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 #include <imgui.h>
+#include <sqlite3.h>
 
 #include <unistd.h>
 
@@ -179,6 +180,65 @@ TEST_CASE("dashboard: recent activity has time, kiosk and outcome but no person"
     auto few = buildDashboard(*db, at("2018-03-16T09:45:10Z"), 3);
     REQUIRE(few.ok());
     CHECK(few->recent.size() == 3);
+}
+
+TEST_CASE("dashboard: on a synced file, open duplicates and which machines are offline since when") {
+    Seeded s;
+    auto ms = [](const char* iso) {
+        return std::to_string(
+            std::chrono::duration_cast<std::chrono::milliseconds>(at(iso).time_since_epoch()).count());
+    };
+    // What the sync agent of machine "hall" wrote: the machines as the server saw them, and a
+    // check-in of Amélie pulled from kiosk k2 (entrance-3), which let her in while apart.
+    const std::string sql =
+        "INSERT INTO sync_state(key, value) VALUES ('device', 'hall'), ('online', '1'), ('last_sync_at', '" +
+        ms("2018-03-16T09:44:00Z") +
+        "'), ('machines', '[[\"hall\",\"dashboard\",true,0],[\"k1\",\"kiosk\",true,0],"
+        "[\"k2\",\"kiosk\",false," +
+        ms("2018-03-16T09:30:00Z") +
+        "],[\"k3\",\"kiosk\",null,0]]');"
+        "INSERT INTO checkins(id, nonce, attendee_id, at, kiosk, action, actor, reason, device_id, "
+        "received_at) "
+        "VALUES ('k2-1', 'n-k2-1', '" +
+        s.people[0].id + "', " + ms("2018-03-16T09:20:00Z") +
+        ", 'entrance-3', 'checkin', 'self', '', 'k2', " + ms("2018-03-16T09:45:00Z") + ");";
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(s.path.c_str(), &raw) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+
+    auto db = core::Database::open(s.path, core::Database::Mode::ReadOnly);
+    REQUIRE(db.ok());
+    auto m = buildDashboard(*db, at("2018-03-16T09:45:10Z"), 12);
+    REQUIRE(m.ok());
+    CHECK(m->synced);
+    CHECK(m->arrived == 4);  // Amélie let in twice counts once
+    CHECK(m->openDuplicates == 1);
+    REQUIRE(m->machines.size() == 4);
+    // No `kiosk sync` holds this file's agent lock: this machine is offline since its last sync,
+    // whatever the file last said.
+    CHECK(m->machines[0].name == "hall");
+    CHECK_FALSE(m->machines[0].online);
+    CHECK(m->machines[0].offlineSinceLocal ==
+          formatLocalTime(at("2018-03-16T09:44:00Z"), false).substr(0, 5));
+    CHECK(m->machines[1].online);
+    CHECK(m->machines[1].offlineSinceLocal.empty());
+    CHECK_FALSE(m->machines[2].online);
+    CHECK(m->machines[2].offlineSinceLocal ==
+          formatLocalTime(at("2018-03-16T09:30:00Z"), false).substr(0, 5));
+    CHECK_FALSE(m->machines[3].online);  // enrolled, never connected
+    CHECK(m->machines[3].offlineSinceLocal.empty());
+}
+
+TEST_CASE("dashboard: a file of one machine alone shows no machines line") {
+    Seeded s;
+    auto db = core::Database::open(s.path, core::Database::Mode::ReadOnly);
+    REQUIRE(db.ok());
+    auto m = buildDashboard(*db, at("2018-03-16T09:45:10Z"), 12);
+    REQUIRE(m.ok());
+    CHECK_FALSE(m->synced);
+    CHECK(m->machines.empty());
+    CHECK(m->openDuplicates == 0);
 }
 
 TEST_CASE("dashboard: an empty event shows zeros and no chart") {

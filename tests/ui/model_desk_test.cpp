@@ -656,3 +656,92 @@ TEST_CASE("desk screen: typing in the search field pushes SearchAttendees with t
     REQUIRE(f.desk.model().results.size() == 1);
     CHECK(f.desk.model().results[0].id == f.jan.id);
 }
+
+namespace {
+
+/// Another machine (device "k2", kiosk entrance-2) also let `a` in, 5 minutes after `first`,
+/// while it could not see this one; its row arrived through the sync server 20 minutes later.
+/// Written as the sync agent writes a pulled row.
+std::string pulledCheckin(const std::string& dbPath, const core::Attendee& a, core::TimePoint first) {
+    auto ms = [](core::TimePoint t) {
+        return std::to_string(
+            std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count());
+    };
+    const std::string id = "k2-" + a.id;
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(dbPath.c_str(), &raw) == SQLITE_OK);
+    const std::string sql =
+        "INSERT INTO checkins(id, nonce, attendee_id, at, kiosk, action, actor, reason, device_id, "
+        "received_at) "
+        "VALUES ('" +
+        id + "', 'n-" + id + "', '" + a.id + "', " + ms(first + 5min) +
+        ", 'entrance-2', 'checkin', 'self', '', "
+        "'k2', " +
+        ms(first + 25min) + ")";
+    CHECK(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+    return id;
+}
+
+}  // namespace
+
+TEST_CASE("desk: a duplicate from two machines is a case with both kiosks and both times") {
+    DeskFixture f;
+    core::ScanRequest scan;
+    scan.payload = *f.db.primaryCode(f.jan.id);
+    scan.kiosk = "entrance-1";
+    scan.at = f.ctx.now;
+    const auto here = f.db.checkIn(scan);
+    REQUIRE(here->outcome == core::Outcome::CheckedIn);
+    const core::TimePoint t0 = f.ctx.now;
+    const std::string there = pulledCheckin(f.dbPath, f.jan, t0);
+    f.later(2s);
+    REQUIRE(f.desk.model().cases.size() == 1);
+    const DeskCase c = f.desk.model().cases[0];
+    CHECK(c.kind == DeskCase::Kind::Duplicate);
+    CHECK(c.attendeeId == f.jan.id);
+    CHECK(c.attendeeName == "Jan Peeters");
+    CHECK(c.first.checkinId == here->checkin->id);
+    CHECK(c.first.kiosk == "entrance-1");
+    CHECK(c.first.timeLocal == formatLocalTime(t0));
+    CHECK_FALSE(c.first.late);
+    CHECK(c.second.checkinId == there);
+    CHECK(c.second.kiosk == "entrance-2");
+    CHECK(c.second.timeLocal == formatLocalTime(t0 + 5min));
+    CHECK(c.second.late);  // from a kiosk that was offline
+
+    // The queue page draws it (both lines and the three buttons) without pushing anything.
+    Headless h;
+    f.handle(ShowDeskPage{DeskPage::Queue});
+    for (int i = 0; i < 3; ++i) CHECK(h.frame(f.desk.model()).empty());
+
+    SUBCASE("same person, fine: closed under the volunteer, both check-ins stay") {
+        f.handle(ResolveDuplicate{c.second.checkinId, c.first.checkinId});
+        CHECK(f.desk.model().notice.key == "desk.notice.duplicate_resolved");
+        f.later(0ms);
+        CHECK(f.desk.model().cases.empty());
+        REQUIRE(f.db.duplicates().value().size() == 1);
+        CHECK(f.db.duplicates().value()[0].resolved);
+        CHECK(f.history(f.jan).size() == 2);
+        // A second desk pressing it again is told it is gone, nothing is written twice.
+        f.handle(ResolveDuplicate{c.second.checkinId, c.first.checkinId});
+        CHECK(f.desk.model().notice.key == "desk.notice.not_found");
+    }
+    SUBCASE("annul one: the chosen check-in is annulled, the person stays in once") {
+        f.handle(AnnulDuplicate{c.second.checkinId, c.first.checkinId});
+        CHECK(f.desk.model().notice.key == "desk.notice.duplicate_annulled");
+        f.later(0ms);
+        CHECK(f.desk.model().cases.empty());
+        const auto h2 = f.history(f.jan);
+        REQUIRE(h2.size() == 3);
+        const auto annul = std::find_if(h2.begin(), h2.end(),
+                                        [](const auto& r) { return r.action == core::CheckinAction::Annul; });
+        REQUIRE(annul != h2.end());
+        CHECK(annul->annuls == there);
+        CHECK(annul->actor == "desk:test");
+        CHECK(annul->reason.find(c.first.checkinId) != std::string::npos);
+        CHECK(f.db.stats()->checkedIn == 1);
+        f.handle(AnnulDuplicate{c.second.checkinId, c.first.checkinId});
+        CHECK(f.desk.model().notice.key == "desk.notice.not_found");
+    }
+}

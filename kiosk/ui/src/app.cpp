@@ -278,12 +278,35 @@ struct KioskApp::Impl {
             nlohmann::json keys = nlohmann::json::array();
             for (const auto& k : oskKeys) keys.push_back({k.label, k.x + k.w / 2, k.y + k.h / 2});
             j["keyboard"] = {{"shown", deskKeyboard() && osk.shown()}, {"keys", keys}};
-            if (desk) j["deskQuery"] = desk->model().query;
+            if (desk) {
+                j["deskQuery"] = desk->model().query;
+                j["deskPage"] = static_cast<int>(desk->model().page);
+                // The queue as drawn: kind, machine, and for a duplicate both machines and times.
+                nlohmann::json cases = nlohmann::json::array();
+                for (const auto& c : desk->model().cases) {
+                    nlohmann::json e = {{"kind", c.kind == DeskCase::Kind::Duplicate  ? "duplicate"
+                                                 : c.kind == DeskCase::Kind::PrintJob ? "print"
+                                                                                      : "refused"},
+                                        {"kiosk", c.kiosk},
+                                        {"reason", c.reason}};
+                    if (c.kind == DeskCase::Kind::Duplicate)
+                        e["pair"] = {{c.first.kiosk, c.first.timeLocal, c.first.late},
+                                     {c.second.kiosk, c.second.timeLocal, c.second.late}};
+                    cases.push_back(std::move(e));
+                }
+                j["deskCases"] = std::move(cases);
+                j["deskNotice"] = desk->model().notice.key;
+            }
         }
         // The headcount the dashboard shows, for the Xvfb test of `--mode dashboard`.
         if (dashboard && mode == Mode::Dashboard) {
             j["arrived"] = dashboard->model().arrived;
             j["registered"] = dashboard->model().registered;
+            j["openDuplicates"] = dashboard->model().openDuplicates;
+            nlohmann::json machines = nlohmann::json::array();
+            for (const auto& x : dashboard->model().machines)
+                machines.push_back({{"name", x.name}, {"online", x.online}, {"since", x.offlineSinceLocal}});
+            j["machines"] = std::move(machines);
         }
         return j.dump();
     }

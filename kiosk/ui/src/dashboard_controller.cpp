@@ -93,6 +93,27 @@ core::Result<DashboardModel> buildDashboard(const core::Database& db, core::Time
     m.printsWaiting = ov->printsWaiting;
     m.printsHeld = ov->printsHeld;
     m.deskCases = ov->openCases;
+    m.openDuplicates = ov->openDuplicates;
+
+    // Which machines are offline and since when, as the server last told this machine's agent;
+    // this machine itself as its own agent says (it may be the one cut off, or not running).
+    if (auto sync = db.syncStatus(); sync.ok() && sync->attached) {
+        m.synced = true;
+        auto offline = [](const std::optional<core::TimePoint>& t) {
+            return t ? formatLocalTime(*t, false).substr(0, 5) : std::string{};
+        };
+        for (const auto& x : sync->machines) {
+            DashboardMachine d{x.name, x.online, x.online ? std::string{} : offline(x.lastSeenAt)};
+            if (x.name == sync->device) {
+                d.online = sync->online;
+                d.offlineSinceLocal = sync->online ? std::string{} : offline(sync->offlineSince);
+            }
+            m.machines.push_back(std::move(d));
+        }
+        if (sync->machines.empty())  // the agent has not talked to the server yet
+            m.machines.push_back(
+                {sync->device, sync->online, sync->online ? std::string{} : offline(sync->offlineSince)});
+    }
 
     m.updatedLocal = formatLocalTime(now, false);
     return m;

@@ -257,6 +257,20 @@ void drawHealth(const DashboardModel& m, ImVec2 size) {
                 m.env.fmt("dashboard.desk_cases", {{"count", std::to_string(m.deskCases)}}) + "   \u00B7 " +
                     m.env.fmt("dashboard.updated", {{"time", m.updatedLocal}}) + " \u00B7 " +
                     m.env.fmt("dashboard.refresh", {{"ms", timing}}));
+    if (m.synced) {
+        // Machines: which are offline and since when; the duplicates the desks should look at.
+        textColored(m.openDuplicates > 0 ? kWarn : kMuted,
+                    m.env.fmt("dashboard.duplicates", {{"count", std::to_string(m.openDuplicates)}}));
+        for (const auto& x : m.machines) {
+            ImGui::SameLine();
+            const std::string word = x.online ? x.name + " \u2713"
+                                     : x.offlineSinceLocal.empty()
+                                         ? m.env.fmt("dashboard.machine_never", {{"name", x.name}})
+                                         : m.env.fmt("dashboard.machine_offline",
+                                                     {{"name", x.name}, {"time", x.offlineSinceLocal}});
+            textColored(x.online ? kGood : kBad, "\u00B7 " + word);
+        }
+    }
     ImGui::EndChild();
 }
 
@@ -287,8 +301,9 @@ void drawDashboard(const DashboardModel& m, IntentSink& sink) {
     ImGui::BeginChild("right", ImVec2(0, avail.y), false, ImGuiWindowFlags_NoScrollbar);
     const float rightW = ImGui::GetContentRegionAvail().x;
     const float chartH = avail.y * 0.34f;
-    const float healthH =
-        ImGui::GetTextLineHeight() * 0.7f * 3 + st.ItemSpacing.y * 2 + st.WindowPadding.y * 2;
+    const float healthLines = m.synced ? 4.0f : 3.0f;
+    const float healthH = ImGui::GetTextLineHeight() * 0.7f * healthLines +
+                          st.ItemSpacing.y * (healthLines - 1) + st.WindowPadding.y * 2;
     const float groupsH = avail.y - chartH - healthH - st.ItemSpacing.y * 2;
     drawChart(m, ImVec2(0, chartH));
     const float half = (rightW - st.ItemSpacing.x) * 0.5f;

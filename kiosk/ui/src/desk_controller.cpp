@@ -266,6 +266,27 @@ void DeskController::loadCases(ShellContext& ctx) {
             cases.emplace_back(j.updatedAt, std::move(c));
         }
     }
+    // Two machines each let the same person in while they could not see each other (issue 11).
+    if (auto dups = ctx.db.duplicates(/*openOnly=*/true); dups.ok()) {
+        auto side = [](const core::DuplicateSide& s) {
+            return DeskCaseSide{s.checkinId, s.kiosk, formatLocalTime(s.at), s.late()};
+        };
+        for (const auto& d : *dups) {
+            DeskCase c;
+            c.kind = DeskCase::Kind::Duplicate;
+            c.id = d.second.checkinId;
+            c.timeLocal = formatLocalTime(d.second.at);
+            c.kiosk = d.second.kiosk;
+            c.reason = "duplicate";
+            c.attendeeId = d.attendeeId;
+            c.attendeeName = d.name;
+            c.first = side(d.first);
+            c.second = side(d.second);
+            cases.emplace_back(d.second.at, std::move(c));
+        }
+    } else {
+        fail(dups.error());
+    }
     std::stable_sort(cases.begin(), cases.end(),
                      [](const auto& x, const auto& y) { return x.first > y.first; });
     m_model.cases.clear();
@@ -347,6 +368,10 @@ bool DeskController::handle(const Intent& intent, ShellContext& ctx) {
                 onExport(ctx);
             } else if constexpr (std::is_same_v<T, EraseAttendee>) {
                 onErase(i, ctx);
+            } else if constexpr (std::is_same_v<T, ResolveDuplicate>) {
+                onResolveDuplicate(i, ctx);
+            } else if constexpr (std::is_same_v<T, AnnulDuplicate>) {
+                onAnnulDuplicate(i, ctx);
             } else if constexpr (std::is_same_v<T, DismissNotice>) {
                 m_model.notice = {};
             } else {
@@ -404,7 +429,11 @@ namespace {
 std::string noticeKeyFor(const core::Error& e) {
     if (e.code == "annul.no_reason") return "desk.notice.reason_required";
     if (e.code == "attendee.no_name") return "desk.notice.name_required";
-    if (e.code == "attendee.not_found" || e.code == "print.not_found" || e.code == "refused.not_found")
+    // Gone or changed since the screen was drawn: another desk resolved it, a machine's annul
+    // arrived through the sync.
+    if (e.code == "attendee.not_found" || e.code == "print.not_found" || e.code == "refused.not_found" ||
+        e.code == "duplicate.not_found" || e.code == "duplicate.already_resolved" ||
+        e.code == "checkin.not_found" || e.code == "checkin.already_annulled")
         return "desk.notice.not_found";
     return {};
 }
@@ -482,6 +511,35 @@ void DeskController::onErase(const EraseAttendee& a, ShellContext& ctx) {
                 if (!r->fileCleaned)
                     return d.notify("desk.notice.erased_not_cleaned", r->cleanupProblem, true);
                 d.notify("desk.notice.erased");
+            });
+        },
+        ctx);
+}
+
+void DeskController::onResolveDuplicate(const ResolveDuplicate& a, ShellContext& ctx) {
+    submit(
+        [a, by = who(ctx)](core::Database& db) {
+            auto st =
+                db.resolveDuplicate(a.checkinId, a.firstCheckinId, by.actor, "same person, fine", by.at);
+            return Reply(
+                [ok = st.ok(), err = st.ok() ? core::Error{} : st.error()](DeskController& d, ShellContext&) {
+                    if (!ok) return d.failWith(err);
+                    d.notify("desk.notice.duplicate_resolved");
+                });
+        },
+        ctx);
+}
+
+void DeskController::onAnnulDuplicate(const AnnulDuplicate& a, ShellContext& ctx) {
+    submit(
+        [a, by = who(ctx)](core::Database& db) {
+            // The other check-in of the pair stays in force: the person is still in, once.
+            auto r = db.deskAnnulCheckin(a.checkinId, "duplicate of check-in " + a.otherCheckinId, by);
+            return Reply([r = std::move(r)](DeskController& d, ShellContext& ctx) {
+                if (!r) return d.failWith(r.error());
+                d.notify("desk.notice.duplicate_annulled");
+                if (d.m_model.selected && d.m_model.selected->attendee.id == r->attendeeId)
+                    d.loadSelected(ctx);
             });
         },
         ctx);

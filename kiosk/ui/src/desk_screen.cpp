@@ -487,12 +487,30 @@ void drawQueue(const DeskModel& m, IntentSink& sink) {
         if (!c.caseRef.empty()) text(c.caseRef);
         ImGui::TableNextColumn();
         const bool print = c.kind == DeskCase::Kind::PrintJob;
-        textColored(print ? kWarn : kBad,
-                    print ? tr(m, "desk.print.state." + c.reason) : outcomeText(m, c.reason));
+        const bool duplicate = c.kind == DeskCase::Kind::Duplicate;
+        textColored(print ? kWarn : kBad, print       ? tr(m, "desk.print.state." + c.reason)
+                                          : duplicate ? tr(m, "desk.queue.duplicate")
+                                                      : outcomeText(m, c.reason));
         if (!c.attendeeName.empty()) text(c.attendeeName);
         ImGui::TableNextColumn();
-        // Payloads can be 3 KB of base64: one line, cut to the column.
-        text(fitText(c.detail, ImGui::GetContentRegionAvail().x));
+        if (duplicate) {
+            // Both machines and both times; the one that reached the others late came from a
+            // kiosk that was offline (the usual cause of a duplicate).
+            const bool sameDay = c.first.timeLocal.substr(0, 10) == c.second.timeLocal.substr(0, 10);
+            for (const auto* s : {&c.first, &c.second}) {
+                const std::string when =
+                    sameDay && s->timeLocal.size() > 11 ? s->timeLocal.substr(11) : s->timeLocal;
+                const std::string line = (s == &c.first ? "1. " : "2. ") + when + " \u00b7 " + s->kiosk;
+                text(fitText(line, ImGui::GetContentRegionAvail().x));
+                if (s->late) {
+                    ImGui::SameLine();
+                    textColored(kWarn, tr(m, "desk.queue.late"));
+                }
+            }
+        } else {
+            // Payloads can be 3 KB of base64: one line, cut to the column.
+            text(fitText(c.detail, ImGui::GetContentRegionAvail().x));
+        }
 
         ImGui::TableNextColumn();
         // Buttons flow: next to each other while they fit the column, else on the next line.
@@ -509,7 +527,15 @@ void drawQueue(const DeskModel& m, IntentSink& sink) {
             }
             return button(m.env, label, w, bh);
         };
-        if (print) {
+        if (duplicate) {
+            if (flow(tr(m, "desk.queue.same_person")))
+                sink.push(ResolveDuplicate{c.second.checkinId, c.first.checkinId});
+            if (flow(tr(m, "desk.queue.annul_first")))
+                sink.push(AnnulDuplicate{c.first.checkinId, c.second.checkinId});
+            if (flow(tr(m, "desk.queue.annul_second")))
+                sink.push(AnnulDuplicate{c.second.checkinId, c.first.checkinId});
+            if (flow(tr(m, "desk.queue.open"))) sink.push(SelectAttendee{c.attendeeId});
+        } else if (print) {
             if (flow(tr(m, "desk.queue.retry"))) sink.push(RetryPrintJob{c.id});
             if (flow(tr(m, "desk.queue.handed_out")))
                 sink.push(DismissPrintJob{c.id, "badge handed out at the desk"});

@@ -185,15 +185,29 @@ struct DuplicateCheckin {
     bool resolved = false;  ///< "same person, fine" at a desk, or one of the two annulled since
 };
 
+/// Another enrolled machine of the event, as the server last told this machine's agent.
+struct MachineStatus {
+    std::string name;
+    std::string kind;  ///< "kiosk", "desk", "dashboard"
+    bool online = false;
+    std::optional<TimePoint> lastSeenAt;  ///< offline: when the server last heard of it (none: never)
+};
+
 /// The sync agent's state as the window shows it ("online", "offline since 10:42 · 37 to send").
 struct SyncStatus {
     bool attached = false;  ///< the file belongs to an enrolled device (`kiosk sync` ran)
     std::string device;
+    /// A `kiosk sync` process runs on this file now. When it does not (stopped, or killed without
+    /// a word), the file is offline whatever the agent last wrote: offlineSince is then the last
+    /// moment it was known in touch, and lastError says the agent is not running.
+    bool agentRunning = false;
     bool online = false;
     TimePoint offlineSince{};  ///< when the agent last lost the server (online = false)
     int64_t toSend = 0;        ///< rows written here and not yet acknowledged by the server
     TimePoint lastSyncAt{};    ///< last completed push and pull
     std::string lastError;
+    /// Every enrolled machine (this one too), by name, as of the agent's last word with the server.
+    std::vector<MachineStatus> machines;
 };
 
 /// One SQLite file per event deployment. WAL, synchronous=FULL, busy_timeout, foreign keys,
@@ -302,6 +316,11 @@ public:
     /// Errors: annul.no_reason, annul.no_actor, attendee.not_found, checkin.not_checked_in.
     Result<CheckinRecord> deskAnnul(const std::string& attendeeId, const std::string& reason,
                                     const DeskContext& who);
+    /// Annuls one given arrival of a person (a duplicate pair's "annul one"): the annul row names
+    /// it; the person's other check-in, if any, is then the one in force. Errors: annul.no_reason,
+    /// annul.no_actor, checkin.not_found (no arrival with this id), checkin.already_annulled.
+    Result<CheckinRecord> deskAnnulCheckin(const std::string& checkinId, const std::string& reason,
+                                           const DeskContext& who);
     /// Look-alike check, create, check in and the badge job, all or nothing. Errors:
     /// attendee.no_name.
     Result<WalkInResult> registerWalkIn(const WalkInRequest& request, const DeskContext& who);
@@ -326,6 +345,7 @@ public:
         int64_t printsWaiting = 0;                  ///< pending or with CUPS
         int64_t printsHeld = 0;                     ///< held or failed, not dismissed at the desk
         int64_t openCases = 0;                      ///< refused scans not resolved
+        int64_t openDuplicates = 0;                 ///< duplicate pairs not resolved (several machines)
         std::vector<CheckinRecord> recentCheckins;  ///< newest first
         std::vector<RefusedScan> recentRefused;     ///< newest first
     };
@@ -377,7 +397,8 @@ public:
     /// is the earliest check-in before y (by at, then id) that no annul had cancelled by y's
     /// time. A pure function of the set of rows, so every machine and the server agree.
     Result<std::vector<DuplicateCheckin>> duplicates(bool openOnly = false) const;
-    /// "Same person, fine": the desk's verdict on a pair (replicates to every machine).
+    /// "Same person, fine": the desk's verdict on a pair (replicates to every machine). Errors:
+    /// duplicate.no_actor, duplicate.not_found (not a pair), duplicate.already_resolved.
     Status resolveDuplicate(const std::string& checkinId, const std::string& firstCheckinId,
                             const std::string& actor, const std::string& note, TimePoint at);
     Result<SyncStatus> syncStatus() const;

@@ -138,12 +138,36 @@ Result<ScanResult> Database::checkInAttendee(const std::string& attendeeId, cons
 
 // --- annul --------------------------------------------------------------------------------------
 
+namespace {
+
+/// The annul row naming `cancelled` (a check-in of `attendeeId` no annul names yet) and its
+/// audit fact, inside the caller's transaction.
+Result<CheckinRecord> writeAnnul(const Database::Impl& db, const std::string& attendeeId,
+                                 const std::string& cancelled, const std::string& why,
+                                 const DeskContext& who) {
+    auto rec = EngineSteps{db}.appendLog(ids::newId(), attendeeId, who.at, who.kiosk, CheckinAction::Annul,
+                                         who.actor, why, "", cancelled);
+    if (!rec) return rec.error();
+    if (auto s = db.insertAudit(who.at, who.actor, "checkin.annul", attendeeId,
+                                jsonDetail({{"reason", why}, {"annulled", cancelled}, {"kiosk", who.kiosk}}));
+        !s)
+        return s.error();
+    return rec;
+}
+
+Status requireAnnulReasonAndActor(const std::string& why, const DeskContext& who) {
+    if (why.empty()) return Error{"annul.no_reason", "say why the check-in is annulled (--reason)"};
+    if (who.actor.empty()) return Error{"annul.no_actor", "say who annuls the check-in"};
+    return {};
+}
+
+}  // namespace
+
 Result<CheckinRecord> Database::deskAnnul(const std::string& attendeeId, const std::string& reason,
                                           const DeskContext& who) {
     if (auto s = m_impl->requireWritable("annul"); !s) return s.error();
     const std::string why = text::trimBlanks(reason);
-    if (why.empty()) return Error{"annul.no_reason", "say why the check-in is annulled (--reason)"};
-    if (who.actor.empty()) return Error{"annul.no_actor", "say who annuls the check-in"};
+    if (auto s = requireAnnulReasonAndActor(why, who); !s) return s.error();
     const EngineSteps eng{*m_impl};
     store::Transaction tx(m_impl->conn);
     if (auto s = tx.begin(); !s) return s.error();
@@ -154,15 +178,37 @@ Result<CheckinRecord> Database::deskAnnul(const std::string& attendeeId, const s
     if (!(*state)->second)
         return Error{"checkin.not_checked_in",
                      (*state)->first.displayName() + " is not checked in; there is nothing to annul"};
-    const std::string cancelled = *(*state)->second;
-    auto rec = eng.appendLog(ids::newId(), attendeeId, who.at, who.kiosk, CheckinAction::Annul, who.actor,
-                             why, "", cancelled);
+    auto rec = writeAnnul(*m_impl, attendeeId, *(*state)->second, why, who);
     if (!rec) return rec.error();
-    if (auto s =
-            m_impl->insertAudit(who.at, who.actor, "checkin.annul", attendeeId,
-                                jsonDetail({{"reason", why}, {"annulled", cancelled}, {"kiosk", who.kiosk}}));
-        !s)
-        return s.error();
+    if (auto s = tx.commit(); !s) return s.error();
+    return rec;
+}
+
+Result<CheckinRecord> Database::deskAnnulCheckin(const std::string& checkinId, const std::string& reason,
+                                                 const DeskContext& who) {
+    if (auto s = m_impl->requireWritable("annul"); !s) return s.error();
+    const std::string why = text::trimBlanks(reason);
+    if (auto s = requireAnnulReasonAndActor(why, who); !s) return s.error();
+    store::Transaction tx(m_impl->conn);
+    if (auto s = tx.begin(); !s) return s.error();
+    std::string attendeeId;
+    bool annulled = false;
+    {
+        KIOSK_STMT(st, m_impl->conn,
+                   "SELECT c.attendee_id, EXISTS (SELECT 1 FROM checkins n WHERE n.action = 'annul' "
+                   "AND n.annuls = c.id) FROM checkins c WHERE c.id = ?1 AND c.action = 'checkin'");
+        st.bind(1, checkinId);
+        if (st.step()) {
+            attendeeId = st.text(0);
+            annulled = st.i64(1) != 0;
+        }
+        if (st.failed()) return m_impl->conn.error("read check-in");
+    }
+    if (attendeeId.empty())
+        return Error{"checkin.not_found", "no arrival with id " + checkinId + " (see `kiosk duplicates`)"};
+    if (annulled) return Error{"checkin.already_annulled", "this check-in was annulled already"};
+    auto rec = writeAnnul(*m_impl, attendeeId, checkinId, why, who);
+    if (!rec) return rec.error();
     if (auto s = tx.commit(); !s) return s.error();
     return rec;
 }

@@ -3,7 +3,10 @@
 // Both rules are pure functions of the set of rows (no arrival order), written once here and
 // once in the server schema (sync/server_schema.cpp) with the same SQL.
 #include "store/database_impl.hpp"
+#include "sync/agent_lock.hpp"
 #include "util_ids.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 
@@ -60,6 +63,24 @@ DuplicateSide readSide(const store::Stmt& st, int c) {
     return d;
 }
 
+/// The agent's "machines" state: [[name, kind, online, last seen ms (0 = online or never)], …].
+std::vector<MachineStatus> parseMachines(const std::string& text) {
+    std::vector<MachineStatus> out;
+    const auto j = nlohmann::json::parse(text, nullptr, false);
+    if (!j.is_array()) return out;
+    for (const auto& row : j) {
+        if (!row.is_array() || row.size() < 4 || !row[0].is_string() || !row[1].is_string()) continue;
+        MachineStatus m;
+        m.name = row[0].get<std::string>();
+        m.kind = row[1].get<std::string>();
+        m.online = row[2].is_boolean() && row[2].get<bool>();
+        if (row[3].is_number_integer() && row[3].get<int64_t>() > 0)
+            m.lastSeenAt = fromMs(row[3].get<int64_t>());
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
 }  // namespace
 
 Result<std::vector<DuplicateCheckin>> Database::duplicates(bool openOnly) const {
@@ -97,6 +118,9 @@ Status Database::resolveDuplicate(const std::string& checkinId, const std::strin
     if (!found)
         return Error{"duplicate.not_found",
                      "these two check-ins are not a duplicate pair (see kiosk duplicates)"};
+    if (found->resolved)
+        return Error{"duplicate.already_resolved",
+                     "this duplicate was resolved already (at a desk, or one of the two was annulled)"};
     {
         KIOSK_STMT(
             st, m_impl->conn,
@@ -132,9 +156,18 @@ Result<SyncStatus> Database::syncStatus() const {
                 out.lastSyncAt = fromMs(std::strtoll(v.c_str(), nullptr, 10));
             } else if (k == "last_error") {
                 out.lastError = v;
+            } else if (k == "machines") {
+                out.machines = parseMachines(v);
             }
         }
         if (st.failed()) return m_impl->conn.error("read sync state");
+    }
+    out.agentRunning = out.attached && !m_impl->path.empty() && sync::agentHoldsLock(m_impl->path);
+    if (out.attached && !out.agentRunning) {
+        // Killed while online: offline since the last moment it was known in touch.
+        if (out.online && out.lastSyncAt != TimePoint{}) out.offlineSince = out.lastSyncAt;
+        out.online = false;
+        out.lastError = "the sync agent is not running (kiosk sync)";
     }
     KIOSK_STMT(n, m_impl->conn, "SELECT count(*) FROM sync_outbox");
     if (n.step()) out.toSend = n.i64(0);

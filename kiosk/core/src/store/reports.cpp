@@ -140,6 +140,10 @@ Result<Database::Overview> Database::overview(int recentLimit) const {
         if (!st.step()) return c.error("overview");
         o.openCases = st.i64(0);
     }
+    // Duplicates exist only in files that pulled other machines' arrivals: a few people.
+    auto dups = duplicates(/*openOnly=*/true);
+    if (!dups) return dups.error();
+    o.openDuplicates = static_cast<int64_t>(dups->size());
     auto checkins = recentCheckins(recentLimit);
     if (!checkins) return checkins.error();
     o.recentCheckins = std::move(checkins).value();

@@ -8,6 +8,7 @@
 //   pull      feed rows past the cursor from one snapshot, applied in one local transaction
 //             with the new cursor; the outbox rows the apply's triggers wrote are dropped
 //   run       local changes (PRAGMA data_version, 50 ms), notifications, a timer, a heartbeat
+#include "sync/agent_lock.hpp"
 #include "sync/entities.hpp"
 #include "sync/local.hpp"
 #include "sync/pg.hpp"
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <thread>
@@ -106,6 +108,28 @@ struct Agent::State {
     Clock::time_point lastHello{};
     Clock::time_point nextConnect{};
     std::optional<bool> shownOnline;  ///< what the file says (written on changes only)
+    std::string shownMachines;        ///< the machines' states last written to the file
+    UniqueFd lock;                    ///< held while the agent runs (sync/agent_lock.hpp)
+
+    /// The file this device already synced, opened before the server answered only to say it
+    /// is offline (a file of no device or of another one stays untouched).
+    void openOwnFile() {
+        std::error_code ec;
+        if (!std::filesystem::exists(opt.dbPath, ec)) return;
+        auto d = Database::open(opt.dbPath, Database::Mode::OpenExisting);
+        if (!d) return;
+        auto mine = local::state(*d, "device");
+        if (mine && *mine == device) db.emplace(std::move(*d));
+    }
+
+    /// One agent per file, and the window can tell that one runs (see agentHoldsLock).
+    Status holdLock() {
+        if (lock) return {};
+        auto l = holdAgentLock(opt.dbPath);
+        if (!l) return l.error();
+        lock = std::move(*l);
+        return {};
+    }
 
     void say(const std::string& line) const {
         if (log) log(line);
@@ -173,6 +197,28 @@ struct Agent::State {
         serverId = r->text(0, 1);
         eventId = r->isNull(0, 2) ? "" : r->text(0, 2);
         lastHello = Clock::now();
+        return noteMachines();
+    }
+
+    /// Every enrolled machine, online or offline since when, as the server sees them: written
+    /// to the file when it changed (a machine going offline, coming back), for the dashboard.
+    Status noteMachines() {
+        if (!db) return {};
+        auto r = pg->exec(
+            "SELECT coalesce(json_agg(json_build_array(name, kind, "
+            "last_seen_at > clock_timestamp() - interval '15 seconds', "
+            "CASE WHEN last_seen_at > clock_timestamp() - interval '15 seconds' THEN 0 "
+            "ELSE coalesce((extract(epoch FROM last_seen_at) * 1000)::bigint, 0) END) ORDER BY name), "
+            "'[]')::text FROM device",
+            {}, opt.deadline);
+        if (!r) return r.error();
+        const std::string machines = r->text(0, 0);
+        if (machines == shownMachines) return {};
+        store::Transaction tx(impl().conn);
+        if (auto s = tx.begin(); !s) return s;
+        if (auto s = setState({{"machines", machines}}); !s) return s;
+        if (auto s = tx.commit(); !s) return s;
+        shownMachines = machines;
         return {};
     }
 
@@ -665,6 +711,7 @@ Agent::Agent(AgentOptions options, AgentLog log) : m(std::make_unique<State>()) 
 Agent::~Agent() = default;
 
 Result<CycleReport> Agent::once() {
+    if (auto s = m->holdLock(); !s) return s.error();
     if (!m->pg || m->pg->broken())
         if (auto s = m->connect(); !s) {
             if (m->db && transient(s.error())) (void)m->markOnline(false, s.error().message);
@@ -688,6 +735,7 @@ Result<CycleReport> Agent::once() {
 
 Status Agent::run(const std::function<bool()>& stop) {
     auto& s = *m;
+    if (auto l = s.holdLock(); !l) return l;
     while (!stop()) {
         if (!s.pg || s.pg->broken()) {
             if (Clock::now() < s.nextConnect) {
@@ -698,6 +746,7 @@ Status Agent::run(const std::function<bool()>& stop) {
                 if (!transient(c.error())) return c.error();
                 s.say("offline: " + c.error().message);
                 s.pg.reset();
+                if (!s.db) s.openOwnFile();  // a file left saying "online" by a killed agent
                 if (s.db) (void)s.markOnline(false, c.error().message);
                 s.nextConnect = Clock::now() + std::chrono::seconds(1);
                 continue;

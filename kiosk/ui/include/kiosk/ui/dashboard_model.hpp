@@ -32,6 +32,14 @@ struct DashboardActivity {
     bool desk = false;    ///< done by a volunteer, not a self scan
 };
 
+/// One machine of the event (several machines share it through the sync server). A machine's
+/// name, never a person.
+struct DashboardMachine {
+    std::string name;
+    bool online = false;
+    std::string offlineSinceLocal;  ///< "10:42" (offline); empty when online or never seen
+};
+
 struct DashboardModel {
     ScreenEnv env;
     bool standalone = false;  ///< `kiosk run --mode dashboard`: no way back to the desk
@@ -51,6 +59,11 @@ struct DashboardModel {
     int64_t printsWaiting = 0;  ///< pending + submitted
     int64_t printsHeld = 0;     ///< held or failed, not yet handled at the desk
     int64_t deskCases = 0;      ///< refused scans not yet resolved
+
+    /// Several machines (docs/sync.md): shown only when this file belongs to an enrolled machine.
+    bool synced = false;
+    std::vector<DashboardMachine> machines;  ///< by name; this machine as its own agent says
+    int64_t openDuplicates = 0;              ///< people let in twice, not yet seen at a desk
 
     std::string updatedLocal;
     std::string error;  ///< the last refresh failed: shown, the previous numbers stay

@@ -72,6 +72,8 @@ private:
     void onEdit(const EditDeskField& a);
     void onExport(ShellContext& ctx);
     void onErase(const EraseAttendee& a, ShellContext& ctx);
+    void onResolveDuplicate(const ResolveDuplicate& a, ShellContext& ctx);
+    void onAnnulDuplicate(const AnnulDuplicate& a, ShellContext& ctx);
     void findWalkInMatches(ShellContext& ctx);
 
     DeskModel m_model;

@@ -49,4 +49,15 @@ struct EraseAttendee {
     std::string reason;
 };
 
+/// A duplicate pair from the queue (two machines each let the person in): "same person, fine".
+struct ResolveDuplicate {
+    std::string checkinId;       ///< the later check-in of the pair
+    std::string firstCheckinId;  ///< the one in force
+};
+/// A duplicate pair's "annul one": `checkinId` is annulled, the other check-in stays.
+struct AnnulDuplicate {
+    std::string checkinId;
+    std::string otherCheckinId;  ///< named in the annul's reason
+};
+
 }  // namespace kiosk::ui

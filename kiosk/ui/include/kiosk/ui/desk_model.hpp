@@ -57,11 +57,20 @@ struct DeskAttendee {
     std::vector<DeskPrintRow> printJobs;  ///< this attendee's jobs, newest first
 };
 
+/// One check-in of a duplicate pair, as the desk shows it.
+struct DeskCaseSide {
+    std::string checkinId;
+    std::string kiosk;
+    std::string timeLocal;
+    /// Reached the server long after it happened: made by a kiosk that was offline.
+    bool late = false;
+};
+
 /// One entry of the queue of cases the kiosks sent to the desk.
 struct DeskCase {
-    enum class Kind { RefusedScan, PrintJob };
+    enum class Kind { RefusedScan, PrintJob, Duplicate };
     Kind kind = Kind::RefusedScan;
-    std::string id;       ///< refused scan id or print job id
+    std::string id;       ///< refused scan id, print job id, or a duplicate's later check-in id
     std::string caseRef;  ///< the short reference the attendee was shown ("K7F-3Q")
     std::string timeLocal;
     std::string kiosk;
@@ -69,6 +78,8 @@ struct DeskCase {
     std::string detail;      ///< escaped payload, or the printer error
     std::string attendeeId;  ///< empty when unknown
     std::string attendeeName;
+    DeskCaseSide first;   ///< Duplicate: the check-in in force
+    DeskCaseSide second;  ///< Duplicate: the later one
 };
 
 struct WalkInDraft {

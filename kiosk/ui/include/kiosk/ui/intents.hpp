@@ -92,7 +92,7 @@ using Intent =
                  Annul, Reprint, RenameForBadge, RegisterWalkIn, ResolveCase, ChangePin, PinKey, OskKey,
                  // E2 (desk_intents.hpp):
                  ShowDeskPage, EditDeskField, RetryPrintJob, DismissPrintJob, DismissNotice, ExportArrivals,
-                 EraseAttendee>;
+                 EraseAttendee, ResolveDuplicate, AnnulDuplicate>;
 
 /// Collects the intents of one frame. Widgets push; the shell takes them after the frame.
 class IntentSink {
