@@ -690,3 +690,30 @@ TEST_CASE(
         CHECK(now.find("  ·  " + online) == std::string::npos);
     }
 }
+
+TEST_CASE("app: F1-F5 switch the desk's pages once it is open, and do nothing on the public screen") {
+    Fixture f;
+    REQUIRE(core::setPin(core::pinFileFor(f.tmp.path), "4321").ok());
+    HeadlessBackend b;
+    auto app = f.makeApp();
+    app->onKey(ui::Key::F4);  // on the public screen: nothing (no desk behind it)
+    app->runFrame(b);
+    CHECK(app->screenName() == "idle");
+    openDesk(*app, b);
+    CHECK(status(*app)["deskPage"] == "search");
+    app->onKey(ui::Key::F4);
+    app->runFrame(b);
+    CHECK(status(*app)["deskPage"] == "queue");
+    app->onKey(ui::Key::F3);
+    app->runFrame(b);
+    CHECK(status(*app)["deskPage"] == "walk_in");
+    app->onKey(ui::Key::F2);  // no person chosen yet: the search stays
+    app->runFrame(b);
+    CHECK(status(*app)["deskPage"] == "search");
+    app->onKey(ui::Key::F5);
+    app->runFrame(b);
+    CHECK(status(*app)["deskPage"] == "settings");
+    app->onKey(ui::Key::F1);
+    app->runFrame(b);
+    CHECK(status(*app)["deskPage"] == "search");
+}

@@ -122,6 +122,21 @@ void GlfwBackend::onKey(GLFWwindow* w, int key, int scancode, int action, int mo
         case GLFW_KEY_ESCAPE:
             k = ui::Key::Escape;
             break;
+        case GLFW_KEY_F1:
+            k = ui::Key::F1;
+            break;
+        case GLFW_KEY_F2:
+            k = ui::Key::F2;
+            break;
+        case GLFW_KEY_F3:
+            k = ui::Key::F3;
+            break;
+        case GLFW_KEY_F4:
+            k = ui::Key::F4;
+            break;
+        case GLFW_KEY_F5:
+            k = ui::Key::F5;
+            break;
         case GLFW_KEY_F12:
             k = ui::Key::F12;
             break;

@@ -280,7 +280,9 @@ struct KioskApp::Impl {
             j["keyboard"] = {{"shown", deskKeyboard() && osk.shown()}, {"keys", keys}};
             if (desk) {
                 j["deskQuery"] = desk->model().query;
-                j["deskPage"] = static_cast<int>(desk->model().page);
+                static constexpr const char* kPageNames[] = {"search", "attendee", "walk_in", "queue",
+                                                             "settings"};
+                j["deskPage"] = kPageNames[static_cast<int>(desk->model().page)];
                 // The queue as drawn: kind, machine, and for a duplicate both machines and times.
                 nlohmann::json cases = nlohmann::json::array();
                 for (const auto& c : desk->model().cases) {
@@ -427,6 +429,18 @@ void KioskApp::onChar(char32_t cp, Steady::time_point now) {
 
 void KioskApp::onKey(Key key, Steady::time_point now) {
     Impl& m = *m_impl;
+    if (m.mode == Mode::Desk) {
+        // The desk's pages from the keyboard: a volunteer with a queue forming does not reach
+        // for the mouse.
+        static constexpr std::pair<Key, DeskPage> kPages[] = {{Key::F1, DeskPage::Search},
+                                                              {Key::F2, DeskPage::Attendee},
+                                                              {Key::F3, DeskPage::WalkIn},
+                                                              {Key::F4, DeskPage::Queue},
+                                                              {Key::F5, DeskPage::Settings}};
+        for (const auto& [k, page] : kPages)
+            if (k == key) m.sink.push(ShowDeskPage{page});
+        return;
+    }
     if (m.mode != Mode::Attendee) return;
     if (m.gate.isOpen()) {
         if (key == Key::Enter) m.typing.key('\n', now);  // a scanner's Enter must not submit

@@ -496,17 +496,20 @@ void drawQueue(const DeskModel& m, IntentSink& sink) {
         if (duplicate) {
             // Both machines and both times; the one that reached the others late came from a
             // kiosk that was offline (the usual cause of a duplicate).
+            // HH:MM (the date too when the two differ): the machine and the minute tell the two
+            // apart; the column is narrow at 720p.
             const bool sameDay = c.first.timeLocal.substr(0, 10) == c.second.timeLocal.substr(0, 10);
             for (const auto* s : {&c.first, &c.second}) {
-                const std::string when =
-                    sameDay && s->timeLocal.size() > 11 ? s->timeLocal.substr(11) : s->timeLocal;
-                const std::string line = (s == &c.first ? "1. " : "2. ") + when + " \u00b7 " + s->kiosk;
+                const std::string when = s->timeLocal.size() >= 16
+                                             ? s->timeLocal.substr(sameDay ? 11 : 0, sameDay ? 5 : 16)
+                                             : s->timeLocal;
+                const std::string line = (s == &c.first ? "1. " : "2. ") + s->kiosk + " \u00b7 " + when;
                 text(fitText(line, ImGui::GetContentRegionAvail().x));
-                if (s->late) {
-                    ImGui::SameLine();
-                    textColored(kWarn, tr(m, "desk.queue.late"));
-                }
             }
+            ImGui::PushStyleColor(ImGuiCol_Text, kWarn);
+            for (const auto* s : {&c.first, &c.second})
+                if (s->late) textWrapped((s == &c.first ? "1: " : "2: ") + tr(m, "desk.queue.late"));
+            ImGui::PopStyleColor();
         } else {
             // Payloads can be 3 KB of base64: one line, cut to the column.
             text(fitText(c.detail, ImGui::GetContentRegionAvail().x));

@@ -63,7 +63,8 @@ enum class KeyboardSetting { Auto, On, Off };
 std::optional<KeyboardSetting> keyboardSettingFromName(std::string_view name);  ///< auto / on / off
 
 /// Keys the shell listens to (the backend maps its own key codes to these).
-enum class Key { Enter, Tab, Backspace, Escape, F12, Other };
+/// F1–F5 switch the desk's pages (search, person, walk-in, queue, settings) once it is open.
+enum class Key { Enter, Tab, Backspace, Escape, F1, F2, F3, F4, F5, F12, Other };
 
 struct AppOptions {
     std::string kioskName = "kiosk-1";
