@@ -38,8 +38,11 @@ void sqlExec(const std::string& path, const char* sql) {
     sqlite3_close(raw);
 }
 
-// Step 15 (replication) undone by hand, before any earlier step is.
+// Steps 16 (people with several arrivals) and 15 (replication) undone by hand, before any
+// earlier step is.
 constexpr const char* kUndoStep15 =
+    "DROP TRIGGER checkins_multi_add; DROP TABLE checkins_multi; DELETE FROM schema_migrations WHERE version "
+    "= 16; "
     "DROP TABLE sync_outbox; DROP TABLE sync_state; DROP TABLE duplicate_resolutions; DROP INDEX "
     "checkins_annuls; "
     "DROP INDEX checkins_attendee_order; ALTER TABLE checkins DROP COLUMN device_id; "

@@ -429,17 +429,24 @@ constexpr const char* kUndoStep14 = KIOSK_UNDO_STEP14;
     "CREATE TRIGGER checkins_no_update BEFORE UPDATE ON checkins BEGIN SELECT RAISE(ABORT, 'the check-in "  \
     "log is append-only: annul instead'); END; ALTER TABLE attendees DROP COLUMN erased_at; "               \
     "ALTER TABLE event DROP COLUMN retention_days; DELETE FROM schema_migrations WHERE version = 10; "
-// Step 15 undone by hand: no origin device, sync state, outbox or duplicate verdicts; case references
-// unique again in the whole file.
-#define KIOSK_UNDO_STEP15                                                                               \
-    "DROP TABLE sync_outbox; DROP TABLE sync_state; DROP TABLE duplicate_resolutions; "                 \
-    "DROP INDEX checkins_annuls; DROP INDEX checkins_attendee_order; ALTER TABLE checkins DROP COLUMN " \
-    "device_id; "                                                                                       \
-    "ALTER TABLE checkins DROP COLUMN received_at; ALTER TABLE attendees DROP COLUMN device_id; "       \
-    "ALTER TABLE codes DROP COLUMN device_id; ALTER TABLE audit_log DROP COLUMN device_id; "            \
-    "ALTER TABLE reentries DROP COLUMN device_id; DROP INDEX refused_case_ref; DROP INDEX "             \
-    "refused_case_lookup; "                                                                             \
-    "ALTER TABLE refused_scans DROP COLUMN device_id; DELETE FROM schema_migrations WHERE version = 15; "
+// Step 16 undone by hand: no table of people with several arrivals.
+#define KIOSK_UNDO_STEP16                                                                              \
+    "DROP TRIGGER checkins_multi_add; DROP TABLE checkins_multi; DELETE FROM schema_migrations WHERE " \
+    "version = 16; "
+constexpr const char* kUndoStep16 = KIOSK_UNDO_STEP16;
+// Step 15 undone by hand (and 16 before it): no origin device, sync state, outbox or duplicate
+// verdicts; case references unique again in the whole file.
+#define KIOSK_UNDO_STEP15                                                                                   \
+    KIOSK_UNDO_STEP16                                                                                       \
+        "DROP TABLE sync_outbox; DROP TABLE sync_state; DROP TABLE duplicate_resolutions; "                 \
+        "DROP INDEX checkins_annuls; DROP INDEX checkins_attendee_order; ALTER TABLE checkins DROP COLUMN " \
+        "device_id; "                                                                                       \
+        "ALTER TABLE checkins DROP COLUMN received_at; ALTER TABLE attendees DROP COLUMN device_id; "       \
+        "ALTER TABLE codes DROP COLUMN device_id; ALTER TABLE audit_log DROP COLUMN device_id; "            \
+        "ALTER TABLE reentries DROP COLUMN device_id; DROP INDEX refused_case_ref; DROP INDEX "             \
+        "refused_case_lookup; "                                                                             \
+        "ALTER TABLE refused_scans DROP COLUMN device_id; DELETE FROM schema_migrations WHERE version = "   \
+        "15; "
 constexpr const char* kUndoStep15 = KIOSK_UNDO_STEP15;
 // Step 13 undone by hand: no re-entry setting, no re-entry log.
 #define KIOSK_UNDO_STEP13                                                                               \
@@ -976,6 +983,33 @@ TEST_CASE("store: a version 12 database gets the re-entry setting (refused) and 
     REQUIRE(db.setEvent(e).ok());
     CHECK(db.checkIn(scan(code)).value().outcome == Outcome::Reentry);
     CHECK(queryText(file.path(), "SELECT count(*) FROM reentries") == "1\n");
+}
+
+TEST_CASE("store: a version 15 file with a duplicate pair keeps it when upgraded (step 16 backfills)") {
+    TempDb file;
+    std::string attendeeId;
+    {
+        Database db = file.open();
+        REQUIRE(db.setEvent(testEvent()).ok());
+        attendeeId = db.addAttendee(person("Łucja", "Şükrü"), "t").value().id;
+        REQUIRE(db.checkIn(scan(db.primaryCode(attendeeId).value())).value().outcome == Outcome::CheckedIn);
+    }
+    execRaw(file.path(), kUndoStep16);
+    // A second arrival pulled from another machine while the file was at version 15.
+    execRaw(
+        file.path(),
+        "INSERT INTO checkins(id, nonce, attendee_id, at, kiosk, action, actor, reason, device_id) "
+        "SELECT 'pulled-1', 'pulled-n1', attendee_id, at + 60000, 'entrance-2', 'checkin', 'self', '', 'k2' "
+        "FROM checkins; PRAGMA user_version = 15");
+    Database db = file.open();
+    CHECK(queryText(file.path(), "PRAGMA user_version") == std::to_string(Database::schemaVersion()) + "\n");
+    REQUIRE(db.duplicates().value().size() == 1);
+    CHECK(db.duplicates().value()[0].second.checkinId == "pulled-1");
+    CHECK(queryText(file.path(), "SELECT attendee_id FROM checkins_multi") == attendeeId + "\n");
+    // From then on the trigger keeps it: a person with one arrival is not in it.
+    const auto other = db.addAttendee(person("Zoë", "Dvořák"), "t").value().id;
+    REQUIRE(db.checkIn(scan(db.primaryCode(other).value())).value().outcome == Outcome::CheckedIn);
+    CHECK(queryText(file.path(), "SELECT count(*) FROM checkins_multi") == "1\n");
 }
 
 TEST_CASE("store: badge rules - ticket type before category, case-insensitive, merged, removed, checked") {

@@ -386,6 +386,9 @@ constexpr PersonalTable kPersonalTables[] = {
     {"attendee_search", "rowid = (SELECT seq FROM attendees WHERE id = ?1)"},
     {"revoked_secrets", "secret IN (SELECT value FROM codes WHERE attendee_id = ?1)"},
     {"duplicate_resolutions", "attendee_id = ?1 OR kiosk_mentions(note, ?2)"},
+    // People with two arrivals or more (step 16): only the id, which an erase keeps like the
+    // check-ins it summarises.
+    {"checkins_multi", "attendee_id = ?1"},
 };
 constexpr const char* kTablesWithoutPersonalData[] = {
     "event",  // the event, its signing key and retention rule

@@ -32,7 +32,7 @@ namespace {
 // at or before y's time; of several such x, the earliest (the one y's kiosk should have seen).
 constexpr const char* kDuplicatesSql = R"sql(
 WITH multi AS (
-  SELECT attendee_id FROM checkins WHERE action = 'checkin' GROUP BY attendee_id HAVING count(*) > 1
+  SELECT attendee_id FROM checkins_multi  -- people with two arrivals or more (schema step 16)
 ), pairs AS (
   SELECT y.id AS cid, y.attendee_id AS aid,
     (SELECT x.id FROM checkins x WHERE x.attendee_id = y.attendee_id AND x.action = 'checkin'

@@ -398,6 +398,20 @@ CREATE TABLE sync_outbox (
   row_id TEXT NOT NULL
 );
 )sql"},
+    {16, "people with more than one arrival, kept by a trigger", R"sql(
+-- A duplicate needs two arrivals of one person: the duplicate rule (Database::duplicates) starts
+-- from these few people instead of grouping every check-in. The dashboard counts open duplicates
+-- every second: 75 ms at 100,000 check-ins by grouping, a lookup with this table. Check-ins are
+-- append-only (never deleted, their person never changes), so adding is all the trigger does.
+CREATE TABLE checkins_multi (attendee_id TEXT PRIMARY KEY) WITHOUT ROWID;
+INSERT INTO checkins_multi
+  SELECT attendee_id FROM checkins WHERE action = 'checkin' GROUP BY attendee_id HAVING count(*) > 1;
+CREATE TRIGGER checkins_multi_add AFTER INSERT ON checkins WHEN new.action = 'checkin'
+BEGIN
+  INSERT OR IGNORE INTO checkins_multi SELECT new.attendee_id
+  WHERE (SELECT count(*) FROM checkins WHERE attendee_id = new.attendee_id AND action = 'checkin') > 1;
+END;
+)sql"},
 };
 }  // namespace
 
