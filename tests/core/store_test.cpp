@@ -436,17 +436,17 @@ constexpr const char* kUndoStep14 = KIOSK_UNDO_STEP14;
 constexpr const char* kUndoStep16 = KIOSK_UNDO_STEP16;
 // Step 15 undone by hand (and 16 before it): no origin device, sync state, outbox or duplicate
 // verdicts; case references unique again in the whole file.
-#define KIOSK_UNDO_STEP15                                                                                   \
-    KIOSK_UNDO_STEP16                                                                                       \
-        "DROP TABLE sync_outbox; DROP TABLE sync_state; DROP TABLE duplicate_resolutions; "                 \
-        "DROP INDEX checkins_annuls; DROP INDEX checkins_attendee_order; ALTER TABLE checkins DROP COLUMN " \
-        "device_id; "                                                                                       \
-        "ALTER TABLE checkins DROP COLUMN received_at; ALTER TABLE attendees DROP COLUMN device_id; "       \
-        "ALTER TABLE codes DROP COLUMN device_id; ALTER TABLE audit_log DROP COLUMN device_id; "            \
-        "ALTER TABLE reentries DROP COLUMN device_id; DROP INDEX refused_case_ref; DROP INDEX "             \
-        "refused_case_lookup; "                                                                             \
-        "ALTER TABLE refused_scans DROP COLUMN device_id; DELETE FROM schema_migrations WHERE version = "   \
-        "15; "
+#define KIOSK_UNDO_STEP15                                                                               \
+    KIOSK_UNDO_STEP16                                                                                   \
+    "DROP TABLE sync_outbox; DROP TABLE sync_state; DROP TABLE duplicate_resolutions; "                 \
+    "DROP INDEX checkins_annuls; DROP INDEX checkins_attendee_order; ALTER TABLE checkins DROP COLUMN " \
+    "device_id; "                                                                                       \
+    "ALTER TABLE checkins DROP COLUMN received_at; ALTER TABLE attendees DROP COLUMN device_id; "       \
+    "ALTER TABLE codes DROP COLUMN device_id; ALTER TABLE audit_log DROP COLUMN device_id; "            \
+    "ALTER TABLE reentries DROP COLUMN device_id; DROP INDEX refused_case_ref; DROP INDEX "             \
+    "refused_case_lookup; "                                                                             \
+    "ALTER TABLE refused_scans DROP COLUMN device_id; DELETE FROM schema_migrations WHERE version = "   \
+    "15; "
 constexpr const char* kUndoStep15 = KIOSK_UNDO_STEP15;
 // Step 13 undone by hand: no re-entry setting, no re-entry log.
 #define KIOSK_UNDO_STEP13                                                                               \
