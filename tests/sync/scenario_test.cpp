@@ -10,6 +10,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <thread>
 
@@ -496,4 +498,104 @@ TEST_CASE(
     CHECK(*machine("a")->lastSeenAt <= killedAt + 1s);
     CHECK(*machine("a")->lastSeenAt >= killedAt - 5s);
     CHECK(agentD.stop() == 0);
+}
+
+namespace {
+
+std::string fileBytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace
+
+TEST_CASE("S10: a person erased at one desk is erased on the server and on every machine - a late row too") {
+    Venue v("s10", 10);
+    v.enroll("desk1", sync::DeviceKind::Desk);
+    v.enroll("k2");
+    v.enroll("k3");
+    for (const char* d : {"desk1", "k2", "k3"}) v.sync(d);
+    const std::string id = v.attendeeId(3);
+    const std::string code = v.code(3);
+    const DeskContext amina{"desk1", "desk:Amina", t0()};
+    {
+        // Checked in at the desk with a reason that quotes her; the others learn it.
+        auto desk = v.open("desk1");
+        REQUIRE(desk.deskCheckIn(id, "Person N3 forgot her phone", false, amina)->outcome ==
+                Outcome::CheckedIn);
+    }
+    for (const char* d : {"desk1", "k2", "k3"}) v.sync(d);
+    {
+        // k3, offline from now on, refuses her code (already in): a case that quotes the code.
+        auto k3 = v.open("k3");
+        REQUIRE(k3.checkIn(scanAt(code, t0() + 5min, "k3"))->outcome == Outcome::AlreadyCheckedIn);
+    }
+    {
+        auto desk = v.open("desk1");
+        auto r = desk.erase(id, "Art. 17 request of 2026-12-05", "desk:Amina", t0() + 10min);
+        REQUIRE(r.ok());
+        CHECK(r->attendees == 1);
+    }
+    v.sync("desk1");
+    // The server's copy, before any other machine has synced: names and e-mail blank, the check-in
+    // reason and the audit details scrubbed, the code's value replaced by the erasing desk's token.
+    const std::string admin = v.admin();
+    CHECK(PgCluster::query(admin,
+                           "SELECT first_name || last_name || email || badge_name || organisation FROM "
+                           "attendee WHERE id = '" +
+                               id + "'",
+                           true) == "");
+    CHECK(PgCluster::query(admin, "SELECT erased_at IS NOT NULL FROM attendee WHERE id = '" + id + "'",
+                           true) == "t");
+    CHECK(PgCluster::query(admin,
+                           "SELECT string_agg(reason, ',') FROM checkin WHERE attendee_id = '" + id + "'",
+                           true) == "[erased]");
+    CHECK(PgCluster::query(admin,
+                           "SELECT count(*) FROM audit WHERE attendee_id = '" + id +
+                               "' AND action <> 'attendee.erase' AND detail <> '{}'",
+                           true) == "0");
+    CHECK(PgCluster::query(admin, "SELECT count(*) FROM code WHERE value = '" + code + "'", true) == "0");
+    CHECK(PgCluster::query(admin, "SELECT revoked_reason FROM code WHERE attendee_id = '" + id + "'", true) ==
+          "erased");
+
+    // k3 comes back: its late case is scrubbed as it reaches the server, and k3 erases her too.
+    for (const char* d : {"k2", "k3", "k2", "desk1"}) v.sync(d);
+    CHECK(PgCluster::query(
+              admin,
+              "SELECT string_agg(payload_escaped, ',') FROM refused_scan WHERE attendee_id = '" + id + "'",
+              true) == "[erased]");
+    for (const char* d : {"desk1", "k2", "k3"}) {
+        INFO(d);
+        auto db = v.open(d);
+        const auto a = db.attendee(id).value();
+        REQUIRE(a.has_value());
+        CHECK(a->erased);
+        CHECK(a->firstName.empty());
+        CHECK(a->lastName.empty());
+        CHECK(db.search("N3", 5)->empty());
+        // Her code now says revoked on every machine, and is nowhere in the file.
+        CHECK(db.checkIn(scanAt(code, t0() + 20min, d))->outcome == Outcome::Revoked);
+        const std::string doc = db.personalData(id).value();
+        CHECK(doc.find("forgot her phone") == std::string::npos);
+        CHECK(doc.find(code) == std::string::npos);
+    }
+    for (const char* d : {"desk1", "k2", "k3"}) v.sync(d);
+    for (const char* d : {"desk1", "k2", "k3"}) {
+        INFO(d);
+        // No old copy left in the file (rewritten after the pulled erasure, as after a local one).
+        for (const char* suffix : {"", "-wal"}) {
+            const std::string bytes = fileBytes(v.path(d) + suffix);
+            CHECK(bytes.find(code) == std::string::npos);
+            CHECK(bytes.find("forgot her phone") == std::string::npos);
+        }
+    }
+    // The organiser publishes again from a file that still holds her: she stays erased.
+    {
+        auto org = Database::open(v.organiserPath());
+        REQUIRE(org.ok());
+        REQUIRE(sync::publish(*org, admin).ok());
+    }
+    CHECK(PgCluster::query(admin, "SELECT first_name || email FROM attendee WHERE id = '" + id + "'", true) ==
+          "");
+    v.requireConverged({"desk1", "k2", "k3"});
 }

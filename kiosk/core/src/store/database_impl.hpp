@@ -119,6 +119,14 @@ struct Database::Impl {
     /// log: the earliest check-in, by (at, id), that no annul names. The same rule on every
     /// machine and on the server, so merged copies agree (store/replication.cpp).
     Status refreshInForce(const std::string& attendeeId) const;
+    /// A person erased on another machine, as the sync agent pulls it: the same scrub as
+    /// Database::erase (names, codes, reasons, cases, audit details, search index) inside the
+    /// caller's transaction, without a second audit fact (the erasing machine's travels). Turns
+    /// secure_delete on; call cleanAfterErasure() after the commit.
+    Status scrubPulledErasure(const std::string& attendeeId, TimePoint at) const;
+    /// After the commit of scrubPulledErasure: the file rewritten and the WAL truncated, as
+    /// after an erase (a problem is logged: the data is erased, old page copies may remain).
+    void cleanAfterErasure() const;
     /// The pretix_sig1 keys (store/pretix.cpp), oldest first.
     Result<std::vector<PretixKeyInfo>> loadPretixKeys() const;
     /// The one insert into print_jobs, inside the caller's transaction: the badge of a check-in

@@ -16,6 +16,7 @@
 //   retention
 #include "store/database_impl.hpp"
 
+#include <kiosk/core/log.hpp>
 #include <kiosk/core/payload.hpp>
 
 #include <sodium.h>
@@ -488,6 +489,25 @@ Result<ErasureReport> Database::erase(const std::string& attendeeId, const std::
     }
     cleanFile(c, r);
     return r;
+}
+
+Status Database::Impl::scrubPulledErasure(const std::string& attendeeId, TimePoint at) const {
+    if (auto s = conn.exec("PRAGMA secure_delete = ON", "erase: secure_delete"); !s) return s;
+    auto a = loadAttendee(attendeeId);
+    if (!a) return a.error();
+    if (!*a) return {};  // a person this file never held: nothing to scrub
+    auto needles = needlesOf(conn, **a);
+    if (!needles) return needles.error();
+    ErasureReport r;
+    Scrubber scrub(conn, attendeeId, at);
+    return scrub.run(*needles, r);
+}
+
+void Database::Impl::cleanAfterErasure() const {
+    ErasureReport r;
+    cleanFile(conn, r);
+    if (!r.fileCleaned) logWarn("sync: a pulled erasure: " + r.cleanupProblem);
+    (void)conn.exec("PRAGMA secure_delete = OFF");
 }
 
 Result<ErasureReport> Database::purge(const std::string& actor, TimePoint at) {

@@ -109,6 +109,7 @@ struct Agent::State {
     Clock::time_point nextConnect{};
     std::optional<bool> shownOnline;  ///< what the file says (written on changes only)
     std::string shownMachines;        ///< the machines' states last written to the file
+    bool pulledErasure = false;       ///< the pull being applied erased someone here
     UniqueFd lock;                    ///< held while the agent runs (sync/agent_lock.hpp)
 
     /// The file this device already synced, opened before the server answered only to say it
@@ -545,19 +546,35 @@ struct Agent::State {
         a.externalId = text(12);
         const int64_t createdAt = std::strtoll(text(13).c_str(), nullptr, 10);
         const int64_t updatedAt = std::strtoll(text(14).c_str(), nullptr, 10);
+        const std::optional<std::string>& erasedAt = r[15];
+        const std::optional<std::string>& deviceId = r[16];
         std::optional<int64_t> localUpdated;
+        bool localErased = false;
         {
-            KIOSK_STMT(st, m.conn, "SELECT updated_at FROM attendees WHERE id = ?1");
+            KIOSK_STMT(st, m.conn, "SELECT updated_at, erased_at IS NOT NULL FROM attendees WHERE id = ?1");
             st.bind(1, a.id);
-            if (st.step()) localUpdated = st.i64(0);
+            if (st.step()) {
+                localUpdated = st.i64(0);
+                localErased = st.i64(1) != 0;
+            }
             if (st.failed()) return m.conn.error("read attendee");
         }
         if (!localUpdated) {
             if (auto s = m.insertAttendee(a, fromMs(createdAt), &counts); !s) return s;
-            KIOSK_STMT(st, m.conn, "UPDATE attendees SET updated_at = ?2, device_id = ?3 WHERE id = ?1");
-            st.bind(1, a.id).bind(2, updatedAt).bindOpt(3, r[15]);
+            KIOSK_STMT(st, m.conn,
+                       "UPDATE attendees SET updated_at = ?2, device_id = ?3, erased_at = ?4 WHERE id = ?1");
+            st.bind(1, a.id).bind(2, updatedAt).bindOpt(3, deviceId).bindOpt(4, erasedAt);
             st.step();
             if (st.failed()) return m.conn.error("write attendee");
+            return {};
+        }
+        if (localErased) return {};  // final: nothing brings an erased person back
+        if (erasedAt) {
+            // Erased on another machine: the same scrub as a local erase, in this transaction;
+            // the file is rewritten after the commit (pulledErasure).
+            if (auto s = m.scrubPulledErasure(a.id, fromMs(std::strtoll(erasedAt->c_str(), nullptr, 10))); !s)
+                return s;
+            pulledErasure = true;
             return {};
         }
         if (*localUpdated > updatedAt) return {};  // a newer local edit is on its way to the server
@@ -635,6 +652,7 @@ struct Agent::State {
 
     Status apply(const Batch& b) {
         auto& m = impl();
+        pulledErasure = false;
         store::Transaction tx(m.conn);
         if (auto s = tx.begin(); !s) return s;
         int64_t outboxBefore = 0;
@@ -677,7 +695,13 @@ struct Agent::State {
                 {{"pulled_upto", std::to_string(b.upto)}, {"last_sync_at", std::to_string(nowMs())}});
             !s)
             return s;
-        return tx.commit();
+        if (auto s = tx.commit(); !s) return s;
+        if (pulledErasure) {
+            // As after a local erase: no old copy of the person's rows left in the file.
+            pulledErasure = false;
+            m.cleanAfterErasure();
+        }
+        return {};
     }
 
     Result<int64_t> pullAll(int64_t& cursorOut) {

@@ -41,14 +41,22 @@ inline const std::vector<Entity>& entities() {
           {"external_source"},
           {"external_id"},
           {"created_at", true},
-          {"updated_at", true}},
+          {"updated_at", true},
+          {"erased_at", true}},
          // Desk edits (badge name) and walk-ins: the later change wins; e-mail is never
-         // overwritten from a device (devices cannot read it).
+         // overwritten from a device (devices cannot read it). An erasure wins whatever its
+         // time and is final: nothing brings an erased person's data back (the server's
+         // kiosk_erased trigger then scrubs its e-mail and the rows that quote the person).
          "ON CONFLICT (id) DO UPDATE SET first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, "
          "badge_name = EXCLUDED.badge_name, organisation = EXCLUDED.organisation, "
          "category = EXCLUDED.category, ticket_type = EXCLUDED.ticket_type, "
          "working_group = EXCLUDED.working_group, language = EXCLUDED.language, status = EXCLUDED.status, "
-         "updated_at = EXCLUDED.updated_at WHERE attendee.updated_at < EXCLUDED.updated_at"},
+         "updated_at = greatest(attendee.updated_at, EXCLUDED.updated_at), "
+         "external_id = CASE WHEN EXCLUDED.erased_at IS NULL THEN attendee.external_id ELSE "
+         "EXCLUDED.external_id "
+         "END, erased_at = EXCLUDED.erased_at "
+         "WHERE attendee.erased_at IS NULL AND (attendee.updated_at < EXCLUDED.updated_at OR "
+         "EXCLUDED.erased_at IS NOT NULL)"},
         {"code",
          "codes",
          "code",
@@ -59,9 +67,14 @@ inline const std::vector<Entity>& entities() {
           {"created_at", true},
           {"revoked_at", true},
           {"revoked_reason"}},
-         "ON CONFLICT (id) DO UPDATE SET revoked_at = EXCLUDED.revoked_at, "
-         "revoked_reason = EXCLUDED.revoked_reason "
-         "WHERE code.revoked_at IS NULL AND EXCLUDED.revoked_at IS NOT NULL"},
+         // A revocation is kept; an erasure also replaces the value by the erasing machine's
+         // one-way token (a scan of the old code still says `revoked` on every copy).
+         "ON CONFLICT (id) DO UPDATE SET revoked_at = coalesce(code.revoked_at, EXCLUDED.revoked_at), "
+         "revoked_reason = CASE WHEN EXCLUDED.revoked_reason = 'erased' OR code.revoked_at IS NULL THEN "
+         "EXCLUDED.revoked_reason ELSE code.revoked_reason END, "
+         "value = CASE WHEN EXCLUDED.revoked_reason = 'erased' THEN EXCLUDED.value ELSE code.value END "
+         "WHERE (code.revoked_at IS NULL AND EXCLUDED.revoked_at IS NOT NULL) OR "
+         "(EXCLUDED.revoked_reason = 'erased' AND code.revoked_reason IS DISTINCT FROM 'erased')"},
         {"checkin",
          "checkins",
          "checkin",

@@ -177,6 +177,79 @@ GRANT USAGE ON SEQUENCE feed_seq TO kiosk_device;
 REVOKE ALL ON FUNCTION kiosk_hello(bigint, bigint, int) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION kiosk_hello(bigint, bigint, int) TO kiosk_device;
 )sql"},
+    {2, "erasures travel: erased_at, the server scrubs its copy", R"sql(
+-- A person erased on any machine (or in the organiser's file) is erased on the server and, from
+-- there, on every machine (docs/privacy.md, docs/sync.md). Final: nothing brings them back.
+ALTER TABLE attendee ADD COLUMN erased_at bigint;
+GRANT SELECT (erased_at) ON attendee TO kiosk_device;
+GRANT UPDATE (external_id, erased_at) ON attendee TO kiosk_device;
+-- An erased code's value becomes the erasing machine's one-way token (see the code entity).
+GRANT UPDATE (value) ON code TO kiosk_device;
+-- The row itself: every personal field blanked, the e-mail too (devices cannot write it).
+CREATE FUNCTION kiosk_erase_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.first_name := ''; NEW.last_name := ''; NEW.badge_name := ''; NEW.organisation := ''; NEW.email := '';
+  RETURN NEW;
+END $$;
+CREATE TRIGGER attendee_erase_row BEFORE UPDATE OF erased_at ON attendee FOR EACH ROW
+  WHEN (OLD.erased_at IS NULL AND NEW.erased_at IS NOT NULL) EXECUTE FUNCTION kiosk_erase_row();
+-- The rows that quote the person, as they are on the server. SECURITY DEFINER: a device may not
+-- update them itself.
+CREATE FUNCTION kiosk_erased() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public, pg_temp AS $$
+BEGIN
+  UPDATE refused_scan r SET payload_escaped = '[erased]',
+      resolution_note = CASE WHEN coalesce(r.resolution_note, '') = '' THEN r.resolution_note ELSE '[erased]' END
+    WHERE (r.attendee_id = NEW.id OR EXISTS (SELECT 1 FROM code c WHERE c.attendee_id = NEW.id
+                                               AND position(c.value IN r.payload_escaped) > 0))
+      AND r.payload_escaped <> '[erased]';
+  UPDATE checkin SET reason = '[erased]' WHERE attendee_id = NEW.id AND reason NOT IN ('', '[erased]');
+  UPDATE audit SET detail = '{}' WHERE attendee_id = NEW.id AND action <> 'attendee.erase' AND detail <> '{}';
+  UPDATE duplicate_resolution SET note = '' WHERE attendee_id = NEW.id AND note <> '';
+  RETURN NULL;
+END $$;
+CREATE TRIGGER attendee_erased AFTER UPDATE OF erased_at ON attendee FOR EACH ROW
+  WHEN (OLD.erased_at IS NULL AND NEW.erased_at IS NOT NULL) EXECUTE FUNCTION kiosk_erased();
+-- A row about an erased person pushed late (a kiosk that was offline): scrubbed as it arrives.
+CREATE FUNCTION kiosk_scrub_late() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public, pg_temp AS $$
+BEGIN
+  IF NEW.attendee_id IS NULL OR NOT EXISTS (SELECT 1 FROM attendee a WHERE a.id = NEW.attendee_id
+                                                AND a.erased_at IS NOT NULL) THEN
+    RETURN NEW;
+  END IF;
+  IF TG_TABLE_NAME = 'checkin' THEN
+    IF NEW.reason NOT IN ('', '[erased]') THEN NEW.reason := '[erased]'; END IF;
+  ELSIF TG_TABLE_NAME = 'refused_scan' THEN
+    NEW.payload_escaped := '[erased]';
+    IF coalesce(NEW.resolution_note, '') <> '' THEN NEW.resolution_note := '[erased]'; END IF;
+  ELSIF TG_TABLE_NAME = 'audit' THEN
+    IF NEW.action <> 'attendee.erase' THEN NEW.detail := '{}'; END IF;
+  ELSIF TG_TABLE_NAME = 'duplicate_resolution' THEN
+    NEW.note := '';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER checkin_scrub_late BEFORE INSERT ON checkin FOR EACH ROW EXECUTE FUNCTION kiosk_scrub_late();
+CREATE TRIGGER refused_scrub_late BEFORE INSERT ON refused_scan FOR EACH ROW EXECUTE FUNCTION kiosk_scrub_late();
+CREATE TRIGGER audit_scrub_late BEFORE INSERT ON audit FOR EACH ROW EXECUTE FUNCTION kiosk_scrub_late();
+CREATE TRIGGER resolution_scrub_late BEFORE INSERT ON duplicate_resolution FOR EACH ROW
+  EXECUTE FUNCTION kiosk_scrub_late();
+-- The check-in log stays append-only; the one change allowed is an erasure's blanked reason.
+CREATE OR REPLACE FUNCTION kiosk_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'checkin' THEN
+    IF NEW.reason = '[erased]' AND (NEW.id, NEW.nonce, NEW.attendee_id, NEW.at, NEW.kiosk, NEW.action, NEW.actor,
+        NEW.code_id, NEW.annuls, NEW.device_id, NEW.received_at, NEW.server_seq) IS NOT DISTINCT FROM
+        (OLD.id, OLD.nonce, OLD.attendee_id, OLD.at, OLD.kiosk, OLD.action, OLD.actor, OLD.code_id, OLD.annuls,
+         OLD.device_id, OLD.received_at, OLD.server_seq)
+       AND EXISTS (SELECT 1 FROM attendee a WHERE a.id = NEW.attendee_id AND a.erased_at IS NOT NULL) THEN
+      RETURN NEW;
+    END IF;
+  END IF;
+  RAISE EXCEPTION 'the check-in log is append-only: annul instead';
+END $$;
+)sql"},
 };
 
 constexpr int64_t kFeedLock = 19267;  // pg_advisory_xact_lock key of every feed writer
@@ -332,7 +405,8 @@ Result<PublishReport> publish(Database& organiser, const std::string& conninfo) 
         "working_group = EXCLUDED.working_group, email = EXCLUDED.email, language = EXCLUDED.language, "
         "status = EXCLUDED.status, external_source = EXCLUDED.external_source, external_id = "
         "EXCLUDED.external_id, "
-        "updated_at = EXCLUDED.updated_at WHERE attendee.updated_at <= EXCLUDED.updated_at AND "
+        "updated_at = EXCLUDED.updated_at, erased_at = EXCLUDED.erased_at WHERE attendee.erased_at IS NULL "
+        "AND (EXCLUDED.erased_at IS NOT NULL OR attendee.updated_at <= EXCLUDED.updated_at) AND "
         "(attendee.first_name, attendee.last_name, attendee.organisation, attendee.category, "
         "attendee.ticket_type, "
         "attendee.working_group, attendee.email, attendee.language, attendee.status, "
@@ -343,9 +417,10 @@ Result<PublishReport> publish(Database& organiser, const std::string& conninfo) 
         "EXCLUDED.status, EXCLUDED.external_source, EXCLUDED.external_id)";
     const std::string codeConflict =
         "ON CONFLICT (id) DO UPDATE SET revoked_at = EXCLUDED.revoked_at, revoked_reason = "
-        "EXCLUDED.revoked_reason "
-        "WHERE (code.revoked_at, code.revoked_reason) IS DISTINCT FROM (EXCLUDED.revoked_at, "
-        "EXCLUDED.revoked_reason)";
+        "EXCLUDED.revoked_reason, value = CASE WHEN EXCLUDED.revoked_reason = 'erased' THEN EXCLUDED.value "
+        "ELSE code.value END "
+        "WHERE code.revoked_reason IS DISTINCT FROM 'erased' AND (code.revoked_at, code.revoked_reason) IS "
+        "DISTINCT FROM (EXCLUDED.revoked_at, EXCLUDED.revoked_reason)";
     for (const char* name : {"attendee", "code"}) {
         const Entity& e = *entityNamed(name);
         auto rows = local::readAll(organiser, e);
