@@ -5,100 +5,21 @@
 //      running (goal p99 < 5 ms)
 //   3. catch-up: 5 kiosks offline for 10 minutes at peak rate, then healed (goal < 5 s)
 // Usage: bench_sync [people=100000] [lag-samples=200]
-#include "pg_cluster.hpp"
+#include "bench_sync_common.hpp"
 
 #include <kiosk/core.hpp>
 #include <kiosk/core/sync.hpp>
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
 using namespace kiosk::core;
-using Clock = std::chrono::steady_clock;
-
-namespace {
-
-double msSince(Clock::time_point t) {
-    return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-}
-
-double pct(std::vector<double> v, double p) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
-
-template <class T>
-T must(Result<T> r, const char* what) {
-    if (!r) {
-        std::fprintf(stderr, "%s: %s\n", what, r.error().message.c_str());
-        std::exit(1);
-    }
-    return std::move(*r);
-}
-void must(Status s, const char* what) {
-    if (!s) {
-        std::fprintf(stderr, "%s: %s\n", what, s.error().message.c_str());
-        std::exit(1);
-    }
-}
-
-struct Server {
-    kiosk::test::PgCluster& pg;
-    std::string name;
-    std::string admin;
-    std::string dir;
-    std::vector<std::string> codes;
-
-    Server(kiosk::test::PgCluster& c, const std::string& n, int people) : pg(c), name(n) {
-        admin = pg.createDatabase(n);
-        dir = pg.dir() + "/bench-" + n;
-        std::filesystem::create_directories(dir);
-        must(sync::initServer(admin), "init");
-        auto db = must(Database::open(dir + "/organiser.kiosk"), "open organiser");
-        Event e;
-        e.id = "bench-" + n;
-        e.name = "Bench";
-        must(db.setEvent(e), "event");
-        ImportBatch batch;
-        batch.source = "generic";
-        for (int i = 0; i < people; ++i) {
-            ImportRow row;
-            row.line = i + 2;
-            row.attendee.firstName = "First" + std::to_string(i);
-            row.attendee.lastName = "Last" + std::to_string(i);
-            row.attendee.email = "p" + std::to_string(i) + "@example.org";
-            row.attendee.category = i % 10 ? "participant" : "speaker";
-            row.attendee.externalSource = "generic";
-            row.attendee.externalId = std::to_string(i);
-            row.codes.push_back("CODE-" + std::to_string(100000000 + i));
-            codes.push_back(row.codes.back());
-            batch.rows.push_back(std::move(row));
-        }
-        must(db.applyImport(batch, "bench", nowUtc()), "import");
-        const auto t = Clock::now();
-        auto pub = must(sync::publish(db, admin), "publish");
-        std::printf("publish of %d people and codes: %.0f ms (%lld rows)\n", people, msSince(t),
-                    static_cast<long long>(pub.changedRows));
-    }
-    sync::AgentOptions device(const std::string& d, sync::DeviceKind kind = sync::DeviceKind::Kiosk) {
-        auto e = must(sync::enroll(admin, d, kind), "enroll");
-        sync::AgentOptions o;
-        o.dbPath = dir + "/" + d + ".kiosk";
-        o.conninfo = e.conninfo;
-        o.device = d;
-        return o;
-    }
-};
-
-}  // namespace
+using namespace kiosk::bench;
 
 int main(int argc, char** argv) {
     const int people = argc > 1 ? std::atoi(argv[1]) : 100000;
