@@ -92,6 +92,7 @@ struct AgentOptions {
     std::string device;
     std::chrono::milliseconds localPoll{50};    ///< how often the local file is looked at
     std::chrono::milliseconds pullEvery{5000};  ///< pull even without a notification
+    std::chrono::milliseconds pullGap{100};     ///< at least this long between two pulls
     std::chrono::milliseconds heartbeat{2000};  ///< tell the server we are alive
     std::chrono::milliseconds deadline{4000};   ///< a command unanswered this long: offline
     std::size_t pushBatch = 2000;               ///< rows per push transaction
