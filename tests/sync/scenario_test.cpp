@@ -2,6 +2,10 @@
 // (every file and the server agree on who is in, what is in force and the duplicate pairs).
 #include "sync_fixture.hpp"
 
+#include <kiosk/core/payload.hpp>
+
+#include <sqlite3.h>
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -598,4 +602,81 @@ TEST_CASE("S10: a person erased at one desk is erased on the server and on every
     CHECK(PgCluster::query(admin, "SELECT first_name || email FROM attendee WHERE id = '" + id + "'", true) ==
           "");
     v.requireConverged({"desk1", "k2", "k3"});
+}
+
+namespace {
+
+std::string localQuery(const std::string& path, const std::string& sql) {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(raw, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
+    std::string out;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(raw);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "S11: the organiser's branding, logo, pretix keys and revoked list reach every kiosk, and follow a "
+    "change") {
+    Venue v("s11", 5);
+    const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + "logo-1";
+    Ed25519PublicKey k1{};
+    k1.fill(7);
+    {
+        auto org = Database::open(v.organiserPath());
+        REQUIRE(org.ok());
+        Event e = *org->event().value();
+        e.shortName = "RRBSI 2026";
+        e.tagline = "Réseau bruxellois · Brussels netwerk";
+        e.colour = "#8b0000";
+        e.accentColour = "#1d4e89";
+        REQUIRE(org->setEvent(e).ok());
+        REQUIRE(org->setEventLogo(png, "organiser", t0()).ok());
+        REQUIRE(org->addPretixKeys(std::span<const Ed25519PublicKey>(&k1, 1), "event.json", "organiser", t0())
+                    .ok());
+        REQUIRE(org->addRevokedSecrets({"s3cr3t-replaced"}, "revoked.json", "organiser", t0()).ok());
+        REQUIRE(sync::publish(*org, v.admin()).ok());
+    }
+    v.enroll("a");
+    v.sync("a");
+    {
+        auto a = v.open("a");
+        const Event e = *a.event().value();
+        CHECK(e.shortName == "RRBSI 2026");
+        CHECK(e.tagline == "Réseau bruxellois · Brussels netwerk");
+        CHECK(e.colour == "#8b0000");
+        CHECK(e.accentColour == "#1d4e89");
+        CHECK(a.eventLogo().value() == png);
+        const auto keys = a.pretixKeys().value();
+        REQUIRE(keys.size() == 1);
+        CHECK(keys[0].fingerprint == keyFingerprint(k1));
+        CHECK(keys[0].source == "event.json");
+    }
+    CHECK(localQuery(v.path("a"), "SELECT group_concat(secret) FROM revoked_secrets") == "s3cr3t-replaced");
+    // A key rotation, a new logo and one more revoked secret, published again: a follows.
+    Ed25519PublicKey k2{};
+    k2.fill(9);
+    const std::string png2 = std::string("\x89PNG\r\n\x1a\n", 8) + "logo-2";
+    {
+        auto org = Database::open(v.organiserPath());
+        REQUIRE(org.ok());
+        REQUIRE(org->setEventLogo(png2, "organiser", t0() + 1h).ok());
+        REQUIRE(org->addPretixKeys(std::span<const Ed25519PublicKey>(&k2, 1), "event2.json", "organiser",
+                                   t0() + 1h)
+                    .ok());
+        REQUIRE(org->addRevokedSecrets({"another-one"}, "revoked2.json", "organiser", t0() + 1h).ok());
+        REQUIRE(sync::publish(*org, v.admin()).ok());
+    }
+    v.sync("a");
+    auto a = v.open("a");
+    CHECK(a.eventLogo().value() == png2);
+    CHECK(a.pretixKeys().value().size() == 2);
+    CHECK(localQuery(v.path("a"), "SELECT count(*) FROM revoked_secrets") == "2");
+    CHECK(a.event().value()->shortName == "RRBSI 2026");
 }

@@ -15,6 +15,8 @@
 
 #include <kiosk/core/sync.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -385,7 +387,7 @@ struct Agent::State {
     struct Batch {
         int64_t upto = 0;
         bool head = false;  ///< fewer than pullBatch feed rows: the batch reached the feed's head
-        std::optional<std::vector<pg::Param>> event;       // 12 cols + public key hex
+        std::optional<std::vector<pg::Param>> event;       // kEventFields: see applyEvent
         std::map<std::string, std::vector<SyncRow>> rows;  // entity → cols…, device_id[, received ms]
         std::vector<SyncRow> extraAttendees;               // named by rows of the batch, not local yet
     };
@@ -416,14 +418,15 @@ struct Agent::State {
         {
             auto r = pg->exec(
                 "SELECT id, name, venue, city, starts_at, ends_at, doors_open_at, doors_close_at, "
-                "default_language, indico_host, reentry, badge_rules, encode(public_key, 'hex') FROM event "
+                "default_language, indico_host, reentry, badge_rules, encode(public_key, 'hex'), branding, "
+                "encode(logo, 'hex'), pretix_keys, revoked_secrets FROM event "
                 "WHERE server_seq > $1 AND server_seq <= $2",
                 range, opt.deadline);
             if (!r) return r.error();
             if (r->size() > 0) {
                 std::vector<pg::Param> ev;
-                ev.reserve(13);
-                for (int i = 0; i < 13; ++i) ev.push_back(r->opt(0, i));
+                ev.reserve(kEventFields);
+                for (int i = 0; i < kEventFields; ++i) ev.push_back(r->opt(0, i));
                 b.event = std::move(ev);
             }
         }
@@ -484,7 +487,17 @@ struct Agent::State {
         return b;
     }
 
+    /// The event as pulled: 11 columns, badge rules, public key hex, branding, logo hex, pretix
+    /// keys, revoked secrets.
+    static constexpr int kEventFields = 17;
+
     Status applyEvent(const std::vector<pg::Param>& ev) {
+        if (auto s = applyEventRow(ev); !s) return s;
+        if (auto s = applyBadgeRules(ev[11]); !s) return s;
+        return applyOrganiserLists(ev);
+    }
+
+    Status applyEventRow(const std::vector<pg::Param>& ev) {
         auto& m = impl();
         auto cur = local::readEvent(*db);
         if (!cur) return cur.error();
@@ -502,7 +515,7 @@ struct Agent::State {
             st.bindBlob(12, key.data(), static_cast<int>(key.size()));
             st.step();
             if (st.failed()) return m.conn.error("write event");
-            return applyBadgeRules(ev[11]);
+            return {};
         }
         KIOSK_STMT(
             st, m.conn,
@@ -513,7 +526,55 @@ struct Agent::State {
         for (int i = 0; i < 11; ++i) st.bindOpt(i + 1, ev[i]);
         st.step();
         if (st.failed()) return m.conn.error("write event");
-        return applyBadgeRules(ev[11]);
+        return {};
+    }
+
+    /// The organiser's branding, logo, pretix keys and revoked list (server schema step 3).
+    /// Branding and logo are the organiser's, like the badge rules; keys and revoked secrets are
+    /// added to what this machine holds (a rotation keeps old keys valid; a revocation is kept).
+    Status applyOrganiserLists(const std::vector<pg::Param>& ev) {
+        auto& m = impl();
+        {
+            KIOSK_STMT(
+                st, m.conn,
+                "UPDATE event SET short_name = coalesce(json_extract(?1, '$.short_name'), ''), tagline = "
+                "coalesce(json_extract(?1, '$.tagline'), ''), colour = coalesce(json_extract(?1, "
+                "'$.colour'), ''), accent_colour = coalesce(json_extract(?1, '$.accent_colour'), ''), "
+                "logo = ?2");
+            st.bind(1, ev[13].value_or("{}"));
+            const std::string logo = fromHex(ev[14].value_or(""));
+            if (logo.empty())
+                st.bindNull(2);
+            else
+                st.bindBlob(2, logo.data(), static_cast<int>(logo.size()));
+            st.step();
+            if (st.failed()) return m.conn.error("write event branding");
+        }
+        const auto keys = nlohmann::json::parse(ev[15].value_or("[]"), nullptr, false);
+        for (const auto& k : keys.is_array() ? keys : nlohmann::json::array()) {
+            if (!k.is_array() || k.size() < 4 || !k[0].is_string() || k[0].get<std::string>().size() != 64)
+                continue;
+            const std::string key = fromHex(k[0].get<std::string>());
+            KIOSK_STMT(
+                st, m.conn,
+                "INSERT OR IGNORE INTO pretix_keys(public_key, fingerprint, source, added_at) VALUES (?1, "
+                "?2, ?3, ?4)");
+            st.bindBlob(1, key.data(), static_cast<int>(key.size()));
+            st.bind(2, k[1].is_string() ? k[1].get<std::string>() : std::string{});
+            st.bind(3, k[2].is_string() ? k[2].get<std::string>() : std::string{});
+            st.bind(4, k[3].is_number_integer() ? k[3].get<int64_t>() : int64_t{0});
+            st.step();
+            if (st.failed()) return m.conn.error("write pretix keys");
+        }
+        KIOSK_STMT(
+            st, m.conn,
+            "INSERT OR IGNORE INTO revoked_secrets(secret, source, added_at) SELECT json_extract(value, "
+            "'$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(?1) WHERE "
+            "json_extract(value, '$[0]') IS NOT NULL");
+        st.bind(1, ev[16].value_or("[]"));
+        st.step();
+        if (st.failed()) return m.conn.error("write revoked secrets");
+        return {};
     }
 
     /// The organiser's badge rules replace this machine's whole (they travel with the event).

@@ -60,9 +60,13 @@ Result<std::optional<EventPayload>> readEvent(const Database& db) {
         st, m.conn,
         "SELECT id, name, venue, city, starts_at, ends_at, doors_open_at, doors_close_at, default_language, "
         "indico_host, reentry, (SELECT json_group_array(json_array(match, value, template, colour, role)) "
-        "FROM (SELECT * FROM badge_rules ORDER BY match, value)), hex(public_key), hex(secret_key) FROM "
-        "event "
-        "LIMIT 1");
+        "FROM (SELECT * FROM badge_rules ORDER BY match, value)), hex(public_key), hex(secret_key), "
+        "json_object('short_name', short_name, 'tagline', tagline, 'colour', colour, 'accent_colour', "
+        "accent_colour), hex(logo), "
+        "(SELECT json_group_array(json_array(hex(public_key), fingerprint, source, added_at)) FROM "
+        "(SELECT * FROM pretix_keys ORDER BY added_at, public_key)), "
+        "(SELECT json_group_array(json_array(secret, source, added_at)) FROM "
+        "(SELECT * FROM revoked_secrets ORDER BY secret)) FROM event LIMIT 1");
     if (!st.step()) {
         if (st.failed()) return m.conn.error("read event");
         return std::optional<EventPayload>{};
@@ -71,6 +75,10 @@ Result<std::optional<EventPayload>> readEvent(const Database& db) {
     for (int i = 0; i < 12; ++i) p.cols.push_back(st.optText(i));
     p.publicKeyHex = st.text(12);
     p.secretKeyHex = st.text(13);
+    p.branding = st.text(14);
+    p.logoHex = st.text(15);
+    p.pretixKeys = st.text(16);
+    p.revokedSecrets = st.text(17);
     return std::optional<EventPayload>(std::move(p));
 }
 

@@ -31,6 +31,11 @@ struct EventPayload {
                                   ///< badge_rules (a JSON array of [match, value, template, colour, role])
     std::string publicKeyHex;
     std::string secretKeyHex;  ///< "" on a device
+    // What badges and offline verification need on every machine (server schema step 3):
+    std::string branding;        ///< {"short_name", "tagline", "colour", "accent_colour"}
+    std::string logoHex;         ///< PNG or JPEG bytes in hex; "" = none
+    std::string pretixKeys;      ///< [[public key hex, fingerprint, source, added_at ms], …]
+    std::string revokedSecrets;  ///< pretix's revoked list: [[secret, source, added_at ms], …]
 };
 Result<std::optional<EventPayload>> readEvent(const Database& db);
 

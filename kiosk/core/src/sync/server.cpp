@@ -250,6 +250,14 @@ BEGIN
   RAISE EXCEPTION 'the check-in log is append-only: annul instead';
 END $$;
 )sql"},
+    {3, "the event's branding, logo, pretix keys and revoked list travel", R"sql(
+-- From the organiser only, like the badge rules: what a kiosk needs to print the organiser's
+-- badge (short name, tagline, colours, logo) and to verify pretix's signed tickets offline.
+ALTER TABLE event ADD COLUMN branding text NOT NULL DEFAULT '{}';
+ALTER TABLE event ADD COLUMN logo bytea;
+ALTER TABLE event ADD COLUMN pretix_keys text NOT NULL DEFAULT '[]';
+ALTER TABLE event ADD COLUMN revoked_secrets text NOT NULL DEFAULT '[]';
+)sql"},
 };
 
 constexpr int64_t kFeedLock = 19267;  // pg_advisory_xact_lock key of every feed writer
@@ -373,21 +381,29 @@ Result<PublishReport> publish(Database& organiser, const std::string& conninfo) 
     }
     std::vector<pg::Param> evParams = (*ev)->cols;
     evParams.emplace_back("\\x" + (*ev)->publicKeyHex);
+    evParams.emplace_back((*ev)->branding);
+    evParams.emplace_back((*ev)->logoHex.empty() ? pg::Param{} : pg::Param("\\x" + (*ev)->logoHex));
+    evParams.emplace_back((*ev)->pretixKeys);
+    evParams.emplace_back((*ev)->revokedSecrets);
     auto evr = c->exec(
         "INSERT INTO event(id, name, venue, city, starts_at, ends_at, doors_open_at, doors_close_at, "
-        "default_language, indico_host, reentry, badge_rules, public_key, server_seq) VALUES ($1, $2, $3, "
-        "$4, "
-        "$5, $6, $7, $8, $9, $10, $11, $12, $13::bytea, nextval('feed_seq')) ON CONFLICT (id) DO UPDATE SET "
+        "default_language, indico_host, reentry, badge_rules, public_key, branding, logo, pretix_keys, "
+        "revoked_secrets, server_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::bytea, "
+        "$14, $15::bytea, $16, $17, nextval('feed_seq')) ON CONFLICT (id) DO UPDATE SET "
         "name = EXCLUDED.name, venue = EXCLUDED.venue, city = EXCLUDED.city, starts_at = EXCLUDED.starts_at, "
         "ends_at = EXCLUDED.ends_at, doors_open_at = EXCLUDED.doors_open_at, doors_close_at = "
         "EXCLUDED.doors_close_at, default_language = EXCLUDED.default_language, indico_host = "
         "EXCLUDED.indico_host, reentry = EXCLUDED.reentry, badge_rules = EXCLUDED.badge_rules, public_key = "
-        "EXCLUDED.public_key, server_seq = EXCLUDED.server_seq WHERE (event.name, event.venue, event.city, "
+        "EXCLUDED.public_key, branding = EXCLUDED.branding, logo = EXCLUDED.logo, pretix_keys = "
+        "EXCLUDED.pretix_keys, revoked_secrets = EXCLUDED.revoked_secrets, server_seq = EXCLUDED.server_seq "
+        "WHERE (event.name, event.venue, event.city, "
         "event.starts_at, event.ends_at, event.doors_open_at, event.doors_close_at, event.default_language, "
-        "event.indico_host, event.reentry, event.badge_rules, event.public_key) IS DISTINCT FROM "
+        "event.indico_host, event.reentry, event.badge_rules, event.public_key, event.branding, event.logo, "
+        "event.pretix_keys, event.revoked_secrets) IS DISTINCT FROM "
         "(EXCLUDED.name, EXCLUDED.venue, EXCLUDED.city, EXCLUDED.starts_at, EXCLUDED.ends_at, "
         "EXCLUDED.doors_open_at, EXCLUDED.doors_close_at, EXCLUDED.default_language, EXCLUDED.indico_host, "
-        "EXCLUDED.reentry, EXCLUDED.badge_rules, EXCLUDED.public_key)",
+        "EXCLUDED.reentry, EXCLUDED.badge_rules, EXCLUDED.public_key, EXCLUDED.branding, EXCLUDED.logo, "
+        "EXCLUDED.pretix_keys, EXCLUDED.revoked_secrets)",
         evParams);
     if (!evr) return evr.error();
     if (auto s =
