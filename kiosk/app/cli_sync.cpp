@@ -54,10 +54,15 @@ struct Options {
     bool once = false;
     bool open = false;
     bool quiet = false;
+    // kiosk duplicates: the desk's two answers from a script
+    std::string samePerson;  ///< the later check-in of a pair: "same person, fine"
+    std::string annul;       ///< a check-in of a pair to annul
+    std::string actor;
+    std::string note;
 };
 
 nlohmann::json sideJson(const core::DuplicateSide& s) {
-    nlohmann::json j = {{"at", core::formatIso8601(s.at)}, {"kiosk", s.kiosk}};
+    nlohmann::json j = {{"at", core::formatIso8601(s.at)}, {"kiosk", s.kiosk}, {"checkin", s.checkinId}};
     return j;
 }
 
@@ -218,7 +223,48 @@ void registerSyncCommands(CLI::App& app, CommandContext& ctx) {
     dup->add_option("--db", opt->db, "Event file")->required();
     dup->add_flag("--open", opt->open, "Only the pairs no desk has resolved");
     dup->add_flag("--json", opt->json, "Machine-readable output");
+    dup->add_option("--same-person", opt->samePerson,
+                    "Resolve the pair whose later check-in is this id: the same person, fine");
+    dup->add_option("--annul", opt->annul, "Annul this check-in of a pair (the other one stays in force)");
+    dup->add_option("--actor", opt->actor, "Who decides (recorded and audited), e.g. desk:Amina");
+    dup->add_option("--note", opt->note, "--same-person: a note; --annul: the reason (required)");
     dup->callback([opt, &ctx] {
+        if (!opt->samePerson.empty() || !opt->annul.empty()) {
+            // The desk's two answers (docs/sync.md), one core operation each.
+            if (!opt->samePerson.empty() && !opt->annul.empty())
+                return fail(ctx, "duplicates",
+                            core::Error{"usage", "--same-person and --annul: one answer at a time"});
+            auto rw = Database::open(opt->db, Database::Mode::OpenExisting);
+            if (!rw) return fail(ctx, "duplicates", rw.error());
+            const core::TimePoint now = core::nowUtc();
+            if (!opt->annul.empty()) {
+                auto r = rw->deskAnnulCheckin(opt->annul, opt->note, {"cli", opt->actor, now});
+                if (!r) return fail(ctx, "duplicates", r.error());
+                std::cout << (opt->json ? dump({{"annulled", opt->annul}, {"annul", r->id}})
+                                        : "annulled " + opt->annul)
+                          << "\n";
+                return;
+            }
+            auto pairs = rw->duplicates(false);
+            if (!pairs) return fail(ctx, "duplicates", pairs.error());
+            std::string first;
+            for (const auto& d : *pairs)
+                if (d.second.checkinId == opt->samePerson) first = d.first.checkinId;
+            if (first.empty())
+                return fail(ctx, "duplicates",
+                            core::Error{"duplicate.not_found",
+                                        opt->samePerson +
+                                            " is not the later check-in of a pair (see kiosk duplicates)"});
+            if (auto s = rw->resolveDuplicate(opt->samePerson, first, opt->actor,
+                                              opt->note.empty() ? "same person, fine" : opt->note, now);
+                !s)
+                return fail(ctx, "duplicates", s.error());
+            std::cout << (opt->json
+                              ? dump({{"resolved", opt->samePerson}, {"first", first}})
+                              : "resolved: " + opt->samePerson + " and " + first + " are the same person")
+                      << "\n";
+            return;
+        }
         auto db = Database::open(opt->db, Database::Mode::ReadOnly);
         if (!db) return fail(ctx, "duplicates", db.error());
         auto r = db->duplicates(opt->open);
@@ -235,8 +281,9 @@ void registerSyncCommands(CLI::App& app, CommandContext& ctx) {
         }
         if (r->empty()) std::cout << "no duplicates\n";
         for (const auto& d : *r)
-            std::cout << d.name << ": " << d.first.kiosk << " " << core::formatIso8601(d.first.at) << " · "
-                      << d.second.kiosk << " " << core::formatIso8601(d.second.at)
+            std::cout << d.name << ": " << d.first.kiosk << " " << core::formatIso8601(d.first.at) << " ["
+                      << d.first.checkinId << "] · " << d.second.kiosk << " "
+                      << core::formatIso8601(d.second.at) << " [" << d.second.checkinId << "]"
                       << (d.second.late() ? " (late: offline)" : "") << (d.resolved ? " · resolved" : "")
                       << "\n";
     });

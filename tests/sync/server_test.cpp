@@ -179,6 +179,21 @@ TEST_CASE("CLI: enroll --json, sync --once --json, duplicates --json, server sta
     CHECK(dups[0]["second"]["kiosk"] == "back");
     CHECK(dups[0]["second"]["at"] == "2026-12-05T09:00:07Z");
     CHECK(dups[0]["resolved"] == false);
+    CHECK_FALSE(dups[0]["first"]["checkin"].get<std::string>().empty());
+    // The desk's answers from a script: a wrong id is refused, the later check-in closes the pair.
+    const std::string second = dups[0]["second"]["checkin"];
+    runKiosk("duplicates --db " + q(v.path("back")) + " --same-person nope --actor desk:cli", &status);
+    CHECK(status != 0);
+    runKiosk("duplicates --db " + q(v.path("back")) + " --annul " + second + " --actor desk:cli", &status);
+    CHECK(status != 0);  // an annul needs a reason
+    auto resolved = nlohmann::json::parse(runKiosk(
+        "duplicates --json --db " + q(v.path("back")) + " --same-person " + second + " --actor desk:cli",
+        &status));
+    REQUIRE(status == 0);
+    CHECK(resolved["first"] == dups[0]["first"]["checkin"]);
+    dups = nlohmann::json::parse(runKiosk("duplicates --json --db " + q(v.path("back")), &status));
+    REQUIRE(dups.size() == 1);
+    CHECK(dups[0]["resolved"] == true);
     auto stats = nlohmann::json::parse(runKiosk("stats --json --db " + q(v.path("back")), &status));
     INFO(stats.dump());
     CHECK(stats["checked_in"] == 1);
