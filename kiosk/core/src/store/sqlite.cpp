@@ -1,5 +1,7 @@
 #include "store/sqlite.hpp"
 
+#include "ofd_lock.hpp"
+
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -193,39 +195,24 @@ int Connection::waitFd() const {
     return m_waitFd;
 }
 
-namespace {
-struct flock byteZero(short type) {
-    struct flock l {};
-    l.l_type = type;
-    l.l_whence = SEEK_SET;
-    l.l_start = 0;
-    l.l_len = 1;
-    return l;
-}
-}  // namespace
-
 void Connection::markWaiting() const {
     if (m_waiting) return;
     const int fd = waitFd();
     // Open-file-description locks: one per connection (its own descriptor), in any process,
     // released when the descriptor closes (a waiter that dies leaves nothing behind).
-    struct flock l = byteZero(F_RDLCK);
-    if (fd >= 0 && ::fcntl(fd, F_OFD_SETLK, &l) == 0) m_waiting = true;
+    if (fd >= 0 && ofd::tryLock(fd, F_RDLCK)) m_waiting = true;
 }
 
 void Connection::doneWaiting() const {
     if (!m_waiting) return;
-    struct flock l = byteZero(F_UNLCK);
-    ::fcntl(m_waitFd, F_OFD_SETLK, &l);
+    (void)ofd::tryLock(m_waitFd, F_UNLCK);
     m_waiting = false;
 }
 
 bool Connection::othersWaiting() const {
     const int fd = waitFd();
     if (fd < 0) return false;
-    struct flock l = byteZero(F_WRLCK);  // would a write lock conflict with someone's read lock?
-    if (::fcntl(fd, F_OFD_GETLK, &l) != 0) return false;
-    return l.l_type != F_UNLCK;
+    return ofd::heldByOther(fd, F_WRLCK);  // would a write lock conflict with someone's read lock?
 }
 
 bool Connection::letWaitersIn(int maxMs) const {

@@ -1,5 +1,7 @@
 #include "sync/agent_lock.hpp"
 
+#include "ofd_lock.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -7,19 +9,6 @@
 #include <cstring>
 
 namespace kiosk::core::sync {
-
-namespace {
-
-struct flock firstByte(short type) {
-    struct flock l {};
-    l.l_type = type;
-    l.l_whence = SEEK_SET;
-    l.l_start = 0;
-    l.l_len = 1;
-    return l;
-}
-
-}  // namespace
 
 std::string agentLockFileFor(const std::string& dbPath) {
     return dbPath + ".sync";
@@ -31,8 +20,7 @@ Result<UniqueFd> holdAgentLock(const std::string& dbPath) {
     UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (!fd) return Error{"sync.lock", "cannot open " + path + ": " + std::strerror(errno)};
     // An open-file-description lock: owned by this descriptor, released when it closes.
-    struct flock l = firstByte(F_WRLCK);
-    if (::fcntl(fd.get(), F_OFD_SETLK, &l) != 0) {
+    if (!ofd::tryLock(fd.get(), F_WRLCK)) {
         if (errno == EAGAIN || errno == EACCES)
             return Error{"sync.agent_running",
                          "another kiosk sync is already running on " + dbPath + " (one agent per file)"};
@@ -44,9 +32,7 @@ Result<UniqueFd> holdAgentLock(const std::string& dbPath) {
 bool agentHoldsLock(const std::string& dbPath) {
     const UniqueFd fd(::open(agentLockFileFor(dbPath).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (!fd) return false;  // no agent ever ran here
-    struct flock l = firstByte(F_WRLCK);
-    if (::fcntl(fd.get(), F_OFD_GETLK, &l) != 0) return false;
-    return l.l_type != F_UNLCK;
+    return ofd::heldByOther(fd.get(), F_WRLCK);
 }
 
 }  // namespace kiosk::core::sync
