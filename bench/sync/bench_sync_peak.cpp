@@ -49,35 +49,23 @@ using namespace kiosk::bench;
 namespace {
 
 /// CPU seconds of the cluster: the postmaster (with the children it has reaped: backends of
-/// connections closed meanwhile) and its live children. Ours alone: found by the postmaster's pid.
-double postgresCpuSeconds(const std::string& dataDir) {
-    std::ifstream pidFile(dataDir + "/postmaster.pid");
-    long master = 0;
-    if (!(pidFile >> master) || master <= 0) return 0;
+/// connections closed meanwhile) and its live children.
+double postgresCpuSeconds(const kiosk::test::PgCluster& pg) {
     const double tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
     double total = 0;
-    for (const auto& e : std::filesystem::directory_iterator("/proc")) {
-        const std::string name = e.path().filename().string();
-        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-        std::ifstream stat(e.path() / "stat");
-        std::string line;
-        if (!std::getline(stat, line)) continue;
-        const auto close = line.rfind(')');
-        if (close == std::string::npos) continue;
-        // After "(comm) ": state ppid, then pgrp session tty_nr tpgid flags minflt cminflt majflt
-        // cmajflt (skipped), then utime stime cutime cstime (fields 3-17 of proc(5)).
-        std::istringstream rest(line.substr(close + 2));
+    for (const auto& p : pg.processes()) {
+        // state ppid, then pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt
+        // (skipped), then utime stime cutime cstime (fields 3-17 of proc(5)).
+        std::istringstream rest(p.stat);
         std::string state;
         long ppid = 0;
         rest >> state >> ppid;
-        const long pid = std::stol(name);
-        if (pid != master && ppid != master) continue;
         long skip = 0;
         for (int i = 0; i < 9; ++i) rest >> skip;
         long utime = 0, stime = 0, cutime = 0, cstime = 0;
         rest >> utime >> stime >> cutime >> cstime;
         total += static_cast<double>(utime + stime);
-        if (pid == master) total += static_cast<double>(cutime + cstime);
+        if (p.postmaster) total += static_cast<double>(cutime + cstime);
     }
     return total / tick;
 }
@@ -212,7 +200,7 @@ int main(int argc, char** argv) {
     };
     const long long commits0 = commits();
     const std::string load0 = loadAverage();
-    const double pg0 = postgresCpuSeconds(pg.dir() + "/data");
+    const double pg0 = postgresCpuSeconds(pg);
     std::vector<double> agent0;
     agent0.reserve(agents.size());
     for (auto& a : agents) agent0.push_back(threadCpuSeconds(a));
@@ -284,7 +272,7 @@ int main(int argc, char** argv) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     const double wallS = msSince(realStart) / 1000;
-    const double pgCpu = postgresCpuSeconds(pg.dir() + "/data") - pg0;
+    const double pgCpu = postgresCpuSeconds(pg) - pg0;
     std::vector<double> agentCpu;
     for (std::size_t i = 0; i < agents.size(); ++i)
         agentCpu.push_back(threadCpuSeconds(agents[i]) - agent0[i]);

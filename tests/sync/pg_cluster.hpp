@@ -141,13 +141,18 @@ public:
         return "";
     }
 
-private:
-    void signalAll(int sig) {
+    struct Process {
+        pid_t pid = 0;
+        bool postmaster = false;
+        std::string stat;  ///< /proc/<pid>/stat after "(comm) ": proc(5) fields 3 on (state, ppid, …)
+    };
+    /// The cluster's processes: the postmaster and its children (backends, writer, …), found
+    /// through /proc by the postmaster's pid, so ours alone. Empty when it is not running.
+    std::vector<Process> processes() const {
         std::ifstream pidFile(m_dir + "/data/postmaster.pid");
         pid_t master = 0;
-        if (!(pidFile >> master) || master <= 0) return;
-        // The postmaster's children (backends, writer, …), found through /proc: our own cluster only.
-        std::vector<pid_t> pids{master};
+        if (!(pidFile >> master) || master <= 0) return {};
+        std::vector<Process> out;
         for (const auto& e : std::filesystem::directory_iterator("/proc")) {
             const std::string name = e.path().filename().string();
             if (name.find_first_not_of("0123456789") != std::string::npos) continue;
@@ -160,9 +165,15 @@ private:
             char state = 0;
             pid_t ppid = 0;
             rest >> state >> ppid;
-            if (ppid == master) pids.push_back(static_cast<pid_t>(std::stol(name)));
+            const auto pid = static_cast<pid_t>(std::stol(name));
+            if (pid == master || ppid == master) out.push_back({pid, pid == master, line.substr(close + 2)});
         }
-        for (pid_t p : pids) ::kill(p, sig);
+        return out;
+    }
+
+private:
+    void signalAll(int sig) {
+        for (const auto& p : processes()) ::kill(p.pid, sig);
     }
     std::string m_dir;
 };
