@@ -137,7 +137,10 @@ TEST_CASE("db file: replaced during an import, the import fails and nothing land
     if (locked) fs::rename(other.path(), file.path());
     importer.join();
     sqlite3_close(probe);
-    REQUIRE_MESSAGE(locked, "the import finished before the test saw it running");
+    // If this fires, say how the import ended: a quick error here is a finding, not a slow probe.
+    REQUIRE_MESSAGE(locked, "the import finished before the test saw it running: "
+                                << (result.ok() ? std::string("it succeeded")
+                                                : result.error().code + ": " + result.error().message));
     REQUIRE_FALSE(result.ok());
     CHECK(result.error().code == "db.replaced");
     auto fresh = Database::open(file.path(), Database::Mode::OpenExisting);
