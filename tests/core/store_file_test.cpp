@@ -148,6 +148,37 @@ TEST_CASE("db file: replaced during an import, the import fails and nothing land
     CHECK(fresh->attendees().value().empty());
 }
 
+TEST_CASE("db file: an import started while another process holds the write lock waits for it") {
+    // The import's first BEGIN IMMEDIATE came while a SELECT of its own was still open: SQLite
+    // then answers SQLITE_BUSY at once instead of calling the busy handler, and the import failed
+    // with db.busy whenever a kiosk happened to be writing.
+    TempDb file;
+    Database db = file.open();
+    REQUIRE(db.setEvent(testEvent()).ok());
+    ImportBatch batch;
+    batch.source = "generic";
+    for (int i = 0; i < 10; ++i) {
+        ImportRow row;
+        row.line = i + 2;
+        row.attendee = person("First" + std::to_string(i), "Last" + std::to_string(i));
+        row.attendee.externalSource = "generic";
+        row.attendee.externalId = "ext-" + std::to_string(i);
+        batch.rows.push_back(std::move(row));
+    }
+    sqlite3* other = nullptr;
+    REQUIRE(sqlite3_open_v2(file.path().c_str(), &other, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+    std::thread release([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr);
+    });
+    const auto r = db.applyImport(batch, "test", kDuringDoors);
+    release.join();
+    sqlite3_close(other);
+    REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().code + ": " + r.error().message));
+    CHECK(r->imported == 10);
+}
+
 TEST_CASE("db file: a 0-byte file is refused at open like any other non-kiosk file and left as it was") {
     TempDb file;
     { std::ofstream(file.path()).flush(); }

@@ -257,10 +257,16 @@ public:
         // in between syncs the WAL, and with it every batch before it.
         if (auto s = c.exec("PRAGMA synchronous = NORMAL", "prepare the import"); !s) return s;
         m_relaxed = true;
-        // People whose export names no language get the event's.
-        KIOSK_STMT(ev, c, "SELECT default_language FROM event LIMIT 1");
-        if (ev.step()) m_defaultLanguage = languageFromCode(ev.text(0)).value_or(Language::Fr);
-        if (ev.failed()) return c.error("import: read the event's language");
+        {
+            // People whose export names no language get the event's. In its own scope: a
+            // statement still open would hold a read transaction into beginBatch's BEGIN
+            // IMMEDIATE, and SQLite then answers a writer elsewhere with SQLITE_BUSY at once
+            // instead of calling the busy handler (the import failed with db.busy when a kiosk
+            // wrote just then; store_file_test caught it under ASan).
+            KIOSK_STMT(ev, c, "SELECT default_language FROM event LIMIT 1");
+            if (ev.step()) m_defaultLanguage = languageFromCode(ev.text(0)).value_or(Language::Fr);
+            if (ev.failed()) return c.error("import: read the event's language");
+        }
         return beginBatch();
     }
 
