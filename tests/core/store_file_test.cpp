@@ -17,6 +17,23 @@ namespace fs = std::filesystem;
 
 namespace {
 
+/// A generic export of `n` people ("First<i> Last<i>", external id ext-<i>), each with a code
+/// of their own when `withCodes`.
+ImportBatch genericBatch(int n, bool withCodes) {
+    ImportBatch batch;
+    batch.source = "generic";
+    for (int i = 0; i < n; ++i) {
+        ImportRow row;
+        row.line = i + 2;
+        row.attendee = person("First" + std::to_string(i), "Last" + std::to_string(i));
+        row.attendee.externalSource = "generic";
+        row.attendee.externalId = "ext-" + std::to_string(i);
+        if (withCodes) row.codes.push_back("code-" + std::to_string(i) + "-abcdefghijkmnpqrstuvwxyz");
+        batch.rows.push_back(std::move(row));
+    }
+    return batch;
+}
+
 /// A database with the test event and one attendee; returns the attendee's code.
 std::string seed(Database& db, std::string* id = nullptr) {
     REQUIRE(db.setEvent(testEvent()).ok());
@@ -104,17 +121,7 @@ TEST_CASE("db file: replaced during an import, the import fails and nothing land
         Database copy = other.open();
         REQUIRE(copy.setEvent(testEvent()).ok());
     }
-    ImportBatch batch;
-    batch.source = "generic";
-    for (int i = 0; i < 60000; ++i) {
-        ImportRow row;
-        row.line = i + 2;
-        row.attendee = person("First" + std::to_string(i), "Last" + std::to_string(i));
-        row.attendee.externalSource = "generic";
-        row.attendee.externalId = "ext-" + std::to_string(i);
-        row.codes.push_back("code-" + std::to_string(i) + "-abcdefghijkmnpqrstuvwxyz");
-        batch.rows.push_back(std::move(row));
-    }
+    const ImportBatch batch = genericBatch(60000, /*withCodes=*/true);
     std::atomic<bool> done{false};
     Result<ImportSummary> result = Error{"test", "not run"};
     std::thread importer([&] {
@@ -155,16 +162,7 @@ TEST_CASE("db file: an import started while another process holds the write lock
     TempDb file;
     Database db = file.open();
     REQUIRE(db.setEvent(testEvent()).ok());
-    ImportBatch batch;
-    batch.source = "generic";
-    for (int i = 0; i < 10; ++i) {
-        ImportRow row;
-        row.line = i + 2;
-        row.attendee = person("First" + std::to_string(i), "Last" + std::to_string(i));
-        row.attendee.externalSource = "generic";
-        row.attendee.externalId = "ext-" + std::to_string(i);
-        batch.rows.push_back(std::move(row));
-    }
+    const ImportBatch batch = genericBatch(10, /*withCodes=*/false);
     sqlite3* other = nullptr;
     REQUIRE(sqlite3_open_v2(file.path().c_str(), &other, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
     REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);

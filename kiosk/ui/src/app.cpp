@@ -55,6 +55,23 @@ std::string_view modeName(Mode m) {
 
 namespace {
 
+/// The desk's page as the status file names it (tests). A switch: a new page is a warning here.
+const char* deskPageName(DeskPage page) {
+    switch (page) {
+        case DeskPage::Search:
+            return "search";
+        case DeskPage::Attendee:
+            return "attendee";
+        case DeskPage::WalkIn:
+            return "walk_in";
+        case DeskPage::Queue:
+            return "queue";
+        case DeskPage::Settings:
+            return "settings";
+    }
+    return "";
+}
+
 double msBetween(Steady::time_point a, Steady::time_point b) {
     return std::chrono::duration<double, std::milli>(b - a).count();
 }
@@ -280,9 +297,7 @@ struct KioskApp::Impl {
             j["keyboard"] = {{"shown", deskKeyboard() && osk.shown()}, {"keys", keys}};
             if (desk) {
                 j["deskQuery"] = desk->model().query;
-                static constexpr const char* kPageNames[] = {"search", "attendee", "walk_in", "queue",
-                                                             "settings"};
-                j["deskPage"] = kPageNames[static_cast<int>(desk->model().page)];
+                j["deskPage"] = deskPageName(desk->model().page);
                 // The queue as drawn: kind, machine, and for a duplicate both machines and times.
                 nlohmann::json cases = nlohmann::json::array();
                 for (const auto& c : desk->model().cases) {
